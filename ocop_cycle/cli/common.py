@@ -1,0 +1,57 @@
+"""What every command shares: the runtime from global options, output and errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.runtime import Runtime
+
+console = Console()
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def runtime(ctx: typer.Context) -> Runtime:
+    """The runtime the root callback built from ``--db`` and ``--as-of``."""
+    root = ctx.find_root()
+    built: Runtime = root.obj["build_runtime"]()
+    return built
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
+    """Print ``data`` as JSON or through ``render`` for people."""
+    if as_json:
+        sys.stdout.write(dump_json(data) + "\n")
+    else:
+        render(data)
+
+
+def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
+    """``KEY=VALUE`` options into a dict; a malformed one is an input error."""
+    parsed: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"{option} {pair!r} is not KEY=VALUE")
+        parsed[key.strip()] = value
+    return parsed

@@ -1,0 +1,137 @@
+"""``ocop product``: register, fire triggers, show and list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from ocop_cycle.cli.common import JsonOption, console, emit, parse_pairs, runtime
+from ocop_cycle.services import products
+
+app = typer.Typer(help="Products and their workflow.", no_args_is_help=True)
+
+
+def render_product(view: dict[str, Any]) -> None:
+    district = view["district"]["name"] if view["district"] else "—"
+    console.print(f"[bold]#{view['id']} {view['name']}[/bold] ({view['group']})")
+    console.print(
+        f"  state: {view['state']} — {view['state_label']}   "
+        f"workflow: {view['workflow']} v{view['workflow_version']}"
+    )
+    console.print(
+        f"  producer: {view['producer']['name']} ({view['producer']['type']})   "
+        f"commune: {view['commune']['name']}   district: {district}"
+    )
+    if view["score"] is not None:
+        console.print(f"  last council score: {view['score']} → {view['stars']}★")
+    certificate = view.get("certificate")
+    if certificate:
+        console.print(
+            f"  certificate {certificate['number']}: {certificate['stars']}★, "
+            f"{certificate['status']}, expires {certificate['expires_on']}"
+        )
+    for key, value in view.items():
+        if key.startswith("open_") and value:
+            console.print(f"  {key.removeprefix('open_').replace('_', ' ')}:")
+            for item in value:
+                console.print(f"    - {item}")
+    console.print(f"  allowed triggers: {', '.join(view['allowed_triggers']) or '—'}")
+    table = Table("at (UTC)", "trigger", "from", "to", "actor", "comment")
+    for row in view["history"]:
+        table.add_row(
+            row["at"][:16],
+            row["trigger"],
+            row["from"] or "",
+            row["to"],
+            f"{row['actor']} ({row['role']})",
+            row["comment"] or "",
+        )
+    console.print(table)
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name"),
+    producer: int = typer.Option(..., "--producer", help="Producer id."),
+    group: str = typer.Option(
+        ..., "--group", help="food, drinks, herbal, handicrafts, ornamental, tourism."
+    ),
+    actor: str = typer.Option(..., "--actor", help="Username of the commune officer."),
+    workflow: str | None = typer.Option(
+        None, "--workflow", help="Default: $OCOP_DEFAULT_WORKFLOW."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Register a product idea (phiếu đăng ký ý tưởng sản phẩm)."""
+    view = products.register_product(
+        runtime(ctx), name=name, producer_id=producer, group=group, actor=actor, workflow=workflow
+    )
+    emit(view, as_json, render_product)
+
+
+@app.command("fire")
+def fire(
+    ctx: typer.Context,
+    product_id: int,
+    trigger: str,
+    actor: str = typer.Option(..., "--actor"),
+    comment: str | None = typer.Option(None, "--comment"),
+    data: list[str] | None = typer.Option(None, "--data", help="KEY=VALUE, repeatable."),
+    request_id: str | None = typer.Option(None, "--request-id", help="Idempotency key."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Fire a workflow trigger on a product."""
+    view = products.fire(
+        runtime(ctx),
+        product_id,
+        trigger,
+        actor=actor,
+        comment=comment,
+        data=parse_pairs(data, "--data"),
+        request_id=request_id,
+    )
+    emit(view, as_json, render_product)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    product_id: int,
+    actor: str | None = typer.Option(None, "--actor", help="Show the triggers this user may fire."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show a product, its history and what may happen next."""
+    emit(products.show_product(runtime(ctx), product_id, actor), as_json, render_product)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    state: str | None = typer.Option(None, "--state"),
+    unit: str | None = typer.Option(None, "--unit", help="Province, district or commune code."),
+    limit: int = typer.Option(200, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    as_json: bool = JsonOption,
+) -> None:
+    """List products."""
+    rows = products.list_products(
+        runtime(ctx), state=state, unit_code=unit, limit=limit, offset=offset
+    )
+
+    def render(data: list[dict[str, Any]]) -> None:
+        table = Table("id", "name", "state", "stars", "commune", "producer")
+        for row in data:
+            table.add_row(
+                str(row["id"]),
+                row["name"],
+                row["state"],
+                str(row["stars"] or ""),
+                row["commune"]["name"] or row["commune"]["code"],
+                row["producer"]["name"],
+            )
+        console.print(table)
+
+    emit(rows, as_json, render)

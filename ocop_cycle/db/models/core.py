@@ -1,0 +1,107 @@
+"""Places, people, products and the append-only history of what happened to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ocop_cycle.db.base import Base, JSONData, UTCDateTime
+
+
+class AdminUnit(Base):
+    """A province, district or commune, keyed by its national statistics code."""
+
+    __tablename__ = "admin_units"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"), index=True)
+    # "legacy" (province → district → commune, before 2025) or "2025" (province → commune).
+    scheme: Mapped[str] = mapped_column(String(10))
+
+
+class Producer(Base):
+    """A "chủ thể": the enterprise, cooperative, group or household making the product."""
+
+    __tablename__ = "producers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(30))
+    commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    tax_code: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """An officer, a producer's account, an administrator or the system (timers)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(30))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"))
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Product(Base):
+    """A product on its way through one workflow; ``state`` is the workflow state."""
+
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_state_workflow", "state", "workflow"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    # Denormalised from the commune so that jurisdiction checks and reports need no joins.
+    commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
+    district_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"), index=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
+    product_group: Mapped[str] = mapped_column(String(20))
+    workflow: Mapped[str] = mapped_column(String(60))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(60))
+    # The last council's result: the score it gave and the stars that score earns.
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    stars: Mapped[int | None] = mapped_column(Integer)
+    evaluated_level: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    producer: Mapped[Producer] = relationship(lazy="joined", innerjoin=True)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class History(Base):
+    """One row per fired transition; never updated, never deleted."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(60))
+    to_state: Mapped[str] = mapped_column(String(60))
+    workflow: Mapped[str] = mapped_column(String(60))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(100), unique=True)

@@ -1,0 +1,40 @@
+"""Loading rows by their public keys, with not-found errors that say what to do."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import AdminUnit, Producer, Product, User
+from ocop_cycle.errors import NotFound
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFound(f"no user {username!r}; add one with: ocop user add {username} --role …")
+    return user
+
+
+def get_unit(session: Session, code: str) -> AdminUnit:
+    unit = session.get(AdminUnit, code)
+    if unit is None:
+        raise NotFound(
+            f"no administrative unit with code {code!r}; load the province with "
+            "'ocop units load --province CODE' and see 'ocop units list'"
+        )
+    return unit
+
+
+def get_producer(session: Session, producer_id: int) -> Producer:
+    producer = session.get(Producer, producer_id)
+    if producer is None:
+        raise NotFound(f"no producer with id {producer_id}")
+    return producer
+
+
+def get_product(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise NotFound(f"no product with id {product_id}; see 'ocop product list'")
+    return product

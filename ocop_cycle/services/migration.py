@@ -1,0 +1,149 @@
+"""Moving running products from one workflow definition to another by an explicit map.
+
+Architecture decision 7: a case stays on the definition it started under until a reviewed
+state map moves it; a product in a state the map does not name is refused, not guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from ocop_cycle.db.models import Product
+from ocop_cycle.domain.vocabulary import Role
+from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import get_user
+from ocop_cycle.workflow import engine
+from ocop_cycle.workflow.definition import Label, TransitionDef
+from ocop_cycle.workflow.hooks import FireContext
+
+MIGRATE_TRIGGER = "migrate_workflow"
+
+
+class StateMap(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_workflow: str = Field(alias="from")
+    from_version: int | None = None
+    to_workflow: str = Field(alias="to")
+    to_version: int | None = None
+    states: dict[str, str]
+
+
+def read_map(path: Path) -> StateMap:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return StateMap.model_validate(raw)
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the map: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"{path}: not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
+        )
+        raise InvalidInput(f"{path}: {details}") from None
+
+
+def migrate(
+    runtime: Runtime,
+    *,
+    from_workflow: str,
+    to_workflow: str,
+    map_path: Path,
+    actor: str = "system",
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Move every running product of ``from_workflow``; all or nothing."""
+    state_map = read_map(map_path)
+    if (state_map.from_workflow, state_map.to_workflow) != (from_workflow, to_workflow):
+        raise InvalidInput(
+            f"{map_path} maps {state_map.from_workflow} → {state_map.to_workflow}, "
+            f"not {from_workflow} → {to_workflow}"
+        )
+    source = runtime.workflows.get(from_workflow, state_map.from_version).definition
+    target = runtime.workflows.get(to_workflow, state_map.to_version).definition
+    bad = [
+        f"{old!r} is not a state of {source.key}"
+        for old in state_map.states
+        if old not in source.states
+    ] + [
+        f"{new!r} (for {old}) is not a state of {target.key}"
+        for old, new in state_map.states.items()
+        if new not in target.states
+    ]
+    if bad:
+        raise InvalidInput(f"{map_path}: " + "; ".join(bad))
+    final_states = [name for name, state in source.states.items() if state.final]
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        user = get_user(session, actor)
+        if user.role not in (Role.ADMIN.value, Role.SYSTEM.value):
+            raise PermissionDenied(
+                f"permission denied: only an admin may migrate workflows, not {user.username} "
+                f"({user.role})"
+            )
+        running = list(
+            session.scalars(
+                select(Product)
+                .where(
+                    Product.workflow == source.name,
+                    Product.workflow_version == source.version,
+                    Product.state.not_in(final_states),
+                )
+                .order_by(Product.id)
+            )
+        )
+        unmapped = [p for p in running if p.state not in state_map.states]
+        if unmapped:
+            listed = ", ".join(f"#{p.id} ({p.state})" for p in unmapped[:50])
+            more = f" and {len(unmapped) - 50} more" if len(unmapped) > 50 else ""
+            states = sorted({p.state for p in unmapped})
+            raise InvalidInput(
+                f"nothing was migrated: {len(unmapped)} running products are in states the map "
+                f"does not name ({', '.join(states)}): {listed}{more}. Add those states to "
+                f"{map_path}"
+            )
+        moves = Counter(f"{p.state} → {state_map.states[p.state]}" for p in running)
+        summary = {
+            "from": source.key,
+            "to": target.key,
+            "products": len(running),
+            "moves": dict(sorted(moves.items())),
+            "dry_run": dry_run,
+        }
+        if dry_run:
+            session.rollback()
+            return summary
+        transition = TransitionDef(
+            trigger=MIGRATE_TRIGGER,
+            source=list(state_map.states),
+            dest=target.initial,
+            label=Label(vi="Chuyển quy trình", en="Workflow migration"),
+            roles=[Role(user.role)] if user.role != Role.SYSTEM.value else [],
+            system=user.role == Role.SYSTEM.value,
+        )
+        for product in running:
+            old_state = product.state
+            product.workflow, product.workflow_version = target.name, target.version
+            product.state = state_map.states[old_state]
+            product.updated_at = now
+            context = FireContext(
+                session=session,
+                product=product,
+                actor=user,
+                role=Role(user.role),
+                definition=target,
+                transition=transition,
+                now=now,
+                from_state=old_state,
+                data={"from_workflow": source.key, "to_workflow": target.key, "map": map_path.name},
+            )
+            engine.settle(context, request_id=None)
+        return summary

@@ -1,0 +1,164 @@
+"""Registering products, firing their triggers, and showing them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import AdminUnit, History, Product
+from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import get_producer, get_product, get_unit, get_user
+from ocop_cycle.services.units import ancestry
+from ocop_cycle.services.views import product_view
+from ocop_cycle.workflow import engine
+from ocop_cycle.workflow.hooks import FireContext
+from ocop_cycle.workflow.permissions import check_transition
+
+
+def register_product(
+    runtime: Runtime,
+    *,
+    name: str,
+    producer_id: int,
+    group: str,
+    actor: str,
+    workflow: str | None = None,
+) -> dict[str, Any]:
+    """Register a product idea under the province's default workflow (or ``workflow``)."""
+    try:
+        product_group = parse_choice(ProductGroup, group, "product group")
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if not name.strip():
+        raise InvalidInput("a product needs a name")
+    compiled = runtime.workflows.get(workflow or runtime.settings.default_workflow)
+    definition = compiled.definition
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        user = get_user(session, actor)
+        producer = get_producer(session, producer_id)
+        codes = ancestry(session, get_unit(session, producer.commune_code))
+        product = Product(
+            name=name.strip(),
+            producer_id=producer.id,
+            commune_code=codes[Level.COMMUNE],
+            district_code=codes.get(Level.DISTRICT),
+            province_code=codes[Level.PROVINCE],
+            product_group=product_group.value,
+            workflow=definition.name,
+            workflow_version=definition.version,
+            state=definition.initial,
+            created_at=now,
+            updated_at=now,
+        )
+        product.producer = producer
+        transition = engine.registration(definition)
+        role = check_transition(user, product, transition)
+        session.add(product)
+        session.flush()
+        context = FireContext(
+            session=session,
+            product=product,
+            actor=user,
+            role=role,
+            definition=definition,
+            transition=transition,
+            now=now,
+        )
+        engine.settle(context, request_id=None)
+        return product_view(runtime, session, product, user)
+
+
+def fire(
+    runtime: Runtime,
+    product_id: int,
+    trigger: str,
+    *,
+    actor: str,
+    comment: str | None = None,
+    data: Mapping[str, str] | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Fire one trigger as one transaction; a repeated request id fires nothing."""
+    with runtime.transaction() as session:
+        user = get_user(session, actor)
+        product = get_product(session, product_id)
+        if request_id is None or not engine.replayed_request(
+            session, request_id, product_id, trigger
+        ):
+            engine.fire(
+                session,
+                runtime.workflows.get(product.workflow, product.workflow_version),
+                product,
+                user,
+                trigger,
+                now=runtime.clock.now(),
+                comment=comment,
+                data=data,
+                request_id=request_id,
+            )
+        return product_view(runtime, session, product, user)
+
+
+def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
+    with runtime.transaction() as session:
+        user = get_user(session, actor) if actor else None
+        product = get_product(session, product_id)
+        return product_view(runtime, session, product, user)
+
+
+def list_products(
+    runtime: Runtime,
+    *,
+    state: str | None = None,
+    unit_code: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """A page of products, optionally in one state or under one unit (any level)."""
+    with runtime.transaction() as session:
+        statement = select(Product).order_by(Product.id).limit(limit).offset(offset)
+        if state is not None:
+            statement = statement.where(Product.state == state)
+        if unit_code is not None:
+            unit = get_unit(session, unit_code)
+            column = {
+                Level.PROVINCE.value: Product.province_code,
+                Level.DISTRICT.value: Product.district_code,
+                Level.COMMUNE.value: Product.commune_code,
+            }[unit.level]
+            statement = statement.where(column == unit_code)
+        page = list(session.scalars(statement))
+        names = _unit_names(session, {product.commune_code for product in page})
+        return [
+            {
+                "id": product.id,
+                "name": product.name,
+                "state": product.state,
+                "workflow": product.workflow,
+                "workflow_version": product.workflow_version,
+                "commune": {"code": product.commune_code, "name": names.get(product.commune_code)},
+                "producer": {"id": product.producer.id, "name": product.producer.name},
+                "stars": product.stars,
+                "score": float(product.score) if product.score is not None else None,
+            }
+            for product in page
+        ]
+
+
+def product_history(session: Session, product_id: int) -> list[History]:
+    return list(
+        session.scalars(
+            select(History).where(History.product_id == product_id).order_by(History.id)
+        )
+    )
+
+
+def _unit_names(session: Session, codes: set[str]) -> dict[str, str]:
+    rows = session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes)))
+    return dict(rows.tuples())

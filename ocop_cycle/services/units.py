@@ -1,0 +1,102 @@
+"""Administrative units from the ``vietnamadminunits`` package (legacy and 2025 lists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from vietnamadminunits.database import query
+
+from ocop_cycle.db.models import AdminUnit
+from ocop_cycle.domain.vocabulary import Level
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.runtime import Runtime
+
+SCHEMES = ("legacy", "2025")
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None
+
+
+def province_units(province_code: str, scheme: str) -> list[UnitRow]:
+    """The province, its districts (legacy only) and its communes, parents first."""
+    if scheme not in SCHEMES:
+        raise InvalidInput(f"unknown scheme {scheme!r}; use legacy or 2025")
+    if not province_code.isdigit():
+        raise InvalidInput(f"province code {province_code!r} must be digits, e.g. 51")
+    table = "admin_units_legacy" if scheme == "legacy" else "admin_units"
+    columns = "province, provinceCode, ward, wardCode" + (
+        ", district, districtCode" if scheme == "legacy" else ""
+    )
+    records = query(
+        f"SELECT DISTINCT {columns} FROM [{table}] WHERE provinceCode = '{province_code}'"
+    )
+    if not records:
+        raise InvalidInput(
+            f"no province with code {province_code!r} in the {scheme} list of "
+            "vietnamadminunits (Quảng Ngãi is 51)"
+        )
+    first = records[0]
+    rows = {province_code: UnitRow(province_code, first["province"], Level.PROVINCE, None)}
+    for record in records:
+        parent = province_code
+        if scheme == "legacy":
+            parent = record["districtCode"]
+            rows.setdefault(
+                parent, UnitRow(parent, record["district"], Level.DISTRICT, province_code)
+            )
+        if not record["wardCode"]:
+            continue  # a district listed without communes in the package's data
+        rows[record["wardCode"]] = UnitRow(
+            record["wardCode"], record["ward"], Level.COMMUNE, parent
+        )
+    return list(rows.values())
+
+
+def load_province(runtime: Runtime, province_code: str, scheme: str = "legacy") -> dict[str, int]:
+    """Insert or update a province's units; returns how many of each level were loaded."""
+    rows = province_units(province_code, scheme)
+    counts = {level.value: 0 for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)}
+    with runtime.transaction() as session:
+        existing = {
+            unit.code: unit
+            for unit in session.scalars(
+                select(AdminUnit).where(AdminUnit.code.in_([row.code for row in rows]))
+            )
+        }
+        for row in rows:
+            unit = existing.get(row.code)
+            if unit is None:
+                unit = AdminUnit(code=row.code)
+                session.add(unit)
+            unit.name, unit.level, unit.parent_code = row.name, row.level.value, row.parent_code
+            unit.scheme = scheme
+            counts[row.level.value] += 1
+            # Parents are listed first; flush so a child's foreign key finds its parent.
+            if row.level is not Level.COMMUNE:
+                session.flush()
+    return counts
+
+
+def list_units(runtime: Runtime, parent_code: str | None = None) -> list[AdminUnit]:
+    with runtime.transaction() as session:
+        statement = select(AdminUnit).order_by(AdminUnit.code)
+        if parent_code is not None:
+            statement = statement.where(AdminUnit.parent_code == parent_code)
+        return list(session.scalars(statement))
+
+
+def ancestry(session: Session, unit: AdminUnit) -> dict[Level, str]:
+    """Codes of the unit and of the units above it, by level."""
+    found: dict[Level, str] = {}
+    current: AdminUnit | None = unit
+    while current is not None:
+        found[Level(current.level)] = current.code
+        current = session.get(AdminUnit, current.parent_code) if current.parent_code else None
+    return found

@@ -1,0 +1,5 @@
+"""Actions: effects of a transition beyond the state change, run in its transaction."""
+
+from ocop_cycle.workflow.actions import certificates, evaluation
+
+__all__ = ["certificates", "evaluation"]

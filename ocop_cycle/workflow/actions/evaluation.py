@@ -1,0 +1,21 @@
+"""Recording a council's result on the product."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ocop_cycle.domain.scores import stars_for
+from ocop_cycle.workflow.hooks import FireContext, action
+
+
+@action("record_evaluation")
+def record_evaluation(context: FireContext) -> None:
+    """Keep the council's score and the stars it earns; routing already used the score."""
+    score = Decimal(context.data["score"])
+    product = context.product
+    product.score = score
+    product.stars = stars_for(score, context.definition.scoring.star_bands())
+    left = context.definition.states[context.from_state] if context.from_state else None
+    product.evaluated_level = left.level.value if left and left.level else None
+    context.effects["stars"] = product.stars
+    context.effects["scoring_path"] = "paper" if "minutes" in context.data else "entered"

@@ -1,0 +1,171 @@
+"""Firing triggers on products: permission → data → guards → state change → history.
+
+The engine works inside a session the caller opened (one unit of work); it never commits.
+Any exception it raises leaves the caller to roll back, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import History, Product, User
+from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
+from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
+from ocop_cycle.workflow.hooks import (
+    ACTIONS,
+    DATA_FIELDS,
+    GUARDS,
+    TRANSITION_LISTENERS,
+    FireContext,
+)
+from ocop_cycle.workflow.permissions import check_transition, transition_problem
+from ocop_cycle.workflow.registry import CompiledWorkflow
+
+REGISTER = "register"
+
+
+def registration(definition: WorkflowDef) -> TransitionDef:
+    """Registration as a transition from nothing to the initial state."""
+    return TransitionDef(
+        trigger=REGISTER,
+        source=[],
+        dest=definition.initial,
+        label=Label(vi="Đăng ký ý tưởng sản phẩm", en="Register a product idea"),
+        roles=definition.register_roles,
+    )
+
+
+def parse_data(transition: TransitionDef, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Check the data given against the registered parsers and the transition's needs."""
+    parsed: dict[str, Any] = {}
+    errors = []
+    for key, text in raw.items():
+        parser = DATA_FIELDS.get(key)
+        if parser is None:
+            parsed[key] = text
+            continue
+        try:
+            parsed[key] = parser(text)
+        except ValueError as exc:
+            errors.append(str(exc))
+    for key in transition.requires:
+        if key not in raw:
+            errors.append(f"{transition.trigger} needs {key}: give --data {key}=…")
+    if errors:
+        raise InvalidInput("; ".join(errors))
+    return parsed
+
+
+def fire(
+    session: Session,
+    compiled: CompiledWorkflow,
+    product: Product,
+    actor: User,
+    trigger: str,
+    *,
+    now: datetime,
+    comment: str | None = None,
+    data: Mapping[str, str] | None = None,
+    request_id: str | None = None,
+) -> History:
+    """Fire ``trigger`` on ``product`` as ``actor``; return the history row written."""
+    definition = compiled.definition
+    transition = definition.transition(trigger, product.state)
+    if transition is None:
+        raise TransitionNotAllowed(_not_allowed_message(definition, product, trigger, actor))
+    role = check_transition(actor, product, transition)
+    comment = comment.strip() if comment else None
+    if transition.comment_required and not comment:
+        raise InvalidInput(f"{trigger} needs a comment saying why: give --comment TEXT")
+    context = FireContext(
+        session=session,
+        product=product,
+        actor=actor,
+        role=role,
+        definition=definition,
+        transition=transition,
+        now=now,
+        from_state=product.state,
+        comment=comment,
+        data=parse_data(transition, data or {}),
+    )
+    for name in transition.guards:
+        GUARDS[name](context)
+    moved = compiled.machine.events[trigger].trigger(product, context=context)
+    if not moved:
+        raise GuardFailed(f"no route of {trigger} from {product.state} accepts this data")
+    product.updated_at = now
+    for name in transition.actions:
+        ACTIONS[name](context)
+    return settle(context, request_id)
+
+
+def settle(context: FireContext, request_id: str | None) -> History:
+    """After a state change (registration and migration included): run the listeners that
+    follow from entering and leaving states, then append the history row."""
+    for listener in TRANSITION_LISTENERS:
+        listener(context)
+    product = context.product
+    row = History(
+        product_id=product.id,
+        trigger=context.transition.trigger,
+        from_state=context.from_state,
+        to_state=product.state,
+        workflow=product.workflow,
+        workflow_version=product.workflow_version,
+        actor=context.actor.username,
+        role=context.role.value,
+        at=context.now,
+        comment=context.comment,
+        data={**context.data, **context.effects},
+        request_id=request_id,
+    )
+    context.session.add(row)
+    context.session.flush()
+    return row
+
+
+def allowed_triggers(
+    definition: WorkflowDef, product: Product, actor: User | None = None
+) -> list[str]:
+    """Triggers that may be fired now: all of the state's, or those ``actor`` may fire."""
+    names = []
+    for transition in definition.transitions_from(product.state):
+        if actor is not None and transition_problem(actor, product, transition) is not None:
+            continue
+        if transition.trigger not in names:
+            names.append(transition.trigger)
+    return names
+
+
+def replayed_request(session: Session, request_id: str, product_id: int, trigger: str) -> bool:
+    """Whether this request was already carried out; refuse a reuse for something else."""
+    earlier = session.scalars(select(History).where(History.request_id == request_id)).first()
+    if earlier is None:
+        return False
+    if earlier.product_id != product_id or earlier.trigger != trigger:
+        raise InvalidInput(
+            f"request id {request_id!r} was already used for {earlier.trigger} on product "
+            f"{earlier.product_id}; use a new request id"
+        )
+    return True
+
+
+def _not_allowed_message(
+    definition: WorkflowDef, product: Product, trigger: str, actor: User
+) -> str:
+    allowed = ", ".join(allowed_triggers(definition, product)) or "none (final state)"
+    if not definition.has_trigger(trigger):
+        return (
+            f"{trigger!r} is not a trigger of workflow {definition.key}; "
+            f"from {product.state} the allowed triggers are: {allowed}"
+        )
+    return (
+        f"{trigger} is not allowed while product {product.id} is in state {product.state}; "
+        f"allowed triggers from there: {allowed}"
+    )

@@ -1,0 +1,121 @@
+"""The machine registry: every definition loaded, checked and compiled once per process.
+
+One ``transitions`` machine per (workflow, version), with ``model=None``: products are
+not added to it; the engine passes each product to an event's ``trigger`` (architecture
+decision 1), so memory and dispatch time do not grow with the number of products.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from transitions import EventData, Machine
+from transitions.extensions import GraphMachine
+
+from ocop_cycle.errors import NotFound
+from ocop_cycle.resources import data_dir
+from ocop_cycle.workflow.definition import ScoreRange, WorkflowDef
+from ocop_cycle.workflow.loader import load_definition
+
+
+class ScoreCondition:
+    """A route's condition, named so diagrams show it: ``score in [50, 70)``."""
+
+    def __init__(self, when: ScoreRange) -> None:
+        self.when = when
+        self.__name__ = when.describe()
+
+    def __call__(self, event: EventData) -> bool:
+        return self.when.contains(Decimal(event.kwargs["context"].data["score"]))
+
+
+def _machine_transitions(definition: WorkflowDef) -> list[dict[str, Any]]:
+    compiled: list[dict[str, Any]] = []
+    for transition in definition.transitions:
+        if transition.routes is None:
+            compiled.append(
+                {
+                    "trigger": transition.trigger,
+                    "source": transition.source,
+                    "dest": transition.dest,
+                }
+            )
+            continue
+        for route in transition.routes:
+            compiled.append(
+                {
+                    "trigger": transition.trigger,
+                    "source": transition.source,
+                    "dest": route.dest,
+                    "conditions": [ScoreCondition(route.when)],
+                }
+            )
+    return compiled
+
+
+@dataclass
+class CompiledWorkflow:
+    definition: WorkflowDef
+    path: Path
+    machine: Machine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.machine = Machine(
+            model=None,
+            states=list(self.definition.states),
+            transitions=_machine_transitions(self.definition),
+            initial=self.definition.initial,
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    @cached_property
+    def mermaid(self) -> str:
+        """The state diagram as Mermaid text, built on first use and kept."""
+        graph = GraphMachine(
+            model="self",
+            states=list(self.definition.states),
+            transitions=_machine_transitions(self.definition),
+            initial=self.definition.initial,
+            auto_transitions=False,
+            send_event=True,
+            graph_engine="mermaid",
+            show_conditions=True,
+            title=f"{self.definition.name} v{self.definition.version}",
+        )
+        text: str = graph.get_graph().draw(None)
+        return text
+
+
+class WorkflowRegistry:
+    """All workflow definitions found in one folder, by name and version."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._by_key: dict[tuple[str, int], CompiledWorkflow] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            definition = load_definition(path)
+            self._by_key[(definition.name, definition.version)] = CompiledWorkflow(definition, path)
+
+    @classmethod
+    def from_settings(cls, override: Path | None) -> WorkflowRegistry:
+        return cls(data_dir("workflows", override))
+
+    def get(self, name: str, version: int | None = None) -> CompiledWorkflow:
+        if version is None:
+            versions = [v for (n, v) in self._by_key if n == name]
+            if not versions:
+                known = ", ".join(sorted({n for n, _ in self._by_key}))
+                raise NotFound(f"no workflow named {name!r}; known workflows: {known}")
+            version = max(versions)
+        compiled = self._by_key.get((name, version))
+        if compiled is None:
+            raise NotFound(f"workflow {name!r} has no version {version}")
+        return compiled
+
+    def all(self) -> list[CompiledWorkflow]:
+        return [self._by_key[key] for key in sorted(self._by_key)]
