@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.workflow import engine
@@ -34,6 +35,16 @@ class StateMap(BaseModel):
     to_workflow: str = Field(alias="to")
     to_version: int | None = None
     states: dict[str, str]
+
+
+def resolve_map(path: Path) -> Path:
+    """A map file, or the name of one shipped in ``workflows/migrations/``."""
+    if path.exists():
+        return path
+    shipped = data_dir("workflows") / "migrations" / f"{path.name.removesuffix('.yaml')}.yaml"
+    if shipped.exists():
+        return shipped
+    raise InvalidInput(f"no map file {path}, and no shipped map named {path.name}")
 
 
 def read_map(path: Path) -> StateMap:
@@ -61,6 +72,7 @@ def migrate(
     dry_run: bool = False,
 ) -> dict[str, Any]:
     """Move every running product of ``from_workflow``; all or nothing."""
+    map_path = resolve_map(map_path)
     state_map = read_map(map_path)
     if (state_map.from_workflow, state_map.to_workflow) != (from_workflow, to_workflow):
         raise InvalidInput(

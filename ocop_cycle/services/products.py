@@ -101,6 +101,8 @@ def fire(
                 comment=comment,
                 data=data,
                 request_id=request_id,
+                workflows=runtime.workflows,
+                default_workflow=runtime.settings.default_workflow,
             )
         return product_view(runtime, session, product, user)
 
@@ -161,4 +163,4 @@ def product_history(session: Session, product_id: int) -> list[History]:
 
 def _unit_names(session: Session, codes: set[str]) -> dict[str, str]:
     rows = session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes)))
-    return dict(rows.tuples())
+    return {code: name for code, name in rows}

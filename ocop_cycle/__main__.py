@@ -1,0 +1,5 @@
+"""``python -m ocop_cycle`` runs the ``ocop`` command line."""
+
+from ocop_cycle.cli import main
+
+main()
