@@ -6,11 +6,11 @@ Any exception it raises leaves the caller to roll back, so a refusal changes not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import History, Product, User
@@ -20,11 +20,12 @@ from ocop_cycle.workflow.hooks import (
     ACTIONS,
     DATA_FIELDS,
     GUARDS,
+    STEPS,
     TRANSITION_LISTENERS,
     FireContext,
 )
 from ocop_cycle.workflow.permissions import check_transition, transition_problem
-from ocop_cycle.workflow.registry import CompiledWorkflow
+from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 
 REGISTER = "register"
 
@@ -40,8 +41,13 @@ def registration(definition: WorkflowDef) -> TransitionDef:
     )
 
 
-def parse_data(transition: TransitionDef, raw: Mapping[str, str]) -> dict[str, Any]:
-    """Check the data given against the registered parsers and the transition's needs."""
+def parse_data(
+    transition: TransitionDef, raw: Mapping[str, str], supplied: Collection[str] = ()
+) -> dict[str, Any]:
+    """Check the data given against the registered parsers and the transition's needs.
+
+    Fields in ``supplied`` may come from the transition's steps instead of the actor.
+    """
     parsed: dict[str, Any] = {}
     errors = []
     for key, text in raw.items():
@@ -54,7 +60,7 @@ def parse_data(transition: TransitionDef, raw: Mapping[str, str]) -> dict[str, A
         except ValueError as exc:
             errors.append(str(exc))
     for key in transition.requires:
-        if key not in raw:
+        if key not in raw and key not in supplied:
             errors.append(f"{transition.trigger} needs {key}: give --data {key}=…")
     if errors:
         raise InvalidInput("; ".join(errors))
@@ -72,8 +78,14 @@ def fire(
     comment: str | None = None,
     data: Mapping[str, str] | None = None,
     request_id: str | None = None,
-) -> History:
-    """Fire ``trigger`` on ``product`` as ``actor``; return the history row written."""
+    workflows: WorkflowRegistry | None = None,
+    default_workflow: str | None = None,
+) -> None:
+    """Fire ``trigger`` on ``product`` as ``actor``, writing its history row.
+
+    ``workflows`` and ``default_workflow`` let actions move a product to the rules now
+    in force (a renewal); without them the product stays on its own workflow.
+    """
     definition = compiled.definition
     transition = definition.transition(trigger, product.state)
     if transition is None:
@@ -92,8 +104,16 @@ def fire(
         now=now,
         from_state=product.state,
         comment=comment,
-        data=parse_data(transition, data or {}),
+        data=parse_data(
+            transition,
+            data or {},
+            supplied=[key for name in transition.steps for key in STEPS[name].supplies],
+        ),
+        workflows=workflows,
+        default_workflow=default_workflow,
     )
+    for name in transition.steps:
+        STEPS[name].run(context)
     for name in transition.guards:
         GUARDS[name](context)
     moved = compiled.machine.events[trigger].trigger(product, context=context)
@@ -102,32 +122,34 @@ def fire(
     product.updated_at = now
     for name in transition.actions:
         ACTIONS[name](context)
-    return settle(context, request_id)
+    settle(context, request_id)
 
 
-def settle(context: FireContext, request_id: str | None) -> History:
+def settle(context: FireContext, request_id: str | None) -> None:
     """After a state change (registration and migration included): run the listeners that
     follow from entering and leaving states, then append the history row."""
     for listener in TRANSITION_LISTENERS:
         listener(context)
     product = context.product
-    row = History(
-        product_id=product.id,
-        trigger=context.transition.trigger,
-        from_state=context.from_state,
-        to_state=product.state,
-        workflow=product.workflow,
-        workflow_version=product.workflow_version,
-        actor=context.actor.username,
-        role=context.role.value,
-        at=context.now,
-        comment=context.comment,
-        data={**context.data, **context.effects},
-        request_id=request_id,
+    # History is append-only and never read back in this unit of work: a Core insert
+    # skips the ORM's identity bookkeeping, which is most of a transition's cost.
+    context.session.execute(
+        insert(History),
+        {
+            "product_id": product.id,
+            "trigger": context.transition.trigger,
+            "from_state": context.from_state,
+            "to_state": product.state,
+            "workflow": product.workflow,
+            "workflow_version": product.workflow_version,
+            "actor": context.actor.username,
+            "role": context.role.value,
+            "at": context.now,
+            "comment": context.comment,
+            "data": {**context.data, **context.effects},
+            "request_id": request_id,
+        },
     )
-    context.session.add(row)
-    context.session.flush()
-    return row
 
 
 def allowed_triggers(

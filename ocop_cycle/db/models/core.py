@@ -82,7 +82,7 @@ class Product(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    producer: Mapped[Producer] = relationship(lazy="joined", innerjoin=True)
+    producer: Mapped[Producer] = relationship()
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

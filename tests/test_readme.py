@@ -1,0 +1,42 @@
+"""The README's promises: the diagram is the definition's, the test command is CI's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ocop_cycle.runtime import workflow_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_diagram_is_generated_from_the_default_workflow() -> None:
+    match = re.search(
+        r"<!-- workflow-graph:ocop-148 -->\n```mermaid\n(.*?)```\n<!-- /workflow-graph -->",
+        readme(), re.S)
+    assert match, "README lacks the generated diagram; run: python -m tests.test_readme"
+    assert match.group(1) == workflow_registry(None).get("ocop-148").mermaid
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = re.search(r"```sh\n(python3 -m venv \.venv && .*pytest)\n```", readme())
+    assert command is not None
+    assert command.group(1) in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def regenerate() -> None:
+    """Write the current diagram into the README."""
+    text = readme()
+    diagram = workflow_registry(None).get("ocop-148").mermaid
+    block = f"<!-- workflow-graph:ocop-148 -->\n```mermaid\n{diagram}```\n<!-- /workflow-graph -->"
+    text = re.sub(r"<!-- workflow-graph:ocop-148 -->.*?<!-- /workflow-graph -->", block, text,
+                  flags=re.S)
+    (ROOT / "README.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    regenerate()
