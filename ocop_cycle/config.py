@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,3 +17,29 @@ class Settings(BaseSettings):
     default_workflow: str = "ocop-148"
     # A deployment may keep its own workflow files; None means the bundled ones.
     workflows_dir: Path | None = None
+    # Annual report (docs/import-and-annual-report.md): the province's reward per product
+    # certified in the year, by stars, in VND. Default: Quảng Ngãi 2022 (no 5★ reward set).
+    report_rewards_vnd: dict[int, int] = Field(
+        default_factory=lambda: {3: 8_000_000, 4: 10_000_000}
+    )
+
+    # Deadlines, reminders and mail (docs/deadlines-and-reminders.md).
+    # Templates, reminder schedules and the working-day calendar; None means the bundled ones.
+    notifications_dir: Path | None = None
+    mail_backend: Literal["file", "smtp"] = "file"
+    mail_dir: Path = Path("mail")
+    mail_from: str = "OCOP <ocop@localhost.localdomain>"
+    mail_batch_size: int = Field(default=100, gt=0)
+    mail_max_attempts: int = Field(default=8, gt=0)
+    mail_backoff_seconds: float = Field(default=60.0, gt=0)
+    mail_lease_seconds: float = Field(default=600.0, gt=0)
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    # Local time (Asia/Ho_Chi_Minh) at which officers' daily digests are written.
+    digest_time: time = time(7, 0)
+    sweep_batch_size: int = Field(default=500, gt=0)

@@ -40,7 +40,8 @@ class Runtime:
         return cls(
             settings=settings,
             engine=engine,
-            sessions=sessionmaker(engine, expire_on_commit=False),
+            # Listeners (deadlines, outbox) read the settings from the session they get.
+            sessions=sessionmaker(engine, expire_on_commit=False, info={"settings": settings}),
             clock=clock or Clock(),
         )
 

@@ -32,6 +32,12 @@ NO_POSTGRES = (
 START = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
 
 
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return "PostgreSQL tests: against OCOP_TEST_POSTGRES_URL"
+    return f"PostgreSQL tests: skipped, {NO_POSTGRES}"
+
+
 def seed(runtime: Runtime) -> None:
     """What every test database holds: the schema, the system user, Quảng Ngãi's units."""
     schema.upgrade(runtime.engine)
@@ -81,6 +87,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     seed(runtime)
     runtime.close()
     return url
+
+
+@pytest.fixture(autouse=True)
+def _mail_to_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mail written by the file backend lands in the test's folder, never the checkout."""
+    monkeypatch.setenv("OCOP_MAIL_DIR", str(tmp_path / "mail"))
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_map_naming_unknown_states_is_refused(runtime: Runtime, world: World, tm
     raw["states"]["district_evaluation"] = "district_council"
     path = tmp_path / "typo.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InvalidInput, match="'district_council' .* is not a state of ocop-1489@1"):
+    with pytest.raises(InvalidInput, match=r"'district_council' .* is not a state of ocop-1489@1"):
         migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=path)
 
 

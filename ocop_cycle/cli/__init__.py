@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
+from ocop_cycle.cli import certificates as certificates_cli
+from ocop_cycle.cli import councils as councils_cli
+from ocop_cycle.cli import criteria as criteria_cli
+from ocop_cycle.cli import importing as importing_cli
+from ocop_cycle.cli import mail as mail_cli
 from ocop_cycle.cli import people, products, setup, units, workflows
+from ocop_cycle.cli import reports as reports_cli
+from ocop_cycle.cli import scheduler as scheduler_cli
+from ocop_cycle.cli import scores as scores_cli
 from ocop_cycle.cli.common import dump_json
 from ocop_cycle.clock import Clock, parse_instant
 from ocop_cycle.config import Settings
@@ -26,6 +34,14 @@ app.add_typer(people.user_app, name="user")
 app.add_typer(people.producer_app, name="producer")
 app.add_typer(products.app, name="product")
 app.add_typer(workflows.app, name="workflow")
+app.add_typer(councils_cli.app, name="council")
+app.add_typer(scores_cli.app, name="score")
+app.add_typer(certificates_cli.app, name="certificate")
+app.add_typer(criteria_cli.app, name="criteria")
+app.add_typer(importing_cli.app, name="import")
+app.add_typer(reports_cli.app, name="report")
+app.add_typer(scheduler_cli.app, name="scheduler")
+app.add_typer(mail_cli.app, name="mail")
 setup.register(app)
 
 

@@ -24,6 +24,8 @@ class Role(StrEnum):
     PROVINCE_OFFICER = "province_officer"
     CENTRAL_OFFICER = "central_officer"
     PRODUCER = "producer"
+    # Sits on an evaluation council; scores only for the councils they belong to.
+    COUNCIL_MEMBER = "council_member"
     ADMIN = "admin"
     SYSTEM = "system"
 

@@ -129,22 +129,41 @@ def walk_to(walker: Walker, target: str) -> None:
     step("accept_dossier", "district")
     if target == "district_evaluation":
         return
-    scores = {"not_ranked": "46.5", "awaiting_decision": "61", "province_evaluation": "78",
-              "certified_3": "64.25", "certified_4": "81.5", "renewal_due": "66",
-              "expired": "58", "revoked": "55"}
-    step("close_evaluation", "district", days=20,
-         data={"score": scores[target], "minutes": "Biên bản họp Hội đồng cấp huyện"})
+    scores = {
+        "not_ranked": "46.5",
+        "awaiting_decision": "61",
+        "province_evaluation": "78",
+        "certified_3": "64.25",
+        "certified_4": "81.5",
+        "renewal_due": "66",
+        "expired": "58",
+        "revoked": "55",
+    }
+    step(
+        "close_evaluation",
+        "district",
+        days=20,
+        data={"score": scores[target], "minutes": "Biên bản họp Hội đồng cấp huyện"},
+    )
     if target in ("not_ranked", "awaiting_decision", "province_evaluation"):
         return
     if target == "certified_4":
-        step("close_evaluation", "province", days=30,
-             data={"score": "76.75", "minutes": "Biên bản họp Hội đồng cấp tỉnh"})
+        step(
+            "close_evaluation",
+            "province",
+            days=30,
+            data={"score": "76.75", "minutes": "Biên bản họp Hội đồng cấp tỉnh"},
+        )
         step("issue_certificate", "province", days=14, data=_decision(walker, 14, "1462/QĐ-UBND"))
         return
     step("issue_certificate", "district", days=14, data=_decision(walker, 14, "215/QĐ-UBND"))
     if target == "revoked":
-        step("revoke", "district", days=120, data={
-            "reason": "Vi phạm quy định an toàn thực phẩm", "decision_number": "88/QĐ-UBND"})
+        step(
+            "revoke",
+            "district",
+            days=120,
+            data={"reason": "Vi phạm quy định an toàn thực phẩm", "decision_number": "88/QĐ-UBND"},
+        )
     elif target in ("renewal_due", "expired"):
         # The timers fire on their dates: the window opens 180 days before expiry.
         decided = walker.clock.fixed or STARTED
@@ -161,37 +180,86 @@ def build_province(runtime: Runtime, clock: Clock) -> dict[str, int]:
     units.load_province(runtime, PROVINCE, "legacy")
     add_user = people.add_user
     for commune in COMMUNES:
-        add_user(runtime, commune.officer, role="commune_officer", unit_code=commune.code,
-                 email=f"{commune.officer}@ocop.quangngai.example", name=f"Cán bộ OCOP xã {commune.code}")
+        add_user(
+            runtime,
+            commune.officer,
+            role="commune_officer",
+            unit_code=commune.code,
+            email=f"{commune.officer}@ocop.quangngai.example",
+            name=f"Cán bộ OCOP xã {commune.code}",
+        )
     for officer, district in {(c.district_officer, c.district) for c in COMMUNES}:
-        add_user(runtime, officer, role="district_officer", unit_code=district,
-                 email=f"{officer}@ocop.quangngai.example", name=f"Phòng Nông nghiệp {district}")
-    add_user(runtime, "district2", role="district_officer", unit_code="522",
-             email="district2@ocop.quangngai.example", name="Phòng Kinh tế TP Quảng Ngãi")
-    add_user(runtime, "province1", role="province_officer", unit_code=PROVINCE,
-             email="vpdp@ocop.quangngai.example", name="Văn phòng Điều phối NTM tỉnh")
-    add_user(runtime, "central1", role="central_officer", email="ocop@central.example",
-             name="Văn phòng Điều phối NTM Trung ương")
+        add_user(
+            runtime,
+            officer,
+            role="district_officer",
+            unit_code=district,
+            email=f"{officer}@ocop.quangngai.example",
+            name=f"Phòng Nông nghiệp {district}",
+        )
+    add_user(
+        runtime,
+        "district2",
+        role="district_officer",
+        unit_code="522",
+        email="district2@ocop.quangngai.example",
+        name="Phòng Kinh tế TP Quảng Ngãi",
+    )
+    add_user(
+        runtime,
+        "province1",
+        role="province_officer",
+        unit_code=PROVINCE,
+        email="vpdp@ocop.quangngai.example",
+        name="Văn phòng Điều phối NTM tỉnh",
+    )
+    add_user(
+        runtime,
+        "central1",
+        role="central_officer",
+        email="ocop@central.example",
+        name="Văn phòng Điều phối NTM Trung ương",
+    )
     add_user(runtime, "admin1", role="admin", name="Quản trị hệ thống")
     officers = {c.officer: c for c in COMMUNES}
     producer_ids = []
     for index, (name, kind, officer, account) in enumerate(PRODUCERS, start=1):
         producer = people.add_producer(
-            runtime, name=name, type=kind, commune_code=officers[officer].code,
-            email=f"chuthe{index}@example.vn", phone=f"0255 38{index:02d} 1{index:02d}",
+            runtime,
+            name=name,
+            type=kind,
+            commune_code=officers[officer].code,
+            email=f"chuthe{index}@example.vn",
+            phone=f"0255 38{index:02d} 1{index:02d}",
             tax_code=f"43001{index:05d}",
         )
-        add_user(runtime, account, role="producer", producer_id=producer.id,
-                 email=producer.email, name=name)
+        add_user(
+            runtime,
+            account,
+            role="producer",
+            producer_id=producer.id,
+            email=producer.email,
+            name=name,
+        )
         producer_ids.append(producer.id)
     for offset, (name, group, producer_index, target) in enumerate(PRODUCTS):
         clock.fixed = EARLY_START.get(target, STARTED + timedelta(days=3 * offset))
         commune = officers[PRODUCERS[producer_index][2]]
-        view = register_product(runtime, name=name, producer_id=producer_ids[producer_index],
-                                group=group, actor=commune.officer)
-        cast = {"commune": commune.officer, "district": commune.district_officer,
-                "province": "province1", "central": "central1", "system": "system",
-                "producer": PRODUCERS[producer_index][3]}
+        view = register_product(
+            runtime,
+            name=name,
+            producer_id=producer_ids[producer_index],
+            group=group,
+            actor=commune.officer,
+        )
+        cast = {
+            "commune": commune.officer,
+            "district": commune.district_officer,
+            "province": "province1",
+            "central": "central1",
+            "system": "system",
+            "producer": PRODUCERS[producer_index][3],
+        }
         walk_to(Walker(runtime, clock, int(view["id"]), cast), target)
     with runtime.transaction() as session:
         by_state = dict(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Product, User
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling.views import open_deadlines
 from ocop_cycle.workflow.engine import allowed_triggers
 
 
@@ -90,6 +91,7 @@ def product_view(
         "stars": product.stars,
         "version": product.version,
         "allowed_triggers": allowed_triggers(definition, product, actor),
+        "open_deadlines": open_deadlines(session, product.id),
         "certificate": certificate_view(certificate) if certificate else None,
         "history": [history_view(row) for row in history],
         "created_at": product.created_at.isoformat(),

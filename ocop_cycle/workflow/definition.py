@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from fractions import Fraction
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ocop_cycle.domain.scores import StarBand
 from ocop_cycle.domain.vocabulary import Level, Role
@@ -39,11 +47,84 @@ class Label(_Strict):
         return self.en if language == "en" else self.vi
 
 
+# Messages sent when a product enters a state (templates in notifications/templates/).
+NoticeKind = Literal[
+    "certificate_issued",
+    "certificate_revoked",
+    "certificate_expired",
+    "dossier_returned",
+    "idea_returned",
+    "idea_rejected",
+]
+
+
+class DeadlineDef(_Strict):
+    """Someone must act within a period after the product enters the state.
+
+    ``basis`` says whether the period is a legal value (then ``source`` cites it) or a
+    provincial choice; escalation tells the next level up (or ``escalate_to``) when the
+    deadline has been missed by ``escalate_after`` more working days.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Label
+    # "certifying": the officers of the level that certifies the product's stars.
+    role: Role | Literal["certifying"]
+    working_days: int | None = Field(default=None, gt=0)
+    days: int | None = Field(default=None, gt=0)
+    basis: Literal["legal", "provincial"]
+    source: str | None = None
+    # Listed in the officer's daily digest from this many working days before it is due.
+    remind_before: int = Field(default=2, ge=0)
+    # Escalate on the escalate_after-th working day after the due date.
+    escalate_after: int | None = Field(default=None, gt=0)
+    escalate_to: Role | None = None
+
+    def escalation_role(self, levels: list[Level], acting: Role) -> Role | None:
+        """The role told of a missed deadline: the one named, or the next level up from
+        ``acting`` (the deadline's role, resolved)."""
+        if self.escalate_to is not None:
+            return self.escalate_to
+        level = acting.level
+        if level is None or level not in levels:
+            return None
+        above = [candidate for candidate in levels if candidate.rank > level.rank]
+        if not above:
+            return None
+        higher = min(above, key=lambda candidate: candidate.rank)
+        return next(role for role in Role if role.level is higher)
+
+
+class TimerDef(_Strict):
+    """Fire a system trigger at a date computed from the product's active certificate."""
+
+    trigger: str
+    at: Literal["certificate_expiry"] = "certificate_expiry"
+    days_before: int = Field(default=0, ge=0)
+
+
+class ReminderDef(_Strict):
+    """Send a reminder series (a schedule in notifications/schedules.yaml) while here."""
+
+    schedule: str
+    to: Literal["producer"] = "producer"
+
+
+class NoticeDef(_Strict):
+    kind: NoticeKind
+    to: Literal["producer"] = "producer"
+
+
 class StateDef(_Strict):
     label: Label
     # The level whose officers are expected to act while a product waits here.
     level: Level | None = None
     final: bool = False
+    # Written on entering the state, cancelled on leaving it (docs/deadlines-and-reminders.md).
+    deadlines: list[DeadlineDef] = Field(default_factory=list)
+    timers: list[TimerDef] = Field(default_factory=list)
+    reminders: list[ReminderDef] = Field(default_factory=list)
+    notify: list[NoticeDef] = Field(default_factory=list)
 
 
 class ScoreRange(_Strict):
@@ -82,6 +163,11 @@ class TransitionDef(_Strict):
     requires: list[str] = Field(default_factory=list)
     guards: list[str] = Field(default_factory=list)
     actions: list[str] = Field(default_factory=list)
+    # Named steps run before the required fields are checked; a step may supply data
+    # (e.g. the council's score computed from its scoresheets) from stored records.
+    steps: list[str] = Field(default_factory=list)
+    # Where an upgrade that earns no higher star goes, keeping its current certificate.
+    upgrade_not_gained: str | None = None
 
     @model_validator(mode="after")
     def _one_destination_form(self) -> TransitionDef:
@@ -93,10 +179,34 @@ class TransitionDef(_Strict):
 
     @property
     def destinations(self) -> list[str]:
+        kept = [self.upgrade_not_gained] if self.upgrade_not_gained else []
         if self.routes is not None:
-            return [route.dest for route in self.routes]
+            return [route.dest for route in self.routes] + kept
         assert self.dest is not None
-        return [self.dest]
+        return [self.dest, *kept]
+
+
+class CouncilRulesDef(_Strict):
+    """How a council's scoresheets become its result (provincial council regulations).
+
+    ``quorum`` is a fraction of the members ("3/4"); ``max_spread`` is the largest
+    difference between members' totals accepted without the council discussing it.
+    """
+
+    quorum: Fraction
+    chair_required: bool
+    max_spread: Decimal = Field(ge=0, le=100)
+
+    @field_validator("quorum", mode="before")
+    @classmethod
+    def _fraction(cls, value: object) -> Fraction:
+        try:
+            quorum = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"quorum {value!r} is not a fraction such as 3/4") from None
+        if not 0 < quorum <= 1:
+            raise ValueError(f"quorum {value} must be more than 0 and at most 1")
+        return quorum
 
 
 class BandDef(_Strict):
@@ -111,6 +221,10 @@ class ScoringDef(_Strict):
     recognised_from_stars: int = Field(ge=1, le=5)
     certifying_level: dict[int, Level]
     validity_months: int = Field(gt=0)
+    # The criteria catalogue (workflows/criteria/NAME.yaml); None means the workflow's name.
+    criteria: str | None = None
+    # Online council scoring; None means this workflow takes paper results only.
+    council: CouncilRulesDef | None = None
 
     def star_bands(self) -> list[StarBand]:
         return [StarBand(stars=band.stars, at_least=band.at_least) for band in self.bands]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,9 @@ from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import Product, User
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
+
+if TYPE_CHECKING:
+    from ocop_cycle.workflow.registry import WorkflowRegistry
 
 
 @dataclass
@@ -36,6 +39,10 @@ class FireContext:
     data: dict[str, Any] = field(default_factory=dict)
     # Actions add what they did (e.g. the certificate number) for the history row.
     effects: dict[str, Any] = field(default_factory=dict)
+    # Every loaded workflow and the province's current default, for effects that move a
+    # product to the rules now in force (a renewal); None where the caller has no runtime.
+    workflows: WorkflowRegistry | None = None
+    default_workflow: str | None = None
 
     @property
     def today(self) -> date:
@@ -48,6 +55,18 @@ Parser = Callable[[str], Any]
 Listener = Callable[[FireContext], None]
 
 GUARDS: dict[str, Guard] = {}
+
+
+@dataclass(frozen=True)
+class Step:
+    """Runs before required fields are checked; may put the fields in ``supplies`` into
+    ``context.data`` from stored records, or refuse saying what is missing."""
+
+    run: Callable[[FireContext], None]
+    supplies: tuple[str, ...] = ()
+
+
+STEPS: dict[str, Step] = {}
 ACTIONS: dict[str, Action] = {}
 DATA_FIELDS: dict[str, Parser] = {}
 # Run after every state change (registration included), in the same transaction: the
@@ -60,6 +79,16 @@ def guard(name: str) -> Callable[[Guard], Guard]:
 
     def register(function: Guard) -> Guard:
         GUARDS[name] = function
+        return function
+
+    return register
+
+
+def step(name: str, supplies: tuple[str, ...] = ()) -> Callable[[Action], Action]:
+    """Register a step: it may supply required data (``supplies``) before routing."""
+
+    def register(function: Action) -> Action:
+        STEPS[name] = Step(function, supplies)
         return function
 
     return register

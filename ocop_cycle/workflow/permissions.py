@@ -39,6 +39,11 @@ def jurisdiction_problem(user: User, product: Product) -> str | None:
         return None
     if role in (Role.CENTRAL_OFFICER, Role.SYSTEM):
         return None
+    if role is Role.COUNCIL_MEMBER:
+        return (
+            "council members fire no workflow triggers; they score the products of their "
+            "council's level and unit with 'ocop score submit'"
+        )
     return f"role {role.value} does not act on products"
 
 

@@ -30,7 +30,23 @@ class ScoreCondition:
         self.__name__ = when.describe()
 
     def __call__(self, event: EventData) -> bool:
-        return self.when.contains(Decimal(event.kwargs["context"].data["score"]))
+        data = event.kwargs["context"].data
+        # A failed mandatory criterion routes as "no star" whatever the score.
+        return self.when.contains(Decimal(data.get("route_score", data["score"])))
+
+
+class UpgradeNotGained:
+    """An upgrade's final result earned no higher star: the current certificate stays.
+
+    Set by the council-result step in ``context.effects["upgrade"]``; checked before the
+    score routes, so it wins over them.
+    """
+
+    __name__ = "upgrade earns no higher star"
+
+    def __call__(self, event: EventData) -> bool:
+        upgrade = event.kwargs["context"].effects.get("upgrade")
+        return isinstance(upgrade, dict) and upgrade.get("gained") is False
 
 
 def _machine_transitions(definition: WorkflowDef) -> list[dict[str, Any]]:
@@ -45,6 +61,15 @@ def _machine_transitions(definition: WorkflowDef) -> list[dict[str, Any]]:
                 }
             )
             continue
+        if transition.upgrade_not_gained is not None:
+            compiled.append(
+                {
+                    "trigger": transition.trigger,
+                    "source": transition.source,
+                    "dest": transition.upgrade_not_gained,
+                    "conditions": [UpgradeNotGained()],
+                }
+            )
         for route in transition.routes:
             compiled.append(
                 {

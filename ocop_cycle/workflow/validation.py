@@ -11,7 +11,8 @@ from decimal import Decimal
 from itertools import pairwise
 
 from ocop_cycle.workflow.definition import ScoreRange, TransitionDef, WorkflowDef
-from ocop_cycle.workflow.hooks import ACTIONS, DATA_FIELDS, GUARDS
+from ocop_cycle.workflow.hooks import ACTIONS, DATA_FIELDS, GUARDS, STEPS
+from ocop_cycle.workflow.schedule_validation import schedule_problems
 
 
 def problems(definition: WorkflowDef) -> list[str]:
@@ -26,6 +27,7 @@ def problems(definition: WorkflowDef) -> list[str]:
         found.extend(_transition_problems(transition, definition))
     found.extend(_route_problems(definition))
     found.extend(_scoring_problems(definition))
+    found.extend(schedule_problems(definition))
     if definition.initial in states:
         reachable = _reachable(definition)
         for name in states:
@@ -56,6 +58,11 @@ def _transition_problems(transition: TransitionDef, definition: WorkflowDef) -> 
     for name in transition.guards:
         if name not in GUARDS:
             found.append(f"{where}: unknown guard {name!r} (known: {', '.join(sorted(GUARDS))})")
+    for name in transition.steps:
+        if name not in STEPS:
+            found.append(f"{where}: unknown step {name!r} (known: {', '.join(sorted(STEPS))})")
+    if transition.upgrade_not_gained is not None and transition.routes is None:
+        found.append(f"{where}: upgrade_not_gained needs routes chosen by score")
     for name in transition.actions:
         if name not in ACTIONS:
             found.append(f"{where}: unknown action {name!r} (known: {', '.join(sorted(ACTIONS))})")

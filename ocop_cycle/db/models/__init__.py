@@ -2,5 +2,21 @@
 
 from ocop_cycle.db.models.certificate import Certificate
 from ocop_cycle.db.models.core import AdminUnit, History, Producer, Product, User
+from ocop_cycle.db.models.outbox import OutboxMessage
+from ocop_cycle.db.models.schedule import ScheduleItem
+from ocop_cycle.db.models.scoring import Council, CouncilMember, Evaluation, ScoreSheet
 
-__all__ = ["AdminUnit", "Certificate", "History", "Producer", "Product", "User"]
+__all__ = [
+    "AdminUnit",
+    "Certificate",
+    "Council",
+    "CouncilMember",
+    "Evaluation",
+    "History",
+    "OutboxMessage",
+    "Producer",
+    "Product",
+    "ScheduleItem",
+    "ScoreSheet",
+    "User",
+]

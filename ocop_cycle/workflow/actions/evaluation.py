@@ -14,8 +14,11 @@ def record_evaluation(context: FireContext) -> None:
     score = Decimal(context.data["score"])
     product = context.product
     product.score = score
-    product.stars = stars_for(score, context.definition.scoring.star_bands())
+    # A mandatory criterion failed by the council means no star whatever the total.
+    failed = context.data.get("mandatory_failed")
+    product.stars = 0 if failed else stars_for(score, context.definition.scoring.star_bands())
     left = context.definition.states[context.from_state] if context.from_state else None
     product.evaluated_level = left.level.value if left and left.level else None
     context.effects["stars"] = product.stars
-    context.effects["scoring_path"] = "paper" if "minutes" in context.data else "entered"
+    # The council_result step says "online" or "paper"; without it, the score was typed.
+    context.effects.setdefault("scoring_path", "paper" if "minutes" in context.data else "entered")

@@ -1,0 +1,107 @@
+"""``ocop certificate``: list, show and verify certificates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.services import certificates
+from ocop_cycle.workflow.fields import parse_legal_date
+
+app = typer.Typer(help="OCOP certificates (giấy chứng nhận).", no_args_is_help=True)
+
+
+def render_certificate(view: dict[str, Any]) -> None:
+    console.print(f"[bold]{view['number']}[/bold] — {view['product']} ({view['producer']})")
+    console.print(
+        f"  {view['stars']}★ điểm / score {view['score']}   {view['rule_set']}   cấp / level "
+        f"{view['issuing_level']}   QĐ / decision {view['decision_number']} "
+        f"({view['decision_date']}, đợt năm / round year {view['round_year']})"
+    )
+    console.print(
+        f"  hiệu lực / valid {view['valid_from']} → {view['expires_on']}   "
+        f"trạng thái / status: {view['status']}   mã xác thực / code: {view['verification_code']}"
+    )
+    if view["revocation_reason"]:
+        console.print(
+            f"  thu hồi / revoked: {view['revocation_reason']} ({view['revocation_decision']})"
+        )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: str | None = typer.Option(
+        None, "--status", help="active, expired, revoked, superseded."
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Province, district or commune code."),
+    expiring_before: str | None = typer.Option(None, "--expiring-before", help="YYYY-MM-DD."),
+    limit: int = typer.Option(200, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    as_json: bool = JsonOption,
+) -> None:
+    """List certificates, soonest expiry first."""
+    before = None
+    if expiring_before is not None:
+        try:
+            before = parse_legal_date(expiring_before)
+        except ValueError as exc:
+            raise InvalidInput(f"--expiring-before: {exc}") from None
+    rows = certificates.list_certificates(
+        runtime(ctx),
+        status=status,
+        unit_code=unit,
+        expiring_before=before,
+        limit=limit,
+        offset=offset,
+    )
+
+    def render(data: list[dict[str, Any]]) -> None:
+        table = Table("id", "number", "product", "stars", "status", "expires on", "decision")
+        for row in data:
+            table.add_row(
+                str(row["id"]),
+                row["number"],
+                row["product"],
+                f"{row['stars']}★",
+                row["status"],
+                row["expires_on"],
+                row["decision_number"],
+            )
+        console.print(table)
+
+    emit(rows, as_json, render)
+
+
+@app.command("show")
+def show(ctx: typer.Context, certificate_id: int, as_json: bool = JsonOption) -> None:
+    """Show one certificate."""
+    emit(certificates.show_certificate(runtime(ctx), certificate_id), as_json, render_certificate)
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
+    """What a consumer scanning the QR code on a package sees; nothing private."""
+
+    def render(view: dict[str, Any]) -> None:
+        issuer = view["issued_by"]
+        console.print(
+            f"[bold]Sản phẩm OCOP {view['stars']} sao / {view['stars']}-star OCOP product[/bold]"
+        )
+        console.print(f"  Sản phẩm / product: {view['product']}")
+        console.print(f"  Chủ thể / producer: {view['producer']}")
+        console.print(
+            f"  Công nhận / recognised by: UBND {issuer['label']['vi']} {issuer['unit'] or ''}"
+            f" — {view['decision_number']} ({view['decision_date']})"
+        )
+        console.print(f"  Giấy chứng nhận / certificate: {view['number']}")
+        console.print(f"  Hiệu lực đến / valid until: {view['valid_until']}")
+        console.print(
+            f"  Trạng thái / status: {view['status_label']['vi']} / {view['status_label']['en']}"
+        )
+
+    emit(certificates.verify(runtime(ctx), code), as_json, render)

@@ -1,0 +1,73 @@
+"""``ocop scheduler``: run the one scheduler, or do one pass (for cron, demos and tests)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import typer
+
+from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.clock import Clock, parse_instant
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.scheduling import runner
+
+app = typer.Typer(help="Deadlines, timers and reminders.", no_args_is_help=True)
+
+
+def render_tick(report: dict[str, Any]) -> None:
+    sweep, mail, digest = report["sweep"], report["mail"], report["digest"]
+    console.print(
+        f"sweep at {report['at']}: {sweep['done']} done, {sweep['cancelled']} cancelled, "
+        f"{sweep['failed']} failed, {sweep['retry_later']} left for the next sweep"
+    )
+    for effect in sweep["effects"]:
+        console.print(f"  - {effect}", markup=False)
+    if digest:
+        console.print(
+            f"digest for {digest['day']}: {digest['written']} written "
+            f"({digest['items']} items for {digest['officers']} officers)"
+        )
+    console.print(
+        f"mail: {mail['sent']} sent, {mail['retrying']} to retry, {mail['failed']} failed"
+    )
+    for error in mail["errors"]:
+        console.print(f"  ! {error}", markup=False)
+
+
+@app.command("tick")
+def tick(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Sweep as if it were this date or datetime (Asia/Ho_Chi_Minh)."
+    ),
+    digest: bool | None = typer.Option(
+        None,
+        "--digest/--no-digest",
+        help="Write officers' digests (default: when the digest time of the day has come).",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """One sweep and one send pass, then exit."""
+    built = runtime(ctx)
+    if as_of:
+        try:
+            built.clock = Clock(fixed=parse_instant(as_of))
+        except ValueError as exc:
+            raise InvalidInput(f"--as-of: {exc}") from None
+    emit(runner.tick(built, digest=digest).as_dict(), as_json, render_tick)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    interval: float | None = typer.Option(
+        None, "--interval", min=0.1, help="Seconds between sweeps (default: setting)."
+    ),
+) -> None:
+    """Sweep, send and write digests until SIGINT or SIGTERM."""
+    built = runtime(ctx)
+    if interval is not None:
+        built.settings = built.settings.model_copy(update={"scheduler_interval_seconds": interval})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    runner.run(built)

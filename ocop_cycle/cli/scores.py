@@ -1,0 +1,106 @@
+"""``ocop score``: council members' scoresheets and where the council stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.services import scoring
+
+app = typer.Typer(help="Scoresheets of council members (phiếu chấm điểm).", no_args_is_help=True)
+
+
+def render_scores(view: dict[str, Any]) -> None:
+    console.print(f"[bold]#{view['product_id']} {view['product']}[/bold] — {view['state']}")
+    own = view["self_assessment"]
+    if own:
+        console.print(
+            f"  tự đánh giá của chủ thể / producer's self-assessment: {own['total']} "
+            "(không tính vào điểm hội đồng / never averaged in)"
+        )
+    evaluation = view["evaluation"]
+    if evaluation is None:
+        console.print("  chưa có đợt đánh giá / no evaluation yet")
+        return
+    council = evaluation["council"]
+    console.print(
+        f"  đánh giá / evaluation #{evaluation['id']} ({evaluation['level']}, "
+        f"{evaluation['purpose']}): {evaluation['status']}"
+        + (f", hội đồng / council #{council['id']} chair {council['chair']}" if council else "")
+    )
+    if evaluation["sheets"]:
+        codes = list(evaluation["sheets"][0]["sections"])
+        table = Table("member", *codes, "total", "mandatory failed")
+        for sheet in evaluation["sheets"]:
+            table.add_row(
+                sheet["member"],
+                *(str(sheet["sections"].get(code, "")) for code in codes),
+                str(sheet["total"]),
+                ", ".join(sheet["mandatory_failed"]),
+            )
+        console.print(table)
+    if "mean" in evaluation:
+        quorum = evaluation["quorum"]
+        console.print(
+            f"  điểm trung bình / mean: {evaluation['mean']}   chênh lệch / spread: "
+            f"{evaluation['spread']}   túc số / quorum: {quorum['sheets']}/{quorum['members']} "
+            f"(cần / needed {quorum['needed']})"
+        )
+    if evaluation["path"]:
+        console.print(
+            f"  kết quả / result: {evaluation['score']} → {evaluation['stars']}★ "
+            f"({evaluation['path']})"
+        )
+    for blocker in evaluation.get("blockers", []):
+        console.print(f"  [red]chưa thể kết thúc / cannot close:[/red] {blocker}")
+
+
+@app.command("submit")
+def submit(
+    ctx: typer.Context,
+    product_id: int,
+    actor: str = typer.Option(..., "--actor", help="The council member (or the producer)."),
+    sections: str | None = typer.Option(None, "--sections", help="A1=12,A2=10,… every section."),
+    file: Path | None = typer.Option(None, "--file", help="A scoresheet YAML file."),
+    mandatory_failed: str | None = typer.Option(
+        None, "--mandatory-failed", help="Codes of mandatory criteria not met, e.g. M1,M3."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Record or replace one member's scoresheet (a producer: the self-assessment)."""
+    if (sections is None) == (file is None):
+        raise InvalidInput("give the scores either with --sections A1=…,… or with --file SHEET")
+    failed = [c.strip() for c in (mandatory_failed or "").split(",") if c.strip()]
+    if file is not None:
+        given, from_file = scoring.read_sheet_file(file)
+        failed = list(dict.fromkeys([*from_file, *failed]))
+    else:
+        assert sections is not None
+        given = scoring.parse_sections(sections)
+    view = scoring.submit_sheet(
+        runtime(ctx), product_id, actor=actor, sections=given, mandatory_failed=failed
+    )
+    emit(view, as_json, render_scores)
+
+
+@app.command("show")
+def show(ctx: typer.Context, product_id: int, as_json: bool = JsonOption) -> None:
+    """Each member's sheet, the mean, the spread, the quorum and what blocks closing."""
+    emit(scoring.show_scores(runtime(ctx), product_id), as_json, render_scores)
+
+
+@app.command("discuss")
+def discuss(
+    ctx: typer.Context,
+    product_id: int,
+    actor: str = typer.Option(..., "--actor", help="The council's chair."),
+    note: str = typer.Option(..., "--note", help="What the council discussed and concluded."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The chair records that the council discussed a spread of more than the rule allows."""
+    emit(scoring.discuss(runtime(ctx), product_id, actor=actor, note=note), as_json, render_scores)

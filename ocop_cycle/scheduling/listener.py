@@ -1,0 +1,149 @@
+"""Keeping a product's deadline, timer and reminder rows in step with its state.
+
+Registered with ``@on_transition``, so the engine calls it in the transaction of every
+state change (registration and workflow migration included): leaving a state closes its
+deadlines and cancels its pending rows; entering one writes the rows it declares and
+the messages it sends. Rows that follow a certificate (its expiry) are written when the
+certificate becomes active and cancelled when it stops being so, whatever the state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import Certificate, History, Product, ScheduleItem
+from ocop_cycle.db.models.schedule import (
+    CANCELLED,
+    CLOSED,
+    DEADLINE,
+    EXPIRY,
+    OPEN,
+    PENDING,
+)
+from ocop_cycle.mail.outbox import settings_of
+from ocop_cycle.scheduling.config import notification_config
+from ocop_cycle.scheduling.notices import certificate_context, latest_certificate, notify_producer
+from ocop_cycle.scheduling.planner import (
+    CertificateFacts,
+    ProductFacts,
+    certificate_rows,
+    state_rows,
+)
+from ocop_cycle.workflow.hooks import FireContext, on_transition
+
+
+def close_state_rows(session: Session, product_id: int, now: datetime) -> None:
+    """Leaving a state: its open deadlines close, its pending rows are cancelled."""
+    session.execute(
+        update(ScheduleItem)
+        .where(
+            ScheduleItem.product_id == product_id,
+            ScheduleItem.kind == DEADLINE,
+            ScheduleItem.status == OPEN,
+        )
+        .values(status=CLOSED, closed_at=now)
+    )
+    session.execute(
+        update(ScheduleItem)
+        .where(
+            ScheduleItem.product_id == product_id,
+            ScheduleItem.state.is_not(None),
+            ScheduleItem.status == PENDING,
+        )
+        .values(status=CANCELLED, closed_at=now, outcome="the product left the state")
+    )
+
+
+def cancel_rows_of_ended_certificates(session: Session, product_id: int, now: datetime) -> None:
+    """A certificate revoked or superseded will not expire: drop its pending rows."""
+    ended = select(Certificate.id).where(
+        Certificate.product_id == product_id, Certificate.status != "active"
+    )
+    session.execute(
+        update(ScheduleItem)
+        .where(
+            ScheduleItem.product_id == product_id,
+            ScheduleItem.state.is_(None),
+            ScheduleItem.status == PENDING,
+            ScheduleItem.certificate_id.in_(ended.scalar_subquery()),
+        )
+        .values(status=CANCELLED, closed_at=now, outcome="the certificate is no longer active")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def active_certificate(session: Session, product_id: int) -> Certificate | None:
+    return session.scalars(
+        select(Certificate)
+        .where(Certificate.product_id == product_id, Certificate.status == "active")
+        .order_by(Certificate.id.desc())
+        .limit(1)
+    ).first()
+
+
+def facts(product: Product) -> ProductFacts:
+    return ProductFacts(
+        id=product.id,
+        workflow=product.workflow,
+        state=product.state,
+        province_code=product.province_code,
+        stars=product.stars,
+    )
+
+
+@on_transition
+def reschedule(context: FireContext) -> None:
+    session, product, now = context.session, context.product, context.now
+    settings = settings_of(session)
+    config = notification_config(settings.notifications_dir)
+    if context.from_state is not None:
+        close_state_rows(session, product.id, now)
+        cancel_rows_of_ended_certificates(session, product.id, now)
+    certificate = active_certificate(session, product.id)
+    certificate_facts = (
+        CertificateFacts(certificate.id, certificate.expires_on) if certificate else None
+    )
+    rows = state_rows(
+        context.definition,
+        facts(product),
+        certificate_facts,
+        entered_at=now,
+        config=config,
+        now=now,
+    )
+    if certificate is not None and certificate_facts is not None:
+        has_expiry = session.scalar(
+            select(
+                exists().where(
+                    ScheduleItem.certificate_id == certificate.id, ScheduleItem.kind == EXPIRY
+                )
+            )
+        )
+        if not has_expiry:
+            rows.extend(certificate_rows(facts(product), certificate_facts, now))
+    for row in rows:
+        session.add(ScheduleItem(**row))
+    _send_notices(context, certificate)
+
+
+def _send_notices(context: FireContext, certificate: Certificate | None) -> None:
+    state = context.definition.states[context.product.state]
+    if not state.notify:
+        return
+    session, product = context.session, context.product
+    # The transition's place in the product's history makes each notice's key unique.
+    sequence = session.scalar(
+        select(History.id).where(History.product_id == product.id).order_by(History.id.desc())
+    )
+    shown = certificate or latest_certificate(session, product.id)
+    extra = {
+        "comment": context.comment,
+        "reason": context.data.get("reason"),
+        "decision_number": context.data.get("decision_number"),
+        "certificate": certificate_context(shown) if shown is not None else None,
+    }
+    for notice in state.notify:
+        notify_producer(session, product, notice.kind, f"after-{sequence or 0}", extra, context.now)

@@ -1,0 +1,62 @@
+"""A product's open deadlines and pending timers, as ``ocop product show`` prints them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import ScheduleItem
+from ocop_cycle.db.models.schedule import DEADLINE, EXPIRY, OPEN, PENDING, TIMER
+from ocop_cycle.mail.templates import vn_date
+
+
+class DeadlineItem(dict[str, Any]):
+    """A plain dict for ``--json``; reads as one line for people."""
+
+    def __str__(self) -> str:
+        due = vn_date(self["due_on"])
+        if self["kind"] == DEADLINE:
+            period = self["rule"].get("working_days")
+            unit = "working days" if period is not None else "days"
+            period = period if period is not None else self["rule"].get("days")
+            basis = self["rule"].get("basis")
+            escalated = ", escalated" if self["escalated_at"] else ""
+            return (
+                f"{self['name']}: {self['label_vi']} — {self['role']} by {due} "
+                f"({period} {unit}, {basis}{escalated})"
+            )
+        if self["kind"] == EXPIRY:
+            return f"certificate expiry on {due}"
+        return f"timer: {self['name']} on {due}"
+
+
+def open_deadlines(session: Session, product_id: int) -> list[DeadlineItem]:
+    rows = session.scalars(
+        select(ScheduleItem)
+        .where(
+            ScheduleItem.product_id == product_id,
+            or_(
+                (ScheduleItem.kind == DEADLINE) & (ScheduleItem.status == OPEN),
+                ScheduleItem.kind.in_([TIMER, EXPIRY]) & (ScheduleItem.status == PENDING),
+            ),
+        )
+        .order_by(ScheduleItem.due_on, ScheduleItem.id)
+    )
+    return [
+        DeadlineItem(
+            id=row.id,
+            kind=row.kind,
+            name=row.name,
+            label=row.rule.get("label", {}).get("en", row.name),
+            label_vi=row.rule.get("label", {}).get("vi", row.name),
+            role=row.role,
+            state=row.state,
+            due_on=row.due_on.isoformat(),
+            remind_on=row.remind_on.isoformat() if row.remind_on else None,
+            escalated_at=row.escalated_at.isoformat() if row.escalated_at else None,
+            rule=row.rule,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,88 @@
+"""The deadlines-and-reminders part of ``ocop demo``: the scheduler run over the demo
+province at a few dates, with the reminders it wrote (file backend) and the states its
+timers changed.
+
+Expects the demo province built by ``services.demo`` (officers with email addresses,
+producers with email addresses, products in every state, certificates among them) and a
+runtime whose settings send mail with the ``file`` backend into ``directory / "mail"``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.db.models import ScheduleItem
+from ocop_cycle.db.models.schedule import EXPIRY, PENDING, REMINDER, TIMER
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling.runner import tick
+
+
+def _at(day: date, hour: int = 8) -> Clock:
+    return Clock(fixed=datetime.combine(day, time(hour), tzinfo=LOCAL_TZ))
+
+
+def _next_dates(runtime: Runtime, after: date, count: int) -> list[date]:
+    """The next days on which a timer, an expiry or a reminder falls due."""
+    with runtime.transaction() as session:
+        days = session.scalars(
+            select(ScheduleItem.due_on)
+            .where(
+                ScheduleItem.status == PENDING,
+                ScheduleItem.kind.in_([TIMER, EXPIRY, REMINDER]),
+                ScheduleItem.due_on > after,
+            )
+            .group_by(ScheduleItem.due_on)
+            .order_by(ScheduleItem.due_on)
+            .limit(count)
+        )
+        return list(days)
+
+
+def demo_reminders(runtime: Runtime, console: Console, directory: Path) -> None:
+    console.print("\n[bold]Deadlines, timers and reminders[/bold]")
+    original = runtime.clock
+    today = original.today()
+    mail_dir = runtime.settings.mail_dir
+    before = set(mail_dir.glob("*.eml")) if mail_dir.exists() else set()
+    try:
+        days = [today, *_next_dates(runtime, today, 3)]
+        days.append(days[-1] + timedelta(days=1))
+        table = Table("date", "what the scheduler did", title="ocop scheduler tick, day by day")
+        for day in days:
+            runtime.clock = _at(day)
+            report = tick(runtime, digest=True)
+            effects = [e for e in report.sweep.effects if "→" in e or "expired" in e]
+            digest = report.digest.written if report.digest else 0
+            summary = [
+                *effects,
+                f"{report.sweep.done} rows done, {digest} officer digests, "
+                f"{report.mail.sent} messages sent",
+            ]
+            table.add_row(day.strftime("%d/%m/%Y"), "\n".join(summary))
+        console.print(table)
+    finally:
+        runtime.clock = original
+    written = sorted(set(mail_dir.glob("*.eml")) - before) if mail_dir.exists() else []
+    messages = Table("kind", "to", "subject", title=f"Messages written to {mail_dir} (.eml)")
+    for path in written[:25]:
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        messages.add_row(
+            str(message["X-OCOP-Kind"]),
+            str(message["To"].addresses[0].addr_spec),
+            str(message["Subject"]),
+        )
+    console.print(messages)
+    if len(written) > 25:
+        console.print(f"… and {len(written) - 25} more in {mail_dir}")
+    console.print(
+        f"Run it yourself: ocop --db sqlite:///{directory / 'ocop.db'} scheduler tick "
+        f"--as-of {(days[-1] + timedelta(days=30)).isoformat()}; "
+        f"ocop --db sqlite:///{directory / 'ocop.db'} mail list"
+    )
