@@ -1,0 +1,95 @@
+"""Reading a spreadsheet (CSV or XLSX) into text cells, with the row numbers people see.
+
+Everything becomes text here, so that one validator serves both formats: an XLSX cell
+holding the number 21427 or a date must give the same result as the CSV text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ocop_cycle.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The header and the non-blank data rows; ``rows`` holds (row number, cells)."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_sheet(path: Path) -> Sheet:
+    """Read ``path`` by its extension: ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` (first sheet)."""
+    if not path.is_file():
+        raise InvalidInput(f"no file {path}; give the path of a .csv or .xlsx file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        lines = _csv_lines(path)
+    elif suffix == ".xlsx":
+        lines = _xlsx_lines(path)
+    else:
+        raise InvalidInput(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in lines:
+        if not any(cells):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in cells]
+            # Spreadsheets often carry empty columns after the last one used.
+            while header and not header[-1]:
+                header.pop()
+            continue
+        rows.append((number, cells))
+    if header is None:
+        raise InvalidInput(f"{path.name} is empty: the first row must be the header")
+    return Sheet(name=path.name, header=header, rows=rows)
+
+
+def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        # utf-8-sig drops a byte-order mark (Excel writes one) and reads plain UTF-8 too.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path.name} is not UTF-8 (byte {exc.start}); save it as 'CSV UTF-8' and retry"
+        ) from None
+    # A StringIO keeps quoted cells that span lines (an address, a note) in one cell.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for cells in reader:
+        yield reader.line_num, [cell.strip() for cell in cells]
+
+
+def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InvalidInput(f"{path.name} is not a readable XLSX workbook: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

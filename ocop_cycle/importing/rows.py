@@ -1,0 +1,367 @@
+"""Checking every row of an import file before anything is written.
+
+All problems are collected, not just the first: a province office fixes its spreadsheet
+once, with the full list (row number, column, reason) in front of it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
+from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
+from ocop_cycle.importing.reader import Sheet
+from ocop_cycle.importing.rule_sets import RuleSet, rule_set_on
+
+REQUIRED = (
+    "product_name",
+    "product_group",
+    "producer_name",
+    "producer_type",
+    "stars",
+    "decision_number",
+    "decision_date",
+)
+OPTIONAL = (
+    "producer_email",
+    "producer_phone",
+    "commune_code",
+    "district_code",
+    "score",
+    "round_year",
+    "issuing_level",
+)
+COLUMNS = REQUIRED + OPTIONAL
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CODE_WIDTH = {Level.COMMUNE: 5, Level.DISTRICT: 3}
+_GROUPS = tuple(member.value for member in ProductGroup)
+_PRODUCER_TYPES = tuple(member.value for member in ProducerType)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: Level
+    district_code: str | None
+    province_code: str
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One valid row: a certificate of one product of one producer."""
+
+    row: int
+    product_name: str
+    product_group: str
+    producer_name: str
+    producer_type: str
+    producer_email: str | None
+    producer_phone: str | None
+    unit: Unit  # the commune, or the district when only the district is known
+    stars: int
+    score: Decimal | None
+    decision_number: str
+    decision_date: date
+    round_year: int
+    issuing_level: Level
+    rule_set: RuleSet
+
+    # Matching keys, computed once: the same name in the same commune is the same
+    # producer; product + producer + decision is what makes re-importing harmless.
+    producer_key: tuple[str, str]
+    product_key: tuple[tuple[str, str], str]
+    natural_key: tuple[tuple[tuple[str, str], str], str]
+
+
+def clean_name(text: str) -> str:
+    """NFC and single spaces: Vietnamese text typed on different keyboards compares equal."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def match_key(text: str) -> str:
+    return clean_name(text).casefold()
+
+
+def parse_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY`` (how Vietnamese offices write dates), else None."""
+    try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return date.fromisoformat(text)
+        day, month, year = text.split("/")
+        if len(year) == 4 and 1 <= len(day) <= 2 and 1 <= len(month) <= 2:
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return None
+
+
+def header_errors(sheet: Sheet) -> list[RowError]:
+    """Unknown columns are refused by name; missing required ones are named too."""
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for position, name in enumerate(sheet.header, start=1):
+        if not name:
+            errors.append(RowError(1, f"#{position}", "this column has no name in the header"))
+            continue
+        if name in seen:
+            errors.append(RowError(1, name, "column appears twice in the header"))
+        seen.add(name)
+        if name not in COLUMNS:
+            errors.append(
+                RowError(1, name, f"unknown column; allowed columns: {', '.join(COLUMNS)}")
+            )
+    for name in REQUIRED:
+        if name not in seen:
+            errors.append(RowError(1, name, "required column is missing from the header"))
+    if "commune_code" not in seen and "district_code" not in seen:
+        errors.append(RowError(1, "commune_code", "the header needs commune_code or district_code"))
+    return errors
+
+
+class RowValidator:
+    """Turns text rows into ``ImportRow``s, gathering every error on the way."""
+
+    def __init__(self, units: dict[str, Unit], bands: list[StarBand], today: date) -> None:
+        self.units = units
+        self.bands = bands
+        self.today = today
+        self.errors: list[RowError] = []
+        self._first_row_of: dict[object, int] = {}
+        self._producer_type: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def validate(self, sheet: Sheet) -> list[ImportRow]:
+        positions = {name: index for index, name in enumerate(sheet.header)}
+        width = len(sheet.header)
+        valid: list[ImportRow] = []
+        for number, cells in sheet.rows:
+            if len(cells) > width and any(cells[width:]):
+                extra = next(i for i, cell in enumerate(cells[width:], start=width + 1) if cell)
+                self._fail(number, f"#{extra}", "a value in a column without a header name")
+                continue
+            values = {
+                name: cells[index] if index < len(cells) else ""
+                for name, index in positions.items()
+            }
+            row = self._row(number, values)
+            if row is not None:
+                valid.append(row)
+        return valid
+
+    def _fail(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(RowError(row, column, reason))
+
+    def _row(self, n: int, v: dict[str, str]) -> ImportRow | None:
+        before = len(self.errors)
+        product_name = self._text(n, v, "product_name", 300)
+        producer_name = self._text(n, v, "producer_name", 300)
+        group = self._choice(n, v, "product_group", _GROUPS)
+        producer_type = self._choice(n, v, "producer_type", _PRODUCER_TYPES)
+        email = v.get("producer_email", "") or None
+        if email is not None and not _EMAIL.match(email):
+            self._fail(n, "producer_email", f"{email!r} is not an email address")
+        phone = v.get("producer_phone", "") or None
+        if phone is not None and len(phone) > 40:
+            self._fail(n, "producer_phone", "longer than 40 characters")
+        unit = self._unit(n, v)
+        stars = self._stars(n, v)
+        score = self._score(n, v, stars)
+        decision_number = self._text(n, v, "decision_number", 60)
+        decision_date = self._date(n, v)
+        round_year = self._round_year(n, v, decision_date)
+        rule_set = rule_set_on(decision_date) if decision_date else None
+        level = self._level(n, v, rule_set, stars)
+        if len(self.errors) > before:
+            return None
+        assert unit and stars and decision_date and round_year and rule_set and level
+        producer_name = clean_name(producer_name)
+        product_name = clean_name(product_name)
+        decision_number = clean_name(decision_number)
+        producer_key = (producer_name.casefold(), unit.code)
+        product_key = (producer_key, product_name.casefold())
+        row = ImportRow(
+            row=n,
+            product_name=product_name,
+            product_group=group,
+            producer_name=producer_name,
+            producer_type=producer_type,
+            producer_email=email,
+            producer_phone=phone,
+            unit=unit,
+            stars=stars,
+            score=score,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            round_year=round_year,
+            issuing_level=level,
+            rule_set=rule_set,
+            producer_key=producer_key,
+            product_key=product_key,
+            natural_key=(product_key, decision_number.casefold()),
+        )
+        return row if self._consistent(row) else None
+
+    def _consistent(self, row: ImportRow) -> bool:
+        """Checks across rows: no duplicates, one type per producer."""
+        first = self._first_row_of.setdefault(row.natural_key, row.row)
+        if first != row.row:
+            self._fail(
+                row.row,
+                "decision_number",
+                f"duplicate of row {first}: same product, producer and decision",
+            )
+            return False
+        known_type, known_row = self._producer_type.setdefault(
+            row.producer_key, (row.producer_type, row.row)
+        )
+        if known_type != row.producer_type:
+            self._fail(
+                row.row,
+                "producer_type",
+                f"{row.producer_name} is a {known_type} in row {known_row}, "
+                f"not a {row.producer_type}",
+            )
+            return False
+        return True
+
+    def _text(self, n: int, v: dict[str, str], column: str, limit: int) -> str:
+        text = v.get(column, "")
+        if not text:
+            self._fail(n, column, "required, but empty")
+        elif len(text) > limit:
+            self._fail(n, column, f"longer than {limit} characters")
+        return text
+
+    def _choice(self, n: int, v: dict[str, str], column: str, allowed: tuple[str, ...]) -> str:
+        text = v.get(column, "")
+        if text not in allowed:
+            shown = f"{text!r}" if text else "empty"
+            self._fail(n, column, f"{shown} is not one of: {', '.join(allowed)}")
+        return text
+
+    def _unit(self, n: int, v: dict[str, str]) -> Unit | None:
+        commune = self._code(n, v, "commune_code", Level.COMMUNE)
+        district = self._code(n, v, "district_code", Level.DISTRICT)
+        if commune is None and district is None:
+            if not v.get("commune_code") and not v.get("district_code"):
+                self._fail(n, "commune_code", "give commune_code or, if unknown, district_code")
+            return None
+        if commune is not None and district is not None and commune.district_code != district.code:
+            self._fail(
+                n,
+                "district_code",
+                f"commune {commune.code} ({commune.name}) is not in district {district.code} "
+                f"({district.name})",
+            )
+            return None
+        return commune or district
+
+    def _code(self, n: int, v: dict[str, str], column: str, level: Level) -> Unit | None:
+        text = v.get(column, "")
+        if not text:
+            return None
+        # Spreadsheets drop leading zeros from codes typed as numbers: put them back.
+        code = text.zfill(_CODE_WIDTH[level]) if text.isdigit() else text
+        unit = self.units.get(code)
+        if unit is None:
+            self._fail(
+                n,
+                column,
+                f"no administrative unit with code {text!r}; load the province with "
+                "'ocop units load --province CODE' or correct the code",
+            )
+            return None
+        if unit.level is not level:
+            self._fail(
+                n, column, f"{code} ({unit.name}) is a {unit.level.value}, not a {level.value}"
+            )
+            return None
+        return unit
+
+    def _stars(self, n: int, v: dict[str, str]) -> int | None:
+        text = v.get("stars", "")
+        if text not in ("3", "4", "5"):
+            self._fail(n, "stars", f"{text!r} is not 3, 4 or 5 (only 3★ and up are certified)")
+            return None
+        return int(text)
+
+    def _score(self, n: int, v: dict[str, str], stars: int | None) -> Decimal | None:
+        text = v.get("score", "")
+        if not text:
+            return None
+        try:
+            score = parse_score(text.replace(",", "."))
+        except ValueError as exc:
+            self._fail(n, "score", str(exc))
+            return None
+        earned = stars_for(score, self.bands)
+        if stars is not None and earned != stars:
+            self._fail(n, "score", f"a score of {score} earns {earned}★, not the {stars}★ given")
+        return score
+
+    def _date(self, n: int, v: dict[str, str]) -> date | None:
+        text = v.get("decision_date", "")
+        parsed = parse_date(text)
+        if parsed is None:
+            self._fail(n, "decision_date", f"{text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+        elif parsed > self.today:
+            self._fail(n, "decision_date", f"{parsed.isoformat()} is in the future")
+            return None
+        return parsed
+
+    def _round_year(self, n: int, v: dict[str, str], decision_date: date | None) -> int | None:
+        text = v.get("round_year", "")
+        if decision_date is None:
+            return None
+        if not text:
+            return decision_date.year
+        if not (text.isdigit() and len(text) == 4):
+            self._fail(n, "round_year", f"{text!r} is not a year such as 2022")
+            return None
+        year = int(text)
+        # A round's decision is signed in its year or early the next (domain notes §3).
+        if year not in (decision_date.year, decision_date.year - 1):
+            self._fail(
+                n,
+                "round_year",
+                f"a decision dated {decision_date.isoformat()} closes a round of "
+                f"{decision_date.year - 1} or {decision_date.year}, not {year}",
+            )
+            return None
+        return year
+
+    def _level(
+        self, n: int, v: dict[str, str], rule_set: RuleSet | None, stars: int | None
+    ) -> Level | None:
+        text = v.get("issuing_level", "")
+        if rule_set is None or stars is None:
+            return None
+        if not text:
+            return rule_set.certifying_level[stars]
+        allowed = [Level.DISTRICT.value, Level.PROVINCE.value, Level.CENTRAL.value]
+        if text not in allowed:
+            self._fail(n, "issuing_level", f"{text!r} is not one of: {', '.join(allowed)}")
+            return None
+        level = Level(text)
+        if level not in rule_set.levels:
+            self._fail(
+                n,
+                "issuing_level",
+                f"no {text} level certified under {rule_set.name} on that decision date",
+            )
+            return None
+        return level

@@ -1,0 +1,167 @@
+"""``import_products``: a province's spreadsheet of existing certificates, in one unit of work.
+
+Order matters: read the file, check the header, check every row against the units and
+the producers and products already stored, and only when nothing is wrong write the
+plan. Any error leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ocop_cycle.domain.vocabulary import Role
+from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.importing.ids import collector_paused
+from ocop_cycle.importing.lifecycle import IMPORT_STATES, state_reached
+from ocop_cycle.importing.plan import NewCertificate, make_plan
+from ocop_cycle.importing.reader import read_sheet
+from ocop_cycle.importing.rows import RowError, RowValidator, header_errors
+from ocop_cycle.importing.store import (
+    insert_schedule_rows,
+    load_producers,
+    load_products,
+    load_units,
+    write_plan,
+)
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling.bulk import plan_products, schedule_products
+from ocop_cycle.services.lookup import get_user
+from ocop_cycle.services.people import SYSTEM_USERNAME
+
+# Who may bring a province's certificates in: its office, the centre, an administrator.
+IMPORT_ROLES = (Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.ADMIN, Role.SYSTEM)
+Progress = Callable[[str, int, int], None]
+
+
+class ImportRejected(InvalidInput):
+    """The file has errors; ``errors`` lists every one (row, column, reason)."""
+
+    def __init__(self, source: str, errors: list[RowError]) -> None:
+        errors = sorted(errors, key=lambda e: (e.row, e.column))
+        lines = [f"  row {e.row}, column {e.column}: {e.reason}" for e in errors]
+        super().__init__(
+            f"{source}: {len(errors)} error(s); nothing was imported. Correct the file and "
+            "import it again:\n" + "\n".join(lines)
+        )
+        self.errors = errors
+
+
+def import_products(
+    runtime: Runtime,
+    path: Path,
+    *,
+    actor: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Import certificates from ``path``; with ``dry_run`` check and plan, write nothing."""
+    with collector_paused():
+        return _import(runtime, path, actor=actor, dry_run=dry_run, progress=progress)
+
+
+def _import(
+    runtime: Runtime,
+    path: Path,
+    *,
+    actor: str | None,
+    dry_run: bool,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    tell = progress or (lambda phase, done, total: None)
+    sheet = read_sheet(path)
+    problems = header_errors(sheet)
+    if problems:
+        raise ImportRejected(sheet.name, problems)
+    compiled = runtime.workflows.get(runtime.settings.default_workflow)
+    definition = compiled.definition
+    missing = [state for state in IMPORT_STATES if state not in definition.states]
+    if missing:
+        raise InvalidInput(
+            f"the default workflow {definition.key} has no state {', '.join(missing)}; "
+            "imported products need them"
+        )
+    today = runtime.clock.today()
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        user = get_user(session, actor or SYSTEM_USERNAME)
+        role = Role(user.role)
+        if role not in IMPORT_ROLES:
+            raise PermissionDenied(
+                f"{user.username} ({role.value}) may not import certificates; a province "
+                "officer, central officer or administrator may"
+            )
+        tell("check", 0, len(sheet.rows))
+        validator = RowValidator(load_units(session), definition.scoring.star_bands(), today)
+        rows = validator.validate(sheet)
+        errors = list(validator.errors)
+        if role is Role.PROVINCE_OFFICER:
+            errors.extend(
+                RowError(
+                    row.row,
+                    "commune_code" if row.unit.level.value == "commune" else "district_code",
+                    f"{row.unit.code} is outside province {user.unit_code}, which "
+                    f"{user.username} serves",
+                )
+                for row in rows
+                if row.unit.province_code != user.unit_code
+            )
+        tell("check", len(sheet.rows), len(sheet.rows))
+        producer_ids = load_producers(session, {row.unit.code for row in rows})
+        stored = load_products(session, set(producer_ids.values()))
+        plan = make_plan(
+            rows,
+            producer_ids,
+            stored,
+            today,
+            cache(lambda expires_on: state_reached(definition, expires_on, today)),
+        )
+        errors.extend(plan.errors)
+        if errors:
+            raise ImportRejected(sheet.name, errors)
+        summary: dict[str, Any] = {
+            "file": sheet.name,
+            "rows": len(sheet.rows),
+            "dry_run": dry_run,
+            "actor": user.username,
+            "workflow": definition.key,
+            **plan.summary(),
+        }
+        if dry_run:
+            return summary
+        total = plan.new_certificates
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done = min(total, done + count)
+            tell("write", done, total)
+
+        write_plan(
+            session,
+            plan,
+            workflow=definition.name,
+            workflow_version=definition.version,
+            actor=user.username,
+            role=role.value,
+            source=sheet.name,
+            now=now,
+            progress=advance,
+        )
+        # Timers and reminders exactly as the workflow's listener would have written them
+        # on entering the state (issue 4's planner), in bulk; no notices: not news.
+        fresh = [p.id for p in plan.products if p.stored is None and p.id is not None]
+        moved = [
+            p.id
+            for p in plan.products
+            if p.stored is not None and p.id is not None and isinstance(p.latest, NewCertificate)
+        ]
+        planned = plan_products(session, runtime.workflows, fresh, now=now)
+        insert_schedule_rows(session, planned)
+        summary["schedule_rows"] = len(planned) + schedule_products(
+            session, runtime.workflows, moved, now=now, replace=True
+        )
+        tell("write", total, total)
+        return summary

@@ -1,0 +1,1 @@
+"""The annual OCOP report: figures aggregated in the database, rendered for people."""
