@@ -20,14 +20,13 @@ from ocop_cycle.importing.plan import NewCertificate, make_plan
 from ocop_cycle.importing.reader import read_sheet
 from ocop_cycle.importing.rows import RowError, RowValidator, header_errors
 from ocop_cycle.importing.store import (
-    insert_schedule_rows,
     load_producers,
     load_products,
     load_units,
     write_plan,
 )
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.scheduling.bulk import plan_products, schedule_products
+from ocop_cycle.scheduling.bulk import schedule_products
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.people import SYSTEM_USERNAME
 
@@ -158,10 +157,8 @@ def _import(
             for p in plan.products
             if p.stored is not None and p.id is not None and isinstance(p.latest, NewCertificate)
         ]
-        planned = plan_products(session, runtime.workflows, fresh, now=now)
-        insert_schedule_rows(session, planned)
-        summary["schedule_rows"] = len(planned) + schedule_products(
-            session, runtime.workflows, moved, now=now, replace=True
-        )
+        summary["schedule_rows"] = schedule_products(
+            session, runtime.workflows, fresh, now=now
+        ) + schedule_products(session, runtime.workflows, moved, now=now, replace=True)
         tell("write", total, total)
         return summary

@@ -13,7 +13,6 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from ocop_cycle.db.models import (
     AdminUnit,
@@ -21,7 +20,6 @@ from ocop_cycle.db.models import (
     History,
     Producer,
     Product,
-    ScheduleItem,
 )
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import Conflict
@@ -40,7 +38,6 @@ PRODUCERS = cast(Table, Producer.__table__)
 PRODUCTS = cast(Table, Product.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
 HISTORY = cast(Table, History.__table__)
-SCHEDULE = cast(Table, ScheduleItem.__table__)
 T = TypeVar("T")
 Progress = Callable[[int], None]
 
@@ -349,35 +346,3 @@ def _history_row(
         },
         "request_id": None,
     }
-
-
-def insert_schedule_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert planned schedule rows as plain Core ``executemany`` batches.
-
-    The planner's rows differ in which keys they carry (a deadline has ``remind_on``, a
-    timer a ``certificate_id``); given to the ORM as they are, SQLAlchemy falls back to
-    one INSERT per row. Filling every row to the full column set keeps one batch per
-    chunk: the difference between seconds and a quarter of a minute per 100,000 products.
-    """
-    keys = {key for row in rows for key in row}
-    fixed: dict[str, Any] = {}
-    computed = {}
-    for column in SCHEDULE.columns:
-        if column.name not in keys:
-            continue  # absent from every row: Core applies the column's own default
-        default = column.default
-        if isinstance(default, CallableColumnDefault):
-            computed[column.name] = default.arg
-        elif isinstance(default, ScalarElementColumnDefault):
-            fixed[column.name] = default.arg
-        else:
-            fixed[column.name] = None
-    for batch in chunks(rows):
-        filled = []
-        for row in batch:
-            values = {**fixed, **row}
-            for name, make in computed.items():
-                if name not in row:
-                    values[name] = make(cast(Any, None))  # a context-free default
-            filled.append(values)
-        session.execute(insert(SCHEDULE), filled)

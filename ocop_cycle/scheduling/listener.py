@@ -75,15 +75,6 @@ def cancel_rows_of_ended_certificates(session: Session, product_id: int, now: da
     )
 
 
-def active_certificate(session: Session, product_id: int) -> Certificate | None:
-    return session.scalars(
-        select(Certificate)
-        .where(Certificate.product_id == product_id, Certificate.status == "active")
-        .order_by(Certificate.id.desc())
-        .limit(1)
-    ).first()
-
-
 def facts(product: Product) -> ProductFacts:
     return ProductFacts(
         id=product.id,
@@ -102,7 +93,7 @@ def reschedule(context: FireContext) -> None:
     if context.from_state is not None:
         close_state_rows(session, product.id, now)
         cancel_rows_of_ended_certificates(session, product.id, now)
-    certificate = active_certificate(session, product.id)
+    certificate = Certificate.active_for(session, product.id)
     certificate_facts = (
         CertificateFacts(certificate.id, certificate.expires_on) if certificate else None
     )

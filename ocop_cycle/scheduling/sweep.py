@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
-from ocop_cycle.db.models import AdminUnit, Certificate, History, Product, ScheduleItem, User
+from ocop_cycle.db.models import AdminUnit, Certificate, Product, ScheduleItem, User
 from ocop_cycle.db.models.schedule import (
     CANCELLED,
     DEADLINE,
@@ -140,20 +140,15 @@ class _Sweep:
         # The product has moved on (an upgrade or renewal that earned no certificate), but
         # its old certificate still ends today: expire it without changing the state.
         certificate.status = "expired"
-        self.session.add(
-            History(
-                product_id=product.id,
-                trigger="certificate_expired",
-                from_state=product.state,
-                to_state=product.state,
-                workflow=product.workflow,
-                workflow_version=product.workflow_version,
-                actor=self.system.username,
-                role=Role.SYSTEM.value,
-                at=self.now,
-                comment=None,
-                data={"certificate": certificate.number},
-            )
+        engine.append_history(
+            self.session,
+            product,
+            trigger="certificate_expired",
+            from_state=product.state,
+            actor=self.system.username,
+            role=Role.SYSTEM.value,
+            at=self.now,
+            data={"certificate": certificate.number},
         )
         notify_producer(
             self.session,

@@ -13,10 +13,9 @@ from typing import Any
 from sqlalchemy import select
 
 from ocop_cycle.db.models import AdminUnit, Certificate, Product
-from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_unit
+from ocop_cycle.services.lookup import get_unit, products_under
 from ocop_cycle.services.views import certificate_view
 
 STATUSES = ("active", "expired", "revoked", "superseded")
@@ -58,13 +57,7 @@ def list_certificates(
         if expiring_before is not None:
             statement = statement.where(Certificate.expires_on < expiring_before)
         if unit_code is not None:
-            unit = get_unit(session, unit_code)
-            column = {
-                Level.PROVINCE.value: Product.province_code,
-                Level.DISTRICT.value: Product.district_code,
-                Level.COMMUNE.value: Product.commune_code,
-            }[unit.level]
-            statement = statement.where(column == unit_code)
+            statement = statement.where(products_under(get_unit(session, unit_code)))
         return [
             {**certificate_view(certificate), "product": name}
             for certificate, name in session.execute(statement)

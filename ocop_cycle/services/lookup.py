@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, Producer, Product, User
+from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import NotFound
 
 
@@ -38,3 +39,13 @@ def get_product(session: Session, product_id: int) -> Product:
     if product is None:
         raise NotFound(f"no product with id {product_id}; see 'ocop product list'")
     return product
+
+
+def products_under(unit: AdminUnit) -> ColumnElement[bool]:
+    """The condition selecting products in ``unit``, whatever its level."""
+    column = {
+        Level.PROVINCE.value: Product.province_code,
+        Level.DISTRICT.value: Product.district_code,
+        Level.COMMUNE.value: Product.commune_code,
+    }[unit.level]
+    return column == unit.code

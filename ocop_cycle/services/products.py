@@ -12,7 +12,7 @@ from ocop_cycle.db.models import AdminUnit, History, Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_producer, get_product, get_unit, get_user
+from ocop_cycle.services.lookup import get_producer, get_product, get_unit, get_user, products_under
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
 from ocop_cycle.workflow import engine
@@ -128,13 +128,7 @@ def list_products(
         if state is not None:
             statement = statement.where(Product.state == state)
         if unit_code is not None:
-            unit = get_unit(session, unit_code)
-            column = {
-                Level.PROVINCE.value: Product.province_code,
-                Level.DISTRICT.value: Product.district_code,
-                Level.COMMUNE.value: Product.commune_code,
-            }[unit.level]
-            statement = statement.where(column == unit_code)
+            statement = statement.where(products_under(get_unit(session, unit_code)))
         page = list(session.scalars(statement))
         names = _unit_names(session, {product.commune_code for product in page})
         return [

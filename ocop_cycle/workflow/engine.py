@@ -130,23 +130,50 @@ def settle(context: FireContext, request_id: str | None) -> None:
     follow from entering and leaving states, then append the history row."""
     for listener in TRANSITION_LISTENERS:
         listener(context)
-    product = context.product
-    # History is append-only and never read back in this unit of work: a Core insert
-    # skips the ORM's identity bookkeeping, which is most of a transition's cost.
-    context.session.execute(
+    append_history(
+        context.session,
+        context.product,
+        trigger=context.transition.trigger,
+        from_state=context.from_state,
+        actor=context.actor.username,
+        role=context.role.value,
+        at=context.now,
+        comment=context.comment,
+        data={**context.data, **context.effects},
+        request_id=request_id,
+    )
+
+
+def append_history(
+    session: Session,
+    product: Product,
+    *,
+    trigger: str,
+    from_state: str | None,
+    actor: str,
+    role: str,
+    at: datetime,
+    data: dict[str, Any],
+    comment: str | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Append one history row recording the product's current state and workflow."""
+    # History is append-only and never read back in the unit of work: a Core insert
+    # skips the ORM's identity bookkeeping.
+    session.execute(
         insert(History),
         {
             "product_id": product.id,
-            "trigger": context.transition.trigger,
-            "from_state": context.from_state,
+            "trigger": trigger,
+            "from_state": from_state,
             "to_state": product.state,
             "workflow": product.workflow,
             "workflow_version": product.workflow_version,
-            "actor": context.actor.username,
-            "role": context.role.value,
-            "at": context.now,
-            "comment": context.comment,
-            "data": {**context.data, **context.effects},
+            "actor": actor,
+            "role": role,
+            "at": at,
+            "comment": comment,
+            "data": data,
             "request_id": request_id,
         },
     )

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import (
-    Certificate,
     Council,
     CouncilMember,
     Evaluation,
@@ -175,16 +174,6 @@ def dossier_purpose(session: Session, product_id: int) -> str:
         .limit(1)
     ).first()
     return _PURPOSE_BY_TRIGGER.get(trigger or "", "first")
-
-
-def active_certificate(session: Session, product_id: int) -> Certificate | None:
-    """The product's certificate in force; a product never has two."""
-    return session.scalars(
-        select(Certificate)
-        .where(Certificate.product_id == product_id, Certificate.status == "active")
-        .order_by(Certificate.id.desc())
-        .limit(1)
-    ).first()
 
 
 def usernames(users: Sequence[User]) -> list[str]:

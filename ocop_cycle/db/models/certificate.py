@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ocop_cycle.db.base import Base, UTCDateTime
 
@@ -36,3 +36,13 @@ class Certificate(Base):
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     revocation_decision: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @classmethod
+    def active_for(cls, session: Session, product_id: int) -> Certificate | None:
+        """The product's certificate in force; a product never has two."""
+        return session.scalars(
+            select(cls)
+            .where(cls.product_id == product_id, cls.status == "active")
+            .order_by(cls.id.desc())
+            .limit(1)
+        ).first()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ocop_cycle.db.models import Certificate
 from ocop_cycle.domain.validity import add_months
+from ocop_cycle.workflow.evaluations import unit_for_level
 from ocop_cycle.workflow.guards import certifying_level
 from ocop_cycle.workflow.hooks import FireContext, action
 
@@ -21,16 +22,6 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
 
 
-def current_certificate(context: FireContext) -> Certificate | None:
-    """The product's certificate still in force (active), if any."""
-    return context.session.scalars(
-        select(Certificate)
-        .where(Certificate.product_id == context.product.id, Certificate.status == "active")
-        .order_by(Certificate.id.desc())
-        .limit(1)
-    ).first()
-
-
 @action("issue_certificate")
 def issue_certificate(context: FireContext) -> None:
     product = context.product
@@ -40,12 +31,8 @@ def issue_certificate(context: FireContext) -> None:
     issued_before = context.session.scalar(
         select(func.count()).select_from(Certificate).where(Certificate.product_id == product.id)
     )
-    unit_code = {
-        "commune": product.commune_code,
-        "district": product.district_code,
-        "province": product.province_code,
-    }.get(level.value)
-    previous = current_certificate(context)
+    unit_code = unit_for_level(product, level)
+    previous = Certificate.active_for(context.session, context.product.id)
     certificate = Certificate(
         number=f"OCOP-{product.province_code}-{decision_date.year}-"
         f"{product.id:06d}-{(issued_before or 0) + 1}",
@@ -76,7 +63,7 @@ def issue_certificate(context: FireContext) -> None:
 
 @action("revoke_certificate")
 def revoke_certificate(context: FireContext) -> None:
-    certificate = current_certificate(context)
+    certificate = Certificate.active_for(context.session, context.product.id)
     if certificate is None:
         return
     certificate.status = "revoked"
@@ -87,7 +74,7 @@ def revoke_certificate(context: FireContext) -> None:
 
 @action("expire_certificate")
 def expire_certificate(context: FireContext) -> None:
-    certificate = current_certificate(context)
+    certificate = Certificate.active_for(context.session, context.product.id)
     if certificate is None:
         return
     certificate.status = "expired"

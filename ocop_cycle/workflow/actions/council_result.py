@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ocop_cycle.db.models import Certificate
 from ocop_cycle.domain.scores import stars_for
 from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.workflow.evaluations import (
-    active_certificate,
     bind_council,
     catalogue_for,
     council_rules,
@@ -137,7 +137,7 @@ def _check_upgrade(context: FireContext, purpose: str, stars: int) -> None:
     """Mark an upgrade's final result as gained or not (a forwarded one is not final)."""
     if purpose != "upgrade" or context.transition.upgrade_not_gained is None:
         return
-    current = active_certificate(context.session, context.product.id)
+    current = Certificate.active_for(context.session, context.product.id)
     if current is None:
         return
     routing = Decimal(context.data.get("route_score", context.data["score"]))
@@ -158,7 +158,7 @@ def keep_certified_rank(context: FireContext) -> None:
     upgrade = context.effects.get("upgrade")
     if not isinstance(upgrade, dict) or upgrade.get("gained") is not False:
         return
-    current = active_certificate(context.session, context.product.id)
+    current = Certificate.active_for(context.session, context.product.id)
     if current is None:
         return
     context.product.score = current.score
