@@ -90,10 +90,20 @@ def reschedule(context: FireContext) -> None:
     session, product, now = context.session, context.product, context.now
     settings = settings_of(session)
     config = notification_config(settings.notifications_dir)
+    # Skip the queries a transition cannot need: most leave a state without rows and enter
+    # one that has nothing to do with certificates.
+    certificate_changed = "certificate" in context.effects  # issued, revoked or expired
     if context.from_state is not None:
-        close_state_rows(session, product.id, now)
-        cancel_rows_of_ended_certificates(session, product.id, now)
-    certificate = Certificate.active_for(session, product.id)
+        left = context.state_left
+        if left is None or left.deadlines or left.timers or left.reminders:
+            close_state_rows(session, product.id, now)
+        if certificate_changed:
+            cancel_rows_of_ended_certificates(session, product.id, now)
+    entered = context.definition.states[product.state]
+    needs_certificate = certificate_changed or bool(
+        entered.timers or entered.reminders or entered.notify
+    )
+    certificate = Certificate.active_for(session, product.id) if needs_certificate else None
     certificate_facts = (
         CertificateFacts(certificate.id, certificate.expires_on) if certificate else None
     )

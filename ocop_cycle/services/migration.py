@@ -155,6 +155,7 @@ def migrate(
                 transition=transition,
                 now=now,
                 from_state=old_state,
+                from_definition=source,
                 data={"from_workflow": source.key, "to_workflow": target.key, "map": map_path.name},
             )
             engine.settle(context, request_id=None)

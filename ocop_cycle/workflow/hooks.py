@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import Product, User
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
+from ocop_cycle.workflow.definition import StateDef, TransitionDef, WorkflowDef
 
 if TYPE_CHECKING:
     from ocop_cycle.workflow.registry import WorkflowRegistry
@@ -43,6 +43,16 @@ class FireContext:
     # product to the rules now in force (a renewal); None where the caller has no runtime.
     workflows: WorkflowRegistry | None = None
     default_workflow: str | None = None
+    # The definition ``from_state`` belongs to, when the product changed workflow on the
+    # way (a migration, a renewal under newer rules); None means ``definition``.
+    from_definition: WorkflowDef | None = None
+
+    @property
+    def state_left(self) -> StateDef | None:
+        """The definition of the state the product left; None on registration."""
+        if self.from_state is None:
+            return None
+        return (self.from_definition or self.definition).states.get(self.from_state)
 
     @property
     def today(self) -> date:

@@ -36,4 +36,5 @@ def apply_current_rules(context: FireContext) -> None:
         "to": target.key,
         "rule_set": target.rule_set,
     }
+    context.from_definition = current
     context.definition = target

@@ -17,7 +17,7 @@ def record_evaluation(context: FireContext) -> None:
     # A mandatory criterion failed by the council means no star whatever the total.
     failed = context.data.get("mandatory_failed")
     product.stars = 0 if failed else stars_for(score, context.definition.scoring.star_bands())
-    left = context.definition.states[context.from_state] if context.from_state else None
+    left = context.state_left
     product.evaluated_level = left.level.value if left and left.level else None
     context.effects["stars"] = product.stars
     # The council_result step says "online" or "paper"; without it, the score was typed.

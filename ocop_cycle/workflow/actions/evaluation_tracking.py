@@ -25,8 +25,9 @@ def track_evaluations(context: FireContext) -> None:
     if context.from_state is None:
         return
     product, definition, session = context.product, context.definition, context.session
-    left_plain_state = context.from_state in definition.states and not is_evaluation_state(
-        definition, context.from_state
+    left_definition = context.from_definition or definition
+    left_plain_state = context.state_left is not None and not is_evaluation_state(
+        left_definition, context.from_state
     )
     if left_plain_state and not is_evaluation_state(definition, product.state):
         return  # most transitions: no evaluation can be open or opened, so no query
