@@ -71,7 +71,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             # Every unit of work may write: take the lock at BEGIN instead of failing with
             # "database is locked" when a read lock cannot be upgraded mid-transaction.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

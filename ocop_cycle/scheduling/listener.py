@@ -10,10 +10,12 @@ certificate becomes active and cancelled when it stops being so, whatever the st
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from ocop_cycle.db.base import UTCDateTime
 from ocop_cycle.db.models import Certificate, History, Product, ScheduleItem
 from ocop_cycle.db.models.schedule import (
     CANCELLED,
@@ -34,27 +36,36 @@ from ocop_cycle.scheduling.planner import (
 )
 from ocop_cycle.workflow.hooks import FireContext, on_transition
 
+_ROWS = cast(Table, ScheduleItem.__table__)
+# Built once: leaving a state closes its open deadlines and cancels its pending rows in
+# one statement (this runs in most transitions, so its cost is every transition's cost).
+_LEAVE_STATE = (
+    update(_ROWS)
+    .where(
+        _ROWS.c.product_id == bindparam("leaving_product"),
+        or_(
+            and_(_ROWS.c.kind == DEADLINE, _ROWS.c.status == OPEN),
+            and_(_ROWS.c.state.is_not(None), _ROWS.c.status == PENDING),
+        ),
+    )
+    .values(
+        status=case((_ROWS.c.status == OPEN, CLOSED), else_=CANCELLED),
+        closed_at=bindparam("left_at", type_=UTCDateTime()),
+        outcome=case(
+            (_ROWS.c.status == PENDING, "the product left the state"), else_=_ROWS.c.outcome
+        ),
+    )
+)
+
 
 def close_state_rows(session: Session, product_id: int, now: datetime) -> None:
     """Leaving a state: its open deadlines close, its pending rows are cancelled."""
-    session.execute(
-        update(ScheduleItem)
-        .where(
-            ScheduleItem.product_id == product_id,
-            ScheduleItem.kind == DEADLINE,
-            ScheduleItem.status == OPEN,
-        )
-        .values(status=CLOSED, closed_at=now)
-    )
-    session.execute(
-        update(ScheduleItem)
-        .where(
-            ScheduleItem.product_id == product_id,
-            ScheduleItem.state.is_not(None),
-            ScheduleItem.status == PENDING,
-        )
-        .values(status=CANCELLED, closed_at=now, outcome="the product left the state")
-    )
+    session.execute(_LEAVE_STATE, {"leaving_product": product_id, "left_at": now})
+    # A Core statement leaves loaded rows as they were: expire this product's, so that a
+    # sweep holding them (a timer firing) reads the new status.
+    for item in list(session.identity_map.values()):
+        if isinstance(item, ScheduleItem) and item.product_id == product_id:
+            session.expire(item, ["status", "closed_at", "outcome"])
 
 
 def cancel_rows_of_ended_certificates(session: Session, product_id: int, now: datetime) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import NotFound
 
+# Built once: every fired trigger looks its actor up.
+_USER_BY_NAME = select(User).where(User.username == bindparam("username"))
+
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
+    user = session.scalars(_USER_BY_NAME, {"username": username}).first()
     if user is None:
         raise NotFound(f"no user {username!r}; add one with: ocop user add {username} --role …")
     return user

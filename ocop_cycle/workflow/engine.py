@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import History, Product, User
@@ -28,6 +28,9 @@ from ocop_cycle.workflow.permissions import check_transition, transition_problem
 from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 
 REGISTER = "register"
+# History is append-only and never read back in the unit of work: a Core insert, built
+# once, skips the ORM's identity bookkeeping and the statement's construction.
+_APPEND_HISTORY = insert(cast(Table, History.__table__))
 
 
 def registration(definition: WorkflowDef) -> TransitionDef:
@@ -158,10 +161,8 @@ def append_history(
     request_id: str | None = None,
 ) -> None:
     """Append one history row recording the product's current state and workflow."""
-    # History is append-only and never read back in the unit of work: a Core insert
-    # skips the ORM's identity bookkeeping.
     session.execute(
-        insert(History),
+        _APPEND_HISTORY,
         {
             "product_id": product.id,
             "trigger": trigger,
