@@ -161,7 +161,9 @@ def append_history(
     request_id: str | None = None,
 ) -> None:
     """Append one history row recording the product's current state and workflow."""
-    session.execute(
+    # Straight to the connection: nothing pending needs flushing before an insert that
+    # depends on no other row of this unit of work but the (already stored) product.
+    session.connection().execute(
         _APPEND_HISTORY,
         {
             "product_id": product.id,
