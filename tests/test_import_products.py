@@ -21,7 +21,7 @@ from ocop_cycle.db.models import (
     ScheduleItem,
 )
 from ocop_cycle.errors import PermissionDenied
-from ocop_cycle.importing.rule_sets import RULE_SETS, rule_set_on
+from ocop_cycle.importing.rule_sets import RuleSetCalendar
 from ocop_cycle.importing.service import ImportRejected, import_products
 from ocop_cycle.runtime import Runtime
 
@@ -438,15 +438,20 @@ def test_cli_lists_errors_as_json_and_exits_2(cli: Any, tmp_path: Path) -> None:
     assert again.json()["certificates_created"] == 1
 
 
-def test_rule_set_calendar_agrees_with_the_workflow_files(runtime: Runtime) -> None:
+def test_rule_set_calendar_comes_from_the_workflow_files_and_the_older_rule_sets(
+    runtime: Runtime,
+) -> None:
+    calendar = RuleSetCalendar.from_workflows(runtime.workflows)
+    assert [r.name for r in calendar.rule_sets] == ["1048/QĐ-TTg", "148/QĐ-TTg", "1489/QĐ-TTg"]
     for name in ("ocop-148", "ocop-1489"):
         definition = runtime.workflows.get(name).definition
-        rule_set = next(r for r in RULE_SETS if r.name == definition.rule_set)
-        assert rule_set.effective_from == definition.effective_from
-        assert rule_set.effective_until == definition.effective_until
+        rule_set = calendar.on(definition.effective_from)
+        assert rule_set.name == definition.rule_set
         assert rule_set.certifying_level == dict(definition.scoring.certifying_level)
         assert rule_set.validity_months == definition.scoring.validity_months
-        assert rule_set_on(definition.effective_from) == rule_set
+    assert calendar.on(date(2023, 2, 23)).name == "1048/QĐ-TTg"
+    assert calendar.on(date(2025, 7, 5)).name == "148/QĐ-TTg"
+    assert calendar.on(date(2018, 1, 1)).name == "1048/QĐ-TTg"
 
 
 def test_imported_products_get_their_timers_as_if_they_had_gone_through_the_workflow(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
 from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
 from ocop_cycle.importing.reader import Sheet
-from ocop_cycle.importing.rule_sets import RuleSet, rule_set_on
+from ocop_cycle.importing.rule_sets import RuleSet, RuleSetCalendar
 
 REQUIRED = (
     "product_name",
@@ -136,10 +136,17 @@ def header_errors(sheet: Sheet) -> list[RowError]:
 class RowValidator:
     """Turns text rows into ``ImportRow``s, gathering every error on the way."""
 
-    def __init__(self, units: dict[str, Unit], bands: list[StarBand], today: date) -> None:
+    def __init__(
+        self,
+        units: dict[str, Unit],
+        bands: list[StarBand],
+        today: date,
+        rule_sets: RuleSetCalendar,
+    ) -> None:
         self.units = units
         self.bands = bands
         self.today = today
+        self.rule_sets = rule_sets
         self.errors: list[RowError] = []
         self._first_row_of: dict[object, int] = {}
         self._producer_type: dict[tuple[str, str], tuple[str, int]] = {}
@@ -183,7 +190,7 @@ class RowValidator:
         decision_number = self._text(n, v, "decision_number", 60)
         decision_date = self._date(n, v)
         round_year = self._round_year(n, v, decision_date)
-        rule_set = rule_set_on(decision_date) if decision_date else None
+        rule_set = self.rule_sets.on(decision_date) if decision_date else None
         level = self._level(n, v, rule_set, stars)
         if len(self.errors) > before:
             return None

@@ -19,6 +19,7 @@ from ocop_cycle.importing.lifecycle import IMPORT_STATES, state_reached
 from ocop_cycle.importing.plan import NewCertificate, make_plan
 from ocop_cycle.importing.reader import read_sheet
 from ocop_cycle.importing.rows import RowError, RowValidator, header_errors
+from ocop_cycle.importing.rule_sets import RuleSetCalendar
 from ocop_cycle.importing.store import (
     load_producers,
     load_products,
@@ -93,7 +94,12 @@ def _import(
                 "officer, central officer or administrator may"
             )
         tell("check", 0, len(sheet.rows))
-        validator = RowValidator(load_units(session), definition.scoring.star_bands(), today)
+        validator = RowValidator(
+            load_units(session),
+            definition.scoring.star_bands(),
+            today,
+            RuleSetCalendar.from_workflows(runtime.workflows),
+        )
         rows = validator.validate(sheet)
         errors = list(validator.errors)
         if role is Role.PROVINCE_OFFICER:
