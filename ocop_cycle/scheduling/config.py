@@ -102,6 +102,11 @@ def _load(directory: Path) -> NotificationConfig:
     return NotificationConfig(directory=directory, schedules=schedules, calendar=calendar)
 
 
+@cache
 def notification_config(override: Path | None = None) -> NotificationConfig:
-    """The schedules and calendar of the configured (or bundled) ``notifications/``."""
+    """The schedules and calendar of the configured (or bundled) ``notifications/``.
+
+    Cached per setting: it is read in every transition, and looking the folder up on disk
+    each time cost more than the rest of the listener.
+    """
     return _load(data_dir("notifications", override).resolve())
