@@ -18,6 +18,7 @@ from ocop_cycle.reporting import queries
 from ocop_cycle.reporting.queries import PRODUCER_TYPES, STARS, Counts
 from ocop_cycle.reporting.targets import Targets, load_targets
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import unit_names
 
 TOP_UNITS = 5
 
@@ -57,7 +58,7 @@ def annual_report(
         localities = queries.localities(session, province, by_district)
         known = {u.code for u in localities}
         extra = (set(year_counts.by_unit) | set(cumulative.by_unit)) - known
-        names = {u.code: u.name for u in localities} | queries.unit_names(session, extra)
+        names = {u.code: u.name for u in localities} | unit_names(session, extra)
     rewards = runtime.settings.report_rewards_vnd
     year_units = _units(year_counts, names)
     report: dict[str, Any] = {

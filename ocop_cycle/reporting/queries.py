@@ -239,17 +239,3 @@ def has_districts(session: Session, province: str) -> bool:
             .where(AdminUnit.parent_code == province, AdminUnit.level == "district")
         )
     )
-
-
-def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
-    rows = session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes)))
-    return {code: name for code, name in rows}
-
-
-def provinces_with_certificates(session: Session) -> list[str]:
-    statement = (
-        select(Product.province_code)
-        .where(exists().where(Certificate.product_id == Product.id))
-        .distinct()
-    )
-    return list(session.scalars(statement))

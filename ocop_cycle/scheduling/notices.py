@@ -6,13 +6,12 @@ outbox row and rendered later, possibly by another process.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import AdminUnit, Certificate, Product
 from ocop_cycle.mail.addresses import address_problem
 from ocop_cycle.mail.outbox import enqueue
@@ -83,7 +82,3 @@ def notify_producer(
         now=now,
     )
     return f"#{product.id}: {kind} to {producer.email}" + ("" if written else " (already written)")
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(LOCAL_TZ).date()

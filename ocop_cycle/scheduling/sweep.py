@@ -43,6 +43,7 @@ from ocop_cycle.scheduling.notices import (
     unit_name,
 )
 from ocop_cycle.scheduling.officers import officers_over
+from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.people import SYSTEM_USERNAME
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.registry import WorkflowRegistry
@@ -251,7 +252,7 @@ def sweep_batch(runtime: Runtime, now: datetime, limit: int, report: SweepReport
         )
         if not rows:
             return 0
-        system = session.scalars(select(User).where(User.username == SYSTEM_USERNAME)).one()
+        system = get_user(session, SYSTEM_USERNAME)
         sweeper = _Sweep(session, runtime.workflows, now, system)
         sweeper.prefetch(rows)
         for row in rows:

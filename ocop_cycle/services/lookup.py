@@ -13,8 +13,12 @@ from ocop_cycle.errors import NotFound
 _USER_BY_NAME = select(User).where(User.username == bindparam("username"))
 
 
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalars(_USER_BY_NAME, {"username": username}).first()
+
+
 def get_user(session: Session, username: str) -> User:
-    user = session.scalars(_USER_BY_NAME, {"username": username}).first()
+    user = find_user(session, username)
     if user is None:
         raise NotFound(f"no user {username!r}; add one with: ocop user add {username} --role …")
     return user
@@ -52,3 +56,9 @@ def products_under(unit: AdminUnit) -> ColumnElement[bool]:
         Level.COMMUNE.value: Product.commune_code,
     }[unit.level]
     return column == unit.code
+
+
+def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Names of the units with these codes, in one query."""
+    rows = session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes)))
+    return {code: name for code, name in rows}

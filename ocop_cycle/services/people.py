@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Producer, User
 from ocop_cycle.domain.vocabulary import Level, ProducerType, Role, parse_choice
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_producer, get_unit
+from ocop_cycle.services.lookup import find_user, get_producer, get_unit
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SYSTEM_USERNAME = "system"
@@ -89,7 +88,7 @@ def add_user(
             f"username {username!r} must be 2–100 letters, digits or . _ - @ without spaces"
         )
     with runtime.transaction() as session:
-        if session.scalars(select(User).where(User.username == username)).first():
+        if find_user(session, username) is not None:
             raise InvalidInput(f"user {username!r} exists already")
         _check_role_binding(session, user_role, unit_code, producer_id)
         user = User(
@@ -133,7 +132,7 @@ def _check_role_binding(
 def ensure_system_user(runtime: Runtime) -> None:
     """The actor timers fire as; created by ``ocop init``."""
     with runtime.transaction() as session:
-        if session.scalars(select(User).where(User.username == SYSTEM_USERNAME)).first():
+        if find_user(session, SYSTEM_USERNAME) is not None:
             return
         session.add(
             User(

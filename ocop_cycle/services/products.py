@@ -6,13 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import AdminUnit, History, Product
+from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_producer, get_product, get_unit, get_user, products_under
+from ocop_cycle.services.lookup import (
+    get_producer,
+    get_product,
+    get_unit,
+    get_user,
+    products_under,
+    unit_names,
+)
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
 from ocop_cycle.workflow import engine
@@ -130,7 +136,7 @@ def list_products(
         if unit_code is not None:
             statement = statement.where(products_under(get_unit(session, unit_code)))
         page = list(session.scalars(statement))
-        names = _unit_names(session, {product.commune_code for product in page})
+        names = unit_names(session, {product.commune_code for product in page})
         return [
             {
                 "id": product.id,
@@ -145,16 +151,3 @@ def list_products(
             }
             for product in page
         ]
-
-
-def product_history(session: Session, product_id: int) -> list[History]:
-    return list(
-        session.scalars(
-            select(History).where(History.product_id == product_id).order_by(History.id)
-        )
-    )
-
-
-def _unit_names(session: Session, codes: set[str]) -> dict[str, str]:
-    rows = session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes)))
-    return {code: name for code, name in rows}
