@@ -46,3 +46,30 @@ def show(
 ) -> None:
     """Print the criteria catalogue of a rule set."""
     emit(criteria.show_catalogue(runtime(ctx), workflow, group), as_json, render_catalogue)
+
+
+def render_sets(rows: list[dict[str, Any]]) -> None:
+    table = Table(
+        "bộ",
+        "bộ sản phẩm / product set",
+        "ngành · nhóm / sector · group",
+        "cơ quan chủ trì / ministries",
+        "nhóm cũ",
+        title="26 bộ sản phẩm theo Quyết định 26/2026/QĐ-TTg",
+    )
+    for row in rows:
+        group = f"{row['group']['code']} {row['group']['name']['vi']}"
+        table.add_row(
+            str(row["number"]),
+            row["name"]["vi"],
+            group,
+            "; ".join(row["ministries"]),
+            row["legacy_group"],
+        )
+    console.print(table)
+
+
+@app.command("sets")
+def sets(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """List the 26 product sets of Decision 26/2026 (Appendix I and II)."""
+    emit(criteria.list_product_sets(runtime(ctx)), as_json, render_sets)

@@ -9,6 +9,7 @@ from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.workflow.criteria import Catalogue, Item, catalogue_named
 from ocop_cycle.workflow.definition import Label
+from ocop_cycle.workflow.product_sets import ProductSet, all_product_sets
 
 
 def catalogue_for_name(runtime: Runtime, name: str) -> Catalogue:
@@ -89,3 +90,24 @@ def _label(label: Label) -> dict[str, str]:
 
 def _item(item: Item) -> dict[str, Any]:
     return {"code": item.code, "name": _label(item.name), "max": float(item.max)}
+
+
+def list_product_sets(runtime: Runtime) -> list[dict[str, Any]]:
+    """The 26 sets of Decision 26/2026 with their place in Appendix I."""
+    return [_product_set(entry) for entry in all_product_sets(runtime.settings.workflows_dir)]
+
+
+def _product_set(entry: ProductSet) -> dict[str, Any]:
+    return {
+        "number": entry.number,
+        "name": _label(entry.name),
+        "sector": {"code": entry.sector_code, "name": _label(entry.sector)},
+        "group": {"code": entry.group.code, "name": _label(entry.group.label)},
+        "subgroup": (
+            {"code": entry.subgroup.code, "name": _label(entry.subgroup.label)}
+            if entry.subgroup is not None
+            else None
+        ),
+        "ministries": list(entry.ministries),
+        "legacy_group": entry.legacy_group.value,
+    }
