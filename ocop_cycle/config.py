@@ -15,6 +15,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///ocop.db"
     default_workflow: str = "ocop-148"
+    # Seconds a writer waits for another writer's lock before giving up with exit 5.
+    lock_timeout: float = Field(default=30.0, gt=0)
     # A deployment may keep its own workflow files; None means the bundled ones.
     workflows_dir: Path | None = None
     # Annual report (docs/import-and-annual-report.md): the province's reward per product

@@ -9,13 +9,14 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
-from ocop_cycle.db.base import make_engine
+from ocop_cycle.db.base import READ_ONLY, make_engine
+from ocop_cycle.db.locking import postgres_open_transactions, sqlite_writer
 from ocop_cycle.errors import Conflict
 from ocop_cycle.workflow.registry import WorkflowRegistry
 
@@ -32,17 +33,30 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock
+    readers: sessionmaker[Session]
 
     @classmethod
-    def create(cls, settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    def create(
+        cls,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        application: str | None = None,
+    ) -> Runtime:
+        """``application`` names this process to a writer waiting for its lock."""
         settings = settings or Settings()
-        engine = make_engine(settings.database_url)
+        engine = make_engine(
+            settings.database_url, lock_timeout=settings.lock_timeout, application=application
+        )
+        info = {"settings": settings}
         return cls(
             settings=settings,
             engine=engine,
             # Listeners (deadlines, outbox) read the settings from the session they get.
-            sessions=sessionmaker(engine, expire_on_commit=False, info={"settings": settings}),
+            sessions=sessionmaker(engine, expire_on_commit=False, info=info),
             clock=clock or Clock(),
+            readers=sessionmaker(
+                engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, info=info
+            ),
         )
 
     @property
@@ -69,6 +83,34 @@ class Runtime:
                     "this request id was used by a concurrent request; nothing was changed"
                 ) from None
             raise
+        except OperationalError as exc:
+            raise self._lock_timeout(exc) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A unit of work that only reads: it never waits for a writer (SQLite WAL)."""
+        try:
+            with self.readers.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise self._lock_timeout(exc) from None
+
+    def _lock_timeout(self, exc: OperationalError) -> Exception:
+        """A lock wait that ran out becomes a conflict naming the holder; others stay."""
+        message = str(exc.orig)
+        if "database is locked" in message:
+            database = self.engine.url.database
+            holder = sqlite_writer(Path(database)) if database else None
+        elif getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+            with self.engine.connect() as connection:
+                holder = postgres_open_transactions(connection)
+        else:
+            return exc
+        return Conflict(
+            f"the database stayed locked by another writer for {self.settings.lock_timeout:g} s"
+            f" (OCOP_LOCK_TIMEOUT): {holder or 'the holder has already finished'}; nothing "
+            "was changed. Try again when it has finished"
+        )
 
     def close(self) -> None:
         self.engine.dispose()

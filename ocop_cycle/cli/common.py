@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from ocop_cycle.db.presence import require_schema
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
 
@@ -19,10 +20,17 @@ console = Console()
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
-def runtime(ctx: typer.Context) -> Runtime:
-    """The runtime the root callback built from ``--db`` and ``--as-of``."""
+def runtime(ctx: typer.Context, *, schema_required: bool = True) -> Runtime:
+    """The runtime the root callback built from ``--db`` and ``--as-of``.
+
+    Every command but ``ocop init`` needs the schema: without it, exit 2 before touching
+    anything (no SQLite file is created).
+    """
     root = ctx.find_root()
     built: Runtime = root.obj["build_runtime"]()
+    if schema_required and not root.obj.get("schema_checked"):
+        require_schema(built.engine)
+        root.obj["schema_checked"] = True
     return built
 
 

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def init(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Create or upgrade the database schema (safe to run again)."""
-    result = initialise(runtime(ctx))
+    result = initialise(runtime(ctx, schema_required=False))
     emit(
         result,
         as_json,

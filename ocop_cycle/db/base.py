@@ -49,10 +49,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONData = JSON().with_variant(JSONB(), "postgresql")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite files get WAL, a busy timeout and enforced foreign keys."""
+READ_ONLY = "ocop_read_only"
+"""Execution option of a unit of work that only reads: SQLite begins it deferred."""
+
+
+def make_engine(
+    url: str, *, lock_timeout: float = 30.0, application: str | None = None, **kwargs: Any
+) -> Engine:
+    """Create an engine; SQLite files get WAL, a busy timeout and enforced foreign keys.
+
+    ``lock_timeout`` (seconds) bounds how long a writer waits for another writer's lock;
+    ``application`` names this process to PostgreSQL, so a waiting writer can name it.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": lock_timeout}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,11 +79,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Every unit of work may write: take the lock at BEGIN instead of failing with
+            # A unit of work that may write takes the lock at BEGIN instead of failing with
             # "database is locked" when a read lock cannot be upgraded mid-transaction.
-            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+            # One that only reads begins deferred: under WAL it reads while a writer writes.
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, **kwargs)
+    options = f"-c lock_timeout={int(lock_timeout * 1000)}"
+    connect_args: dict[str, Any] = {"options": options}
+    if application:
+        connect_args["application_name"] = application[:63]
+    return create_engine(url, connect_args=connect_args, **kwargs)
