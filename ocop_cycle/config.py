@@ -45,3 +45,12 @@ class Settings(BaseSettings):
     # Local time (Asia/Ho_Chi_Minh) at which officers' daily digests are written.
     digest_time: time = time(7, 0)
     sweep_batch_size: int = Field(default=500, gt=0)
+
+    # Sign-in, sessions and API tokens (docs/security.md).
+    session_idle_minutes: int = Field(default=30, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+    # Failed sign-ins allowed per username and per address within the window.
+    signin_max_failures: int = Field(default=5, gt=0)
+    signin_window_minutes: int = Field(default=15, gt=0)
+    # Session cookies carry Secure unless this is false (local http only).
+    cookie_secure: bool = True

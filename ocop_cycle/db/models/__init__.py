@@ -2,15 +2,26 @@
 
 from ocop_cycle.db.models.certificate import Certificate
 from ocop_cycle.db.models.core import AdminUnit, History, Producer, Product, User
+from ocop_cycle.db.models.identity import (
+    ApiToken,
+    AuditEvent,
+    DatabaseFlag,
+    SignInFailure,
+    UserSession,
+    WorkflowPin,
+)
 from ocop_cycle.db.models.outbox import OutboxMessage
 from ocop_cycle.db.models.schedule import ScheduleItem
 from ocop_cycle.db.models.scoring import Council, CouncilMember, Evaluation, ScoreSheet
 
 __all__ = [
     "AdminUnit",
+    "ApiToken",
+    "AuditEvent",
     "Certificate",
     "Council",
     "CouncilMember",
+    "DatabaseFlag",
     "Evaluation",
     "History",
     "OutboxMessage",
@@ -18,5 +29,8 @@ __all__ = [
     "Product",
     "ScheduleItem",
     "ScoreSheet",
+    "SignInFailure",
     "User",
+    "UserSession",
+    "WorkflowPin",
 ]

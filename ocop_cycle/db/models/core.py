@@ -55,6 +55,10 @@ class User(Base):
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
     language: Mapped[str] = mapped_column(String(5), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
+    # argon2id (pwdlib); None: the account cannot sign in (operators and the system).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set when an admin chose the password: the user must pick their own at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
 
 class Product(Base):

@@ -1,0 +1,68 @@
+"""Who is acting: every write names an active user; ``system`` only acts on its own path.
+
+Interfaces only say who is asking (``--actor``, a session, a token); the services call
+:func:`acting_user` and the rules below, so there is one permission check per action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import User
+from ocop_cycle.domain.vocabulary import Role
+from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.services.lookup import get_user
+
+SYSTEM_USERNAME = "system"
+
+
+def acting_user(session: Session, username: str | None) -> User:
+    """The active user named as the actor of a write, or a refusal saying why not."""
+    if username is None or not username.strip():
+        raise InvalidInput(
+            "this command changes data: name who is acting with --actor USER "
+            "(or set OCOP_ACTOR)"
+        )
+    if username == SYSTEM_USERNAME:
+        raise PermissionDenied(
+            "permission denied: 'system' is not a user anyone can name; only the scheduler "
+            "acts as system. Name yourself with --actor USER"
+        )
+    user = get_user(session, username)
+    if user.role == Role.SYSTEM.value:
+        raise PermissionDenied(f"permission denied: {username} is the scheduler's account")
+    if not user.active:
+        raise PermissionDenied(
+            f"permission denied: user {username} is deactivated and can do nothing"
+        )
+    return user
+
+
+def system_user(session: Session) -> User:
+    """The scheduler's own account: for timers fired by ``ocop scheduler`` only."""
+    return get_user(session, SYSTEM_USERNAME)
+
+
+def require_role(user: User, roles: Iterable[Role], action: str) -> Role:
+    """Refuse unless ``user`` has one of ``roles``."""
+    allowed = tuple(roles)
+    role = Role(user.role)
+    if role not in allowed:
+        names = ", ".join(r.value for r in allowed)
+        raise PermissionDenied(
+            f"permission denied: {user.username} ({user.role}) may not {action}; "
+            f"allowed roles: {names}"
+        )
+    return role
+
+
+def require_province(user: User, province_code: str, action: str) -> None:
+    """An admin acts everywhere; a province officer only in their own province."""
+    role = require_role(user, (Role.ADMIN, Role.PROVINCE_OFFICER), action)
+    if role is Role.PROVINCE_OFFICER and user.unit_code != province_code:
+        raise PermissionDenied(
+            f"permission denied: {user.username} serves province {user.unit_code} and may "
+            f"not {action} for province {province_code}"
+        )

@@ -1,0 +1,58 @@
+"""Password hashing: argon2id through pwdlib, with rehash when the parameters change."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from ocop_cycle.errors import InvalidInput
+
+MIN_LENGTH = 10
+MAX_LENGTH = 1024
+
+
+@cache
+def hasher() -> PasswordHash:
+    """The one password hasher: argon2id with pwdlib's recommended parameters."""
+    return PasswordHash((Argon2Hasher(),))
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified against when the user does not exist, so that an unknown username costs
+    # as much time as a wrong password and the answer time reveals nothing.
+    return hasher().hash("ocop-cycle: no such user")
+
+
+def hash_password(password: str) -> str:
+    return hasher().hash(password)
+
+
+def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Whether ``password`` matches, and a new hash to store when the old one is outdated.
+
+    With no hash (unknown user, or an account without a password) the dummy hash is
+    checked anyway and the answer is no.
+    """
+    if password_hash is None:
+        hasher().verify(password, _dummy_hash())
+        return False, None
+    return hasher().verify_and_update(password, password_hash)
+
+
+def check_new_password(password: str, username: str) -> str:
+    """Refuse a password nobody should use, saying what a good one looks like."""
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(
+            f"the password is too short: use at least {MIN_LENGTH} characters "
+            "(a few words make a good one)"
+        )
+    if len(password) > MAX_LENGTH:
+        raise InvalidInput(f"the password is longer than {MAX_LENGTH} characters")
+    if password.strip().casefold() == username.casefold():
+        raise InvalidInput("the password may not be the username")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
+        raise InvalidInput("the password may not contain control characters or line breaks")
+    return password

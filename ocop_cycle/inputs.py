@@ -1,0 +1,103 @@
+"""The one place where names, comments and addresses typed by people are cleaned.
+
+Every entry point (CLI, HTTP API, import) passes free text through here before it is
+stored, so that nothing stored can inject a header into a message (CR, LF), hide its
+meaning (bidirectional overrides), corrupt a terminal (ESC) or a database driver (NUL).
+Emails follow the mailer's own rule (:mod:`ocop_cycle.mail.addresses`), so nothing
+accepted here is refused when mail is sent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.mail.addresses import optional_email
+
+NAME_MAX = 300
+COMMENT_MAX = 2000
+TEXT_MAX = 10000
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.@-]{2,100}")
+
+# Explicit embeddings, overrides and isolates (Trojan Source) and the line separators.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
+
+
+def _describe(ch: str) -> str:
+    names = {"\r": "a carriage return (CR)", "\n": "a line break (LF)", "\x00": "a NUL byte",
+             "\x1b": "an escape character (ESC)", "\t": "a tab"}
+    return names.get(ch, f"the invisible character U+{ord(ch):04X}")
+
+
+def _problem(text: str, *, multi_line: bool) -> str | None:
+    for ch in text:
+        if multi_line and ch == "\n":
+            continue
+        if ch in _BIDI_CONTROLS:
+            return f"the text-direction control U+{ord(ch):04X}"
+        if ch in _LINE_SEPARATORS or unicodedata.category(ch) == "Cc":
+            return _describe(ch)
+    return None
+
+
+def single_line(value: str, field: str, *, max_length: int = NAME_MAX) -> str:
+    """A required one-line text (a name, a label, a comment): trimmed, never blank."""
+    problem = _problem(value, multi_line=False)
+    if problem is not None:
+        raise InvalidInput(
+            f"{field} contains {problem}; type it on one line without control characters"
+        )
+    cleaned = unicodedata.normalize("NFC", value.strip())
+    if not cleaned:
+        raise InvalidInput(f"{field} is empty; give a {field}")
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"{field} is {len(cleaned)} characters long; the limit is {max_length}"
+        )
+    return cleaned
+
+
+def optional_single_line(
+    value: str | None, field: str, *, max_length: int = COMMENT_MAX
+) -> str | None:
+    """An optional one-line text: absent or blank means none."""
+    if value is None or value.strip() == "":
+        if value is not None and _problem(value, multi_line=False) is not None:
+            return single_line(value, field, max_length=max_length)
+        return None
+    return single_line(value, field, max_length=max_length)
+
+
+def multi_line(value: str, field: str, *, max_length: int = TEXT_MAX) -> str:
+    """A required text that may span lines (a council's discussion notes): CRLF becomes
+    LF; other control characters and direction overrides are refused."""
+    normalised = value.replace("\r\n", "\n")
+    problem = _problem(normalised, multi_line=True)
+    if problem is not None:
+        raise InvalidInput(f"{field} contains {problem}; remove it and try again")
+    cleaned = unicodedata.normalize("NFC", normalised.strip())
+    if not cleaned:
+        raise InvalidInput(f"{field} is empty; give a {field}")
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"{field} is {len(cleaned)} characters long; the limit is {max_length}"
+        )
+    return cleaned
+
+
+def username(value: str) -> str:
+    """A sign-in name: 2–100 letters, digits or ``. _ - @``, nothing else."""
+    if not USERNAME_PATTERN.fullmatch(value):
+        raise InvalidInput(
+            f"username {value!r} must be 2–100 letters, digits or . _ - @ without spaces"
+        )
+    return value
+
+
+def email(value: str | None) -> str | None:
+    """An optional email address, checked with the mailer's rule."""
+    if value is not None and _problem(value, multi_line=False) is not None:
+        single_line(value, "the email address")
+    return optional_email(value)
