@@ -16,7 +16,7 @@ def readme() -> str:
 
 def test_readme_diagram_is_generated_from_the_default_workflow() -> None:
     match = re.search(
-        r"<!-- workflow-graph:ocop-148 -->\n```mermaid\n(.*?)```\n<!-- /workflow-graph -->",
+        r"<!-- workflow-graph:ocop-148 -->\n```mermaid\n(.*?)\n```\n<!-- /workflow-graph -->",
         readme(), re.S)
     assert match, "README lacks the generated diagram; run: python -m tests.test_readme"
     assert match.group(1) == workflow_registry(None).get("ocop-148").mermaid
@@ -32,7 +32,8 @@ def regenerate() -> None:
     """Write the current diagram into the README."""
     text = readme()
     diagram = workflow_registry(None).get("ocop-148").mermaid
-    block = f"<!-- workflow-graph:ocop-148 -->\n```mermaid\n{diagram}```\n<!-- /workflow-graph -->"
+    # The closing fence on a line of its own: on a content line it would not close the block.
+    block = f"<!-- workflow-graph:ocop-148 -->\n```mermaid\n{diagram}\n```\n<!-- /workflow-graph -->"
     text = re.sub(r"<!-- workflow-graph:ocop-148 -->.*?<!-- /workflow-graph -->", block, text,
                   flags=re.S)
     (ROOT / "README.md").write_text(text, encoding="utf-8")
