@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.services import criteria
@@ -14,11 +15,11 @@ app = typer.Typer(help="Criteria catalogues (bộ tiêu chí).", no_args_is_help
 
 
 def render_catalogue(view: dict[str, Any]) -> None:
-    console.print(f"[bold]{view['title']['vi']}[/bold]")
+    console.print(view["title"]["vi"], style="bold")
     console.print(f"  {view['title']['en']} — {view['source']}")
     table = Table("code", "tiêu chí / criterion", "max")
     for part in view["parts"]:
-        table.add_row(f"[bold]{part['code']}[/bold]", part["name"]["vi"], str(part["max"]))
+        table.add_row(Text(part["code"], "bold"), part["name"]["vi"], str(part["max"]))
         for section in part["sections"]:
             table.add_row(f"  {section['code']}", section["name"]["vi"], str(section["max"]))
             for item in section["items"]:
@@ -42,10 +43,50 @@ def show(
     ctx: typer.Context,
     workflow: str = typer.Argument(..., help="A workflow (ocop-148, ocop-1489) or catalogue."),
     group: str | None = typer.Option(None, "--group", help="Only this product group."),
+    product_set: int | None = typer.Option(
+        None, "--set", help="ocop-26-2026: the sheet of this product set (1–26)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Print the criteria catalogue of a rule set."""
-    emit(criteria.show_catalogue(runtime(ctx), workflow, group), as_json, render_catalogue)
+    """Print the criteria catalogue of a rule set (26/2026: the sets, or one set's sheet)."""
+    view = criteria.show_catalogue(runtime(ctx), workflow, group, product_set)
+    if "sets" in view:
+        emit(view, as_json, lambda data: render_sets(data["sets"]))
+    elif "set" in view:
+        emit(view, as_json, render_sheet)
+    else:
+        emit(view, as_json, render_catalogue)
+
+
+_STAR_MARK = {3: "★★★", 4: "★★★★", 5: "★★★★★"}
+
+
+def render_sheet(view: dict[str, Any]) -> None:
+    console.print(f"Bộ sản phẩm số {view['set']}: {view['name']['vi']}", style="bold")
+    console.print(f"  {view['name']['en']} — {view['source']}")
+    table = Table("mã", "tiêu chí / lựa chọn", "điểm", "sao tối thiểu")
+    for part in view["parts"]:
+        table.add_row(Text(part["code"], "bold"), Text(part["name"], "bold"), str(part["max"]), "")
+        for section in part["sections"]:
+            table.add_row(section["code"], Text(section["name"], "bold"), str(section["max"]), "")
+            for criterion in section["criteria"]:
+                if criterion["code"] != section["code"]:
+                    table.add_row(criterion["code"], criterion["name"], str(criterion["max"]), "")
+                for option in criterion["options"]:
+                    table.add_row(
+                        f"  [{option['index']}]",
+                        option["text"],
+                        str(option["points"]),
+                        _STAR_MARK.get(option["min_stars"], ""),
+                    )
+    console.print(table)
+    console.print("  Hồ sơ bị loại khi / knock-outs:")
+    for knockout in view["knockouts"]:
+        console.print(f"    {knockout['code']}: {knockout['text']}")
+    if not view["knockouts"]:
+        console.print("    (phiếu không nêu / none printed)")
+    for note in view["notes"]:
+        console.print(f"  ghi chú (dòng {note['line']}): {note['text']}", style="dim")
 
 
 def render_sets(rows: list[dict[str, Any]]) -> None:
