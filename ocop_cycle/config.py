@@ -54,3 +54,13 @@ class Settings(BaseSettings):
     signin_window_minutes: int = Field(default=15, gt=0)
     # Session cookies carry Secure unless this is false (local http only).
     cookie_secure: bool = True
+
+    # The HTTP API (docs/security.md, README "Serving the API").
+    # Uploaded documents are kept in this local folder.
+    storage_dir: Path = Path("documents")
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    product_quota_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
+    # Threads serving plain ``def`` endpoints per worker; the database pool is sized to match.
+    api_threads: int = Field(default=16, gt=0, le=200)
+    # Anonymous look-ups of a certificate code per client address per minute.
+    public_rate_per_minute: int = Field(default=60, gt=0)

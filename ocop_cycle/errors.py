@@ -44,6 +44,13 @@ class Conflict(OcopError):
     code = "conflict"
 
 
+class StaleVersion(OcopError):
+    """The caller acted on an older version of the row than the stored one (HTTP 412)."""
+
+    exit_code = 5
+    code = "stale_version"
+
+
 class NotFound(OcopError):
     exit_code = 6
     code = "not_found"

@@ -41,11 +41,17 @@ class Runtime:
         settings: Settings | None = None,
         clock: Clock | None = None,
         application: str | None = None,
+        pool_size: int | None = None,
     ) -> Runtime:
-        """``application`` names this process to a writer waiting for its lock."""
+        """``application`` names this process to a writer waiting for its lock;
+        ``pool_size`` keeps that many connections (the HTTP server matches its threads)."""
         settings = settings or Settings()
+        pool = {"pool_size": pool_size, "max_overflow": 0} if pool_size else {}
         engine = make_engine(
-            settings.database_url, lock_timeout=settings.lock_timeout, application=application
+            settings.database_url,
+            lock_timeout=settings.lock_timeout,
+            application=application,
+            **pool,
         )
         info = {"settings": settings}
         return cls(

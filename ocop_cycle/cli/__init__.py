@@ -16,6 +16,7 @@ from ocop_cycle.cli import people, products, setup, units, workflows
 from ocop_cycle.cli import reports as reports_cli
 from ocop_cycle.cli import scheduler as scheduler_cli
 from ocop_cycle.cli import scores as scores_cli
+from ocop_cycle.cli import serve as serve_cli
 from ocop_cycle.cli.common import dump_json
 from ocop_cycle.clock import Clock, parse_instant
 from ocop_cycle.config import Settings
@@ -43,6 +44,7 @@ app.add_typer(reports_cli.app, name="report")
 app.add_typer(scheduler_cli.app, name="scheduler")
 app.add_typer(mail_cli.app, name="mail")
 setup.register(app)
+app.command("serve")(serve_cli.serve)
 
 
 @app.callback()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
-from ocop_cycle.errors import InvalidInput
+from ocop_cycle.errors import InvalidInput, StaleVersion
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import (
     get_producer,
@@ -89,14 +89,22 @@ def fire(
     comment: str | None = None,
     data: Mapping[str, str] | None = None,
     request_id: str | None = None,
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
-    """Fire one trigger as one transaction; a repeated request id fires nothing."""
+    """Fire one trigger as one transaction; a repeated request id fires nothing, and a
+    product changed since ``expected_version`` (HTTP ``If-Match``) is refused."""
     with runtime.transaction() as session:
         user = get_user(session, actor)
         product = get_product(session, product_id)
         if request_id is None or not engine.replayed_request(
             session, request_id, product_id, trigger
         ):
+            if expected_version is not None and product.version != expected_version:
+                raise StaleVersion(
+                    f"product {product_id} changed since version {expected_version} "
+                    f"(it is at version {product.version}); nothing was changed. "
+                    "Reload it and try again"
+                )
             engine.fire(
                 session,
                 runtime.workflows.get(product.workflow, product.workflow_version),

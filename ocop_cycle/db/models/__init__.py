@@ -2,6 +2,7 @@
 
 from ocop_cycle.db.models.certificate import Certificate
 from ocop_cycle.db.models.core import AdminUnit, History, Producer, Product, User
+from ocop_cycle.db.models.document import Document
 from ocop_cycle.db.models.identity import (
     ApiToken,
     AuditEvent,
@@ -21,6 +22,7 @@ __all__ = [
     "Certificate",
     "Council",
     "CouncilMember",
+    "Document",
     "DatabaseFlag",
     "Evaluation",
     "History",

@@ -1,0 +1,247 @@
+"""Products as a signed-in person sees them over HTTP: scoped to their jurisdiction.
+
+The CLI operator holds the database credentials and reads everything through
+``services.products``; a person reaching the system over the network sees only what
+``services.visibility`` allows, and a product outside it does not exist for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ocop_cycle.db.models import Certificate, History, Product
+from ocop_cycle.domain.vocabulary import Role
+from ocop_cycle.errors import InvalidInput, NotFound
+from ocop_cycle.identity.actors import require_role
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import products
+from ocop_cycle.services.certificates import STATUSES
+from ocop_cycle.services.lookup import get_unit, get_user, products_under, unit_names
+from ocop_cycle.services.views import certificate_view, history_view, product_view
+from ocop_cycle.services.visibility import visible_product, visible_products
+from ocop_cycle.workflow.permissions import transition_problem
+
+MAX_PER_PAGE = 100
+
+
+def search_products(
+    runtime: Runtime,
+    viewer: str,
+    *,
+    state: str | None = None,
+    unit_code: str | None = None,
+    query: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """One page of the products ``viewer`` may see, newest first, with the total count."""
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput(f"page starts at 1 and per_page is 1–{MAX_PER_PAGE}")
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        conditions = [visible_products(session, user)]
+        if state:
+            conditions.append(Product.state == state)
+        if unit_code:
+            conditions.append(products_under(get_unit(session, unit_code)))
+        if query and query.strip():
+            conditions.append(Product.name.ilike(f"%{_escape_like(query.strip())}%", escape="\\"))
+        total = session.scalar(select(func.count()).select_from(Product).where(*conditions))
+        rows = list(
+            session.scalars(
+                select(Product)
+                .where(*conditions)
+                .order_by(Product.id.desc())
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+        )
+        names = unit_names(session, {row.commune_code for row in rows})
+        return {
+            "items": [
+                {
+                    "id": row.id,
+                    "name": row.name,
+                    "state": row.state,
+                    "workflow": row.workflow,
+                    "commune": {"code": row.commune_code, "name": names.get(row.commune_code)},
+                    "producer": {"id": row.producer.id, "name": row.producer.name},
+                    "stars": row.stars,
+                    "version": row.version,
+                }
+                for row in rows
+            ],
+            "total": total or 0,
+            "page": page,
+            "per_page": per_page,
+        }
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def product_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, Any]:
+    """The product page's data, with the triggers ``viewer`` may fire now."""
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        return product_view(runtime, session, visible_product(session, user, product_id), user)
+
+
+def history_for(runtime: Runtime, viewer: str, product_id: int) -> list[dict[str, Any]]:
+    with runtime.transaction() as session:
+        product = visible_product(session, get_user(session, viewer), product_id)
+        rows = session.scalars(
+            select(History).where(History.product_id == product.id).order_by(History.id)
+        )
+        return [history_view(row) for row in rows]
+
+
+def triggers_for(runtime: Runtime, viewer: str, product_id: int) -> list[dict[str, Any]]:
+    """What ``viewer`` may fire now, with the data each trigger needs and its labels."""
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        product = visible_product(session, user, product_id)
+        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        offered: dict[str, dict[str, Any]] = {}
+        for transition in definition.transitions_from(product.state):
+            if transition.trigger in offered or transition_problem(user, product, transition):
+                continue
+            offered[transition.trigger] = {
+                "trigger": transition.trigger,
+                "label": {"vi": transition.label.vi, "en": transition.label.en},
+                "comment_required": transition.comment_required,
+                "requires": list(transition.requires),
+            }
+        return list(offered.values())
+
+
+def request_id(viewer: str, key: str, body: Mapping[str, Any]) -> str:
+    """The engine's request id for an ``Idempotency-Key``: per person, bound to the body."""
+    if not 1 <= len(key) <= 40 or not key.isprintable():
+        raise InvalidInput("Idempotency-Key must be 1–40 printable characters")
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{viewer}:{key}:{digest}"
+
+
+def fire_as(
+    runtime: Runtime,
+    viewer: str,
+    product_id: int,
+    trigger: str,
+    *,
+    comment: str | None,
+    data: Mapping[str, str],
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    """Fire a trigger for a signed-in person: unseen products are not found, a stale
+    ``expected_version`` is refused, and a repeated key with the same body fires nothing."""
+    body = {"trigger": trigger, "comment": comment, "data": dict(data), "product": product_id}
+    rid = request_id(viewer, idempotency_key, body) if idempotency_key else None
+    with runtime.transaction() as session:
+        visible_product(session, get_user(session, viewer), product_id)
+        if rid is not None:
+            prefix = rid.rsplit(":", 1)[0] + ":"
+            earlier = session.scalars(
+                select(History.request_id).where(
+                    History.request_id.startswith(prefix, autoescape=True)
+                )
+            ).first()
+            if earlier is not None and earlier != rid:
+                raise InvalidInput(
+                    f"Idempotency-Key {idempotency_key!r} was used with another request body; "
+                    "use a new key for a new request"
+                )
+    return products.fire(
+        runtime,
+        product_id,
+        trigger,
+        actor=viewer,
+        comment=comment,
+        data=data,
+        request_id=rid,
+        expected_version=expected_version,
+    )
+
+
+def certificates_for(
+    runtime: Runtime,
+    viewer: str,
+    *,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> dict[str, Any]:
+    """Certificates of the products ``viewer`` may see, soonest expiry first."""
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        conditions = [visible_products(session, user)]
+        if status is not None:
+            conditions.append(Certificate.status == status)
+        joined = select(Certificate, Product.name).join(
+            Product, Product.id == Certificate.product_id
+        )
+        total = session.scalar(
+            select(func.count())
+            .select_from(Certificate)
+            .join(Product, Product.id == Certificate.product_id)
+            .where(*conditions)
+        )
+        rows = session.execute(
+            joined.where(*conditions)
+            .order_by(Certificate.expires_on, Certificate.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        return {
+            "items": [{**certificate_view(row), "product": name} for row, name in rows],
+            "total": total or 0,
+            "page": page,
+            "per_page": per_page,
+        }
+
+
+def certificate_for(runtime: Runtime, viewer: str, certificate_id: int) -> dict[str, Any]:
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        certificate = session.get(Certificate, certificate_id)
+        if certificate is None:
+            raise NotFound(f"no certificate with id {certificate_id} in your jurisdiction")
+        try:
+            product = visible_product(session, user, certificate.product_id)
+        except NotFound:
+            raise NotFound(
+                f"no certificate with id {certificate_id} in your jurisdiction"
+            ) from None
+        return {**certificate_view(certificate), "product": product.name}
+
+
+def report_province_for(runtime: Runtime, viewer: str, province: str | None) -> str | None:
+    """The province whose annual report ``viewer`` may read: their own for a province
+    officer; any for central officers and admins; none for the others."""
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        role = require_role(
+            user,
+            (Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.ADMIN),
+            "read the annual report",
+        )
+        if role is Role.PROVINCE_OFFICER:
+            if province is not None and province != user.unit_code:
+                raise NotFound(f"no report for province {province} in your jurisdiction")
+            return user.unit_code
+        return province
+
+
+def ensure_visible(runtime: Runtime, viewer: str, product_id: int) -> None:
+    """Refuse with NotFound unless ``viewer`` may see the product (before another service)."""
+    with runtime.transaction() as session:
+        visible_product(session, get_user(session, viewer), product_id)

@@ -1,0 +1,182 @@
+"""Dossier documents: uploading a file to a product's dossier and reading it back.
+
+The bytes go to the document store before the row commits, so a committed row always has
+its file; a file whose row never committed (a crash, a refused quota) is an orphan that
+:func:`sweep_orphans` removes once it is old enough not to belong to an upload in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ocop_cycle.db.models import Document
+from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
+from ocop_cycle.inputs import single_line
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import get_user
+from ocop_cycle.services.visibility import visible_product
+from ocop_cycle.storage import LocalStore, sniff_content_type
+from ocop_cycle.storage.sniff import ACCEPTED
+from ocop_cycle.workflow.permissions import jurisdiction_problem
+
+# Dossier items (Decision 148/26: Mẫu 01 registration, 02 business plan, 03 commune report).
+KINDS = ("mau_01", "mau_02", "mau_03", "evidence", "decision", "minutes")
+ORPHAN_AGE_SECONDS = 3600.0
+
+
+def store_for(runtime: Runtime) -> LocalStore:
+    return LocalStore(runtime.settings.storage_dir)
+
+
+def document_view(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id,
+        "product_id": document.product_id,
+        "kind": document.kind,
+        "criterion": document.criterion,
+        "filename": document.filename,
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "uploaded_by": document.uploaded_by,
+        "uploaded_at": document.uploaded_at.isoformat(),
+    }
+
+
+def _check_item(kind: str, criterion: str | None) -> str | None:
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown dossier item {kind!r}; use one of: {', '.join(KINDS)}")
+    if kind == "evidence":
+        if not criterion or not criterion.strip():
+            raise InvalidInput("evidence supports one criterion: give its code (e.g. A1.2)")
+        return single_line(criterion, "criterion", max_length=40)
+    if criterion:
+        raise InvalidInput(f"only evidence names a criterion, not {kind}")
+    return None
+
+
+def upload(
+    runtime: Runtime,
+    viewer: str,
+    product_id: int,
+    *,
+    kind: str,
+    criterion: str | None,
+    filename: str,
+    content: bytes,
+) -> dict[str, Any]:
+    """Add a file to the product's dossier; refused whole when anything is wrong."""
+    criterion = _check_item(kind, criterion)
+    name = single_line(Path(filename or "").name or "document", "file name", max_length=200)
+    settings = runtime.settings
+    if len(content) > settings.upload_max_bytes:
+        raise InvalidInput(
+            f"{name} is larger than {settings.upload_max_bytes // (1024 * 1024)} MB; "
+            "split or compress it and upload again"
+        )
+    if not content:
+        raise InvalidInput(f"{name} is empty")
+    content_type = sniff_content_type(content[:16])
+    if content_type is None:
+        raise InvalidInput(
+            f"{name} is not a PDF, JPEG or PNG file (judged by its content, not its name); "
+            f"accepted: {', '.join(ACCEPTED)}"
+        )
+    store = store_for(runtime)
+    key = f"{product_id}/{uuid.uuid4().hex}"
+    written = False
+    try:
+        with runtime.transaction() as session:
+            user = get_user(session, viewer)
+            product = visible_product(session, user, product_id)
+            problem = jurisdiction_problem(user, product)
+            if problem is not None:
+                raise PermissionDenied(f"permission denied: {problem}")
+            used = session.scalar(
+                select(func.coalesce(func.sum(Document.size), 0)).where(
+                    Document.product_id == product_id
+                )
+            )
+            if int(used or 0) + len(content) > settings.product_quota_bytes:
+                raise InvalidInput(
+                    f"product {product_id}'s documents would exceed its quota of "
+                    f"{settings.product_quota_bytes // (1024 * 1024)} MB "
+                    f"({int(used or 0) // (1024 * 1024)} MB used); remove or shrink files"
+                )
+            store.put(key, content)
+            written = True
+            document = Document(
+                product_id=product_id,
+                kind=kind,
+                criterion=criterion,
+                filename=name,
+                content_type=content_type,
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                storage_key=key,
+                uploaded_by=user.username,
+                uploaded_at=runtime.clock.now(),
+            )
+            session.add(document)
+            session.flush()
+            return document_view(document)
+    except BaseException:
+        if written:
+            store.delete(key)
+        raise
+
+
+def list_documents(runtime: Runtime, viewer: str, product_id: int) -> list[dict[str, Any]]:
+    with runtime.transaction() as session:
+        visible_product(session, get_user(session, viewer), product_id)
+        rows = session.scalars(
+            select(Document).where(Document.product_id == product_id).order_by(Document.id)
+        )
+        return [document_view(row) for row in rows]
+
+
+def open_document(runtime: Runtime, viewer: str, document_id: int) -> tuple[dict[str, Any], Path]:
+    """The document's description and its file, for someone who may see the product."""
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        document = session.get(Document, document_id)
+        missing = NotFound(f"no document with id {document_id} in your jurisdiction")
+        if document is None:
+            raise missing
+        try:
+            visible_product(session, user, document.product_id)
+        except NotFound:
+            raise missing from None
+        view = document_view(document)
+    try:
+        return view, store_for(runtime).open(document.storage_key)
+    except FileNotFoundError:
+        raise NotFound(
+            f"document {document_id}'s file is missing from the document store "
+            f"({runtime.settings.storage_dir}); restore it from the backup"
+        ) from None
+
+
+def sweep_orphans(runtime: Runtime, *, older_than: float = ORPHAN_AGE_SECONDS) -> int:
+    """Delete stored files that no committed row names and that are older than
+    ``older_than`` seconds; return how many were deleted."""
+    store = store_for(runtime)
+    # File times are the machine's real clock, whatever the runtime's clock says.
+    cutoff = time.time() - older_than
+    candidates = [key for key, modified in store.entries() if modified < cutoff]
+    if not candidates:
+        return 0
+    with runtime.transaction() as session:
+        known = set(
+            session.scalars(select(Document.storage_key).where(Document.storage_key.in_(candidates)))
+        )
+    orphans = [key for key in candidates if key not in known]
+    for key in orphans:
+        store.delete(key)
+    return len(orphans)

@@ -1,0 +1,1 @@
+"""The HTTP interface: the JSON API under ``/api/v1`` (and, when present, the web pages)."""

@@ -1,0 +1,1 @@
+"""JSON routers under ``/api/v1``: parse, call one service, answer."""

@@ -1,0 +1,1 @@
+"""Pydantic schemas at the HTTP boundary: what requests may hold and responses promise."""

@@ -1,0 +1,164 @@
+"""The HTTP API's fixtures: a province with a signed-up person of every role, an app over
+the test database (in-process client), and a real ``ocop serve`` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from ocop_cycle.clock import Clock
+from ocop_cycle.config import Settings
+from ocop_cycle.identity import accounts
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import people
+from ocop_cycle.web.app import create_app
+
+PASSWORD = "mật khẩu đủ dài 2026"
+ROLES = {
+    # username: (role, unit key or None, producer key or None)
+    "commune1": ("commune_officer", "commune", None),
+    "commune2": ("commune_officer", "other_commune", None),
+    "district1": ("district_officer", "district", None),
+    "district2": ("district_officer", "other_district", None),
+    "province1": ("province_officer", "province", None),
+    "central1": ("central_officer", None, None),
+    "producer1": ("producer", None, "producer_id"),
+    "producer2": ("producer", None, "other_producer_id"),
+    "member1": ("council_member", None, None),
+}
+
+
+@dataclass
+class Province:
+    """Quảng Ngãi: two producers in Mộ Đức, officers of each level, every one with a password."""
+
+    commune: str = "21427"
+    other_commune: str = "21400"
+    district: str = "533"
+    other_district: str = "522"
+    province: str = "51"
+    producer_id: int = 0
+    other_producer_id: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def build_province(runtime: Runtime) -> Province:
+    p = Province()
+    accounts.create_first_admin(runtime, "admin1", password=PASSWORD)
+    p.producer_id = people.add_producer(
+        runtime, name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=p.commune, actor="admin1",
+        email="htx.ductan@example.vn", phone="0255 3845 123", tax_code="4300123456",
+    ).id
+    p.other_producer_id = people.add_producer(
+        runtime, name="Cơ sở Bánh tráng Thắng Lợi", type="household",
+        commune_code=p.other_commune, email="banhtrang@example.vn", actor="admin1",
+    ).id
+    for username, (role, unit, producer) in ROLES.items():
+        accounts.add_user(
+            runtime, username, actor="admin1", role=role,
+            unit_code=getattr(p, unit) if unit else None,
+            producer_id=getattr(p, producer) if producer else None,
+            password=PASSWORD,
+        )
+    p.users = ["admin1", *ROLES]
+    return p
+
+
+@pytest.fixture
+def web_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    settings = Settings(database_url=database_url, storage_dir=tmp_path / "documents")
+    built = Runtime.create(settings, Clock())
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def province(web_runtime: Runtime) -> Province:
+    return build_province(web_runtime)
+
+
+@pytest.fixture
+def client(web_runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(web_runtime), base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+def bearer(client: TestClient | httpx.Client, username: str) -> dict[str, str]:
+    """Sign in with the password flow; the header that carries the token."""
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+
+def start_server(
+    database_url: str, storage: Path, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Server:
+    """``ocop serve`` as its own process on a free port of 127.0.0.1, once it answers."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "OCOP_STORAGE_DIR": str(storage),
+        "OCOP_COOKIE_SECURE": "false",
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ocop_cycle", "--db", database_url, "serve",
+         "--port", str(port), "--workers", str(workers)],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ocop serve exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return Server(url, process)
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("ocop serve did not become ready in 60 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture
+def server(database_url: str, province: Province, tmp_path: Path) -> Iterator[Server]:
+    started = start_server(database_url, tmp_path / "documents")
+    yield started
+    stop_server(started)

@@ -1,0 +1,239 @@
+"""Route behaviour over the in-process client: problem details, scoping, ETag and
+If-Match, idempotency keys, uploads and the public look-up."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from ocop_cycle.runtime import Runtime
+from tests.web.conftest import Province, bearer
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def register(client: TestClient, province: Province, headers: dict[str, str]) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/products",
+        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
+              "workflow": "ocop-148"},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_every_api_route_refuses_an_anonymous_caller_with_problem_details(
+    client: TestClient, province: Province
+) -> None:
+    response = client.get("/api/v1/products")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "not_signed_in" and body["status"] == 401 and body["detail"]
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_security_headers_are_on_every_response(client: TestClient) -> None:
+    for path in ("/healthz", "/api/v1/products", "/api/v1/openapi.json"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_a_commune_officer_registers_and_the_product_carries_its_version_as_etag(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    got = client.get(f"/api/v1/products/{product['id']}", headers=headers)
+    assert got.status_code == 200
+    assert got.headers["ETag"] == f'"{product["version"]}"'
+    assert got.json()["state"] == "idea_registered"
+
+
+def test_a_product_outside_the_jurisdiction_does_not_exist_for_the_caller(
+    client: TestClient, province: Province
+) -> None:
+    product = register(client, province, bearer(client, "commune1"))
+    for stranger in ("commune2", "district2", "producer2", "member1"):
+        response = client.get(f"/api/v1/products/{product['id']}", headers=bearer(client, stranger))
+        assert response.status_code == 404, stranger
+        assert response.json()["code"] == "not_found"
+    listed = client.get("/api/v1/products", headers=bearer(client, "commune2")).json()
+    assert listed["total"] == 0 and listed["items"] == []
+    for insider in ("district1", "province1", "central1", "producer1", "admin1"):
+        listed = client.get("/api/v1/products", headers=bearer(client, insider)).json()
+        assert [item["id"] for item in listed["items"]] == [product["id"]], insider
+
+
+def test_inside_the_jurisdiction_but_not_allowed_is_403(
+    client: TestClient, province: Province
+) -> None:
+    product = register(client, province, bearer(client, "commune1"))
+    response = client.post(
+        f"/api/v1/products/{product['id']}/transitions",
+        json={"trigger": "approve_idea"},
+        headers=bearer(client, "producer1"),
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+def test_triggers_list_what_the_caller_may_fire_with_labels(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    triggers = client.get(f"/api/v1/products/{product['id']}/triggers", headers=headers).json()
+    names = {t["trigger"] for t in triggers}
+    assert "approve_idea" in names
+    approve = next(t for t in triggers if t["trigger"] == "approve_idea")
+    assert approve["label"]["vi"] and approve["label"]["en"]
+    producers = client.get(
+        f"/api/v1/products/{product['id']}/triggers", headers=bearer(client, "producer1")
+    ).json()
+    assert [t["trigger"] for t in producers] == ["withdraw"]
+
+
+def test_a_stale_if_match_is_refused_with_412_and_nothing_changes(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    stale = f'"{product["version"] - 1}"'
+    response = client.post(
+        f"/api/v1/products/{product['id']}/transitions",
+        json={"trigger": "approve_idea"},
+        headers={**headers, "If-Match": stale},
+    )
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale_version"
+    assert client.get(f"/api/v1/products/{product['id']}", headers=headers).json()[
+        "state"
+    ] == "idea_registered"
+    fresh = client.post(
+        f"/api/v1/products/{product['id']}/transitions",
+        json={"trigger": "approve_idea"},
+        headers={**headers, "If-Match": f'"{product["version"]}"'},
+    )
+    assert fresh.status_code == 200 and fresh.json()["state"] == "plan_preparation"
+
+
+def test_an_idempotency_key_replays_the_same_body_and_refuses_another_with_422(
+    client: TestClient, province: Province
+) -> None:
+    headers = {**bearer(client, "commune1"), "Idempotency-Key": "approve-1"}
+    product = register(client, province, headers)
+    url = f"/api/v1/products/{product['id']}/transitions"
+    first = client.post(url, json={"trigger": "approve_idea", "comment": "Đạt"}, headers=headers)
+    again = client.post(url, json={"trigger": "approve_idea", "comment": "Đạt"}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json()["version"] == first.json()["version"]
+    history = client.get(f"/api/v1/products/{product['id']}/history", headers=headers).json()
+    assert [row["trigger"] for row in history].count("approve_idea") == 1
+    other = client.post(url, json={"trigger": "approve_idea", "comment": "Khác"}, headers=headers)
+    assert other.status_code == 422
+    assert "Idempotency-Key" in other.json()["detail"]
+
+
+def test_a_refused_transition_is_409_with_the_engines_message(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    response = client.post(
+        f"/api/v1/products/{product['id']}/transitions",
+        json={"trigger": "issue_certificate"},
+        headers=headers,
+    )
+    assert response.status_code in (403, 409)
+    body = response.json()
+    assert body["detail"] and body["code"] in ("transition_not_allowed", "permission_denied")
+
+
+def test_invalid_input_is_422_problem_details(client: TestClient, province: Province) -> None:
+    headers = bearer(client, "commune1")
+    response = client.post(
+        "/api/v1/products", json={"name": "", "producer_id": 1, "group": "food"}, headers=headers
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "body.name"
+
+
+def test_uploads_are_judged_by_content_size_and_quota(
+    client: TestClient, province: Province, web_runtime: Runtime
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    url = f"/api/v1/products/{product['id']}/documents"
+    ok = client.post(url, data={"kind": "mau_01"},
+                     files={"file": ("mau01.pdf", io.BytesIO(PDF), "application/pdf")},
+                     headers=headers)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["content_type"] == "application/pdf" and len(ok.json()["sha256"]) == 64
+    fake = client.post(url, data={"kind": "mau_01"},
+                       files={"file": ("virus.pdf", io.BytesIO(b"MZ\x90\x00" * 8), "application/pdf")},
+                       headers=headers)
+    assert fake.status_code == 422 and "not a PDF, JPEG or PNG" in fake.json()["detail"]
+    web_runtime.settings.upload_max_bytes = 100
+    large = client.post(url, data={"kind": "evidence", "criterion": "A1"},
+                        files={"file": ("big.png", io.BytesIO(PNG + b"\x00" * 200), "image/png")},
+                        headers=headers)
+    assert large.status_code == 422 and "larger than" in large.json()["detail"]
+    web_runtime.settings.upload_max_bytes = 10_000
+    web_runtime.settings.product_quota_bytes = len(PDF) + 10
+    over = client.post(url, data={"kind": "mau_02"},
+                       files={"file": ("mau02.pdf", io.BytesIO(PDF), "application/pdf")},
+                       headers=headers)
+    assert over.status_code == 422 and "quota" in over.json()["detail"]
+    listed = client.get(url, headers=headers).json()
+    assert [doc["filename"] for doc in listed] == ["mau01.pdf"]
+    stored = list((web_runtime.settings.storage_dir).rglob("*"))
+    assert len([p for p in stored if p.is_file()]) == 1
+
+
+def test_a_download_outside_the_jurisdiction_is_not_found(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    uploaded = client.post(
+        f"/api/v1/products/{product['id']}/documents", data={"kind": "mau_01"},
+        files={"file": ("m.pdf", io.BytesIO(PDF), "application/pdf")}, headers=headers,
+    ).json()
+    mine = client.get(f"/api/v1/documents/{uploaded['id']}", headers=bearer(client, "producer1"))
+    assert mine.status_code == 200 and mine.content == PDF
+    assert mine.headers["content-type"] == "application/pdf"
+    theirs = client.get(f"/api/v1/documents/{uploaded['id']}", headers=bearer(client, "producer2"))
+    assert theirs.status_code == 404
+
+
+def test_the_public_certificate_lookup_is_rate_limited(
+    client: TestClient, web_runtime: Runtime
+) -> None:
+    client.app.state.public_limiter.limit = 3  # type: ignore[attr-defined]
+    statuses = [client.get("/api/v1/public/certificates/ABC123").status_code for _ in range(4)]
+    assert statuses[:3] == [404, 404, 404]
+    assert statuses[3] == 429
+
+
+def test_openapi_and_docs_are_served_without_a_cdn(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/products/{product_id}/transitions" in spec["paths"]
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text and "/api/docs-assets/swagger-ui-bundle.js" in docs.text
+    assert client.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200
