@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     default_workflow: str = "ocop-148"
     # Seconds a writer waits for another writer's lock before giving up with exit 5.
     lock_timeout: float = Field(default=30.0, gt=0)
+    # Legal dates (decisions, conclusions) accepted at entry: from the programme's start
+    # to this many days after today; anything else is a typo such as 9999-12-31.
+    legal_dates_from: date = date(2018, 1, 1)
+    legal_dates_days_ahead: int = Field(default=30, ge=0)
+    # Largest import file accepted, in bytes; for XLSX, the size once unpacked.
+    import_max_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     # A deployment may keep its own workflow files; None means the bundled ones.
     workflows_dir: Path | None = None
     # Annual report (docs/import-and-annual-report.md): the province's reward per product

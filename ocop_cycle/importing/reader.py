@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.files import check_size, check_zip_expansion, readable_file
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,21 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
 
 
-def read_sheet(path: Path) -> Sheet:
-    """Read ``path`` by its extension: ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` (first sheet)."""
+def read_sheet(path: Path, max_bytes: int) -> Sheet:
+    """Read ``path`` by its extension: ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` (first sheet).
+
+    A CSV larger than ``max_bytes``, or an XLSX that would unpack to more, is refused
+    before it is read (``OCOP_IMPORT_MAX_BYTES``).
+    """
     if not path.is_file():
         raise InvalidInput(f"no file {path}; give the path of a .csv or .xlsx file")
+    readable_file(path, "import")
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        check_size(path, max_bytes, "import", "OCOP_IMPORT_MAX_BYTES")
         lines = _csv_lines(path)
     elif suffix == ".xlsx":
+        check_zip_expansion(path, max_bytes, "import", "OCOP_IMPORT_MAX_BYTES")
         lines = _xlsx_lines(path)
     else:
         raise InvalidInput(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
@@ -74,7 +82,9 @@ def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InvalidInput(f"{path.name} is not a readable XLSX workbook: {exc}") from None
+        raise InvalidInput(
+            f"{path.name} is not a readable XLSX workbook ({type(exc).__name__})"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

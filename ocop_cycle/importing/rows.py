@@ -112,6 +112,10 @@ def parse_date(text: str) -> date | None:
 
 def header_errors(sheet: Sheet) -> list[RowError]:
     """Unknown columns are refused by name; missing required ones are named too."""
+    if not set(sheet.header) & set(COLUMNS):
+        # Not an import file at all (a wrong path): say so without quoting its first line.
+        return [RowError(1, "header", "none of the import columns is in the first row; is "
+                         f"this the right file? The columns are: {', '.join(COLUMNS)}")]
     errors: list[RowError] = []
     seen: set[str] = set()
     for position, name in enumerate(sheet.header, start=1):

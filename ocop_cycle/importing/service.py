@@ -71,7 +71,7 @@ def _import(
     progress: Progress | None,
 ) -> dict[str, Any]:
     tell = progress or (lambda phase, done, total: None)
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, runtime.settings.import_max_bytes)
     problems = header_errors(sheet)
     if problems:
         raise ImportRejected(sheet.name, problems)

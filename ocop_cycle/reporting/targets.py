@@ -16,6 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.files import read_small_text
+
+# A targets file holds four numbers; anything larger is the wrong file.
+TARGETS_MAX_BYTES = 64 * 1024
 
 
 class Targets(BaseModel):
@@ -29,12 +33,23 @@ class Targets(BaseModel):
 
 def load_targets(path: Path, year: int) -> Targets:
     """Read and check a targets file; its ``year``, when given, must be the report's."""
+    text = read_small_text(path, TARGETS_MAX_BYTES, "--targets")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(f"--targets: no file {path}") from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"--targets: {path.name} is not YAML or JSON: {exc}") from None
+        # The parser's message quotes the offending line: name only where it is.
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise InvalidInput(f"--targets: {path.name} is not YAML or JSON{where}") from None
+    expected = "Expected keys: year, products, four_star_products, producers"
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"--targets: {path.name} is not a list of targets. {expected}")
+    # Unknown keys are counted, not quoted: a wrong file's lines would be its keys.
+    unknown = [key for key in raw if key not in Targets.model_fields]
+    if unknown:
+        raise InvalidInput(
+            f"--targets: {path.name} has {len(unknown)} key(s) that are not targets. {expected}"
+        )
     try:
         targets = Targets.model_validate(raw)
     except ValidationError as exc:
@@ -42,10 +57,7 @@ def load_targets(path: Path, year: int) -> Targets:
             f"{'.'.join(str(p) for p in error['loc']) or 'file'}: {error['msg']}"
             for error in exc.errors()
         )
-        raise InvalidInput(
-            f"--targets: {path.name}: {problems}. Expected keys: year, products, "
-            "four_star_products, producers"
-        ) from None
+        raise InvalidInput(f"--targets: {path.name}: {problems}. {expected}") from None
     if targets.year is not None and targets.year != year:
         raise InvalidInput(
             f"--targets: {path.name} holds the targets of {targets.year}, not of {year}"
