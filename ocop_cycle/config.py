@@ -14,7 +14,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OCOP_", extra="ignore")
 
     database_url: str = "sqlite:///ocop.db"
-    default_workflow: str = "ocop-148"
+    # None: a new product follows the workflow in force on its registration date
+    # (the workflow files' effective_from/effective_until); a name pins one explicitly.
+    default_workflow: str | None = None
     # Seconds a writer waits for another writer's lock before giving up with exit 5.
     lock_timeout: float = Field(default=30.0, gt=0)
     # Legal dates (decisions, conclusions) accepted at entry: from the programme's start

@@ -210,7 +210,9 @@ def test_a_1489_product_is_never_moved_back_to_148(runtime: Runtime, world: Worl
               ("issue_certificate", "province1", DECISION_4),
               ("open_renewal", "system", {}),
               ("submit_renewal", "producer1", {}))
-    assert runtime.settings.default_workflow == "ocop-148"
+    assert runtime.workflows.for_new_product(
+        runtime.clock.today(), runtime.settings.default_workflow
+    ).definition.name == "ocop-148"
     assert (view["workflow"], view["state"]) == ("ocop-1489", "dossier_submitted")
     assert "workflow_switch" not in view["history"][-1]["data"]
 

@@ -56,18 +56,32 @@ def register(
     ctx: typer.Context,
     name: str = typer.Option(..., "--name"),
     producer: int = typer.Option(..., "--producer", help="Producer id."),
-    group: str = typer.Option(
-        ..., "--group", help="food, drinks, herbal, handicrafts, ornamental, tourism."
+    group: str | None = typer.Option(
+        None,
+        "--group",
+        help="food, drinks, herbal, handicrafts, ornamental, tourism; derived from "
+        "--product-set under 26/2026.",
+    ),
+    product_set: int | None = typer.Option(
+        None, "--product-set", help="Product set 1–26 (Decision 26/2026, Appendix II)."
     ),
     actor: str = typer.Option(..., "--actor", help="Username of the commune officer."),
     workflow: str | None = typer.Option(
-        None, "--workflow", help="Default: $OCOP_DEFAULT_WORKFLOW."
+        None,
+        "--workflow",
+        help="Default: $OCOP_DEFAULT_WORKFLOW, else the workflow in force today.",
     ),
     as_json: bool = JsonOption,
 ) -> None:
     """Register a product idea (phiếu đăng ký ý tưởng sản phẩm)."""
     view = products.register_product(
-        runtime(ctx), name=name, producer_id=producer, group=group, actor=actor, workflow=workflow
+        runtime(ctx),
+        name=name,
+        producer_id=producer,
+        group=group,
+        actor=actor,
+        workflow=workflow,
+        product_set=product_set,
     )
     emit(view, as_json, render_product)
 

@@ -19,26 +19,38 @@ app = typer.Typer(help="Workflow definitions (the rules as data).", no_args_is_h
 def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """List the workflow definitions found, with where they were loaded from."""
     rt = runtime(ctx)
+    today = rt.clock.today()
+    in_force = rt.workflows.in_force(today).definition.key
+    new_products = rt.workflows.for_new_product(today, rt.settings.default_workflow)
     rows = [
         {
             "name": c.definition.name,
             "version": c.definition.version,
             "rule_set": c.definition.rule_set,
             "effective_from": c.definition.effective_from.isoformat(),
-            "default": c.definition.name == rt.settings.default_workflow,
+            "effective_until": (
+                c.definition.effective_until.isoformat() if c.definition.effective_until else None
+            ),
+            "in_force": c.definition.key == in_force,
+            "default": c.definition.key == new_products.definition.key,
             "path": str(c.path),
         }
         for c in rt.workflows.all()
     ]
 
     def render(data: list[dict[str, Any]]) -> None:
-        table = Table("name", "version", "rule set", "in force from", "default", "file")
+        table = Table(
+            "name", "version", "rule set", "from", "until", f"in force {today:%d/%m/%Y}",
+            "new products", "file",
+        )
         for row in data:
             table.add_row(
                 row["name"],
                 str(row["version"]),
                 row["rule_set"],
                 row["effective_from"],
+                row["effective_until"] or "",
+                "yes" if row["in_force"] else "",
                 "yes" if row["default"] else "",
                 row["path"],
             )

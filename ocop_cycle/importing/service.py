@@ -75,7 +75,9 @@ def _import(
     problems = header_errors(sheet)
     if problems:
         raise ImportRejected(sheet.name, problems)
-    compiled = runtime.workflows.get(runtime.settings.default_workflow)
+    compiled = runtime.workflows.for_new_product(
+        runtime.clock.today(), runtime.settings.default_workflow
+    )
     definition = compiled.definition
     missing = [state for state in IMPORT_STATES if state not in definition.states]
     if missing:

@@ -22,8 +22,11 @@ from ocop_cycle.services.lookup import (
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
 from ocop_cycle.workflow import engine
+from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.permissions import check_transition
+from ocop_cycle.workflow.product_sets import parse_set_number
+from ocop_cycle.workflow.product_sets import product_set as find_product_set
 
 
 def register_product(
@@ -31,19 +34,19 @@ def register_product(
     *,
     name: str,
     producer_id: int,
-    group: str,
+    group: str | None = None,
     actor: str,
     workflow: str | None = None,
+    product_set: int | None = None,
 ) -> dict[str, Any]:
-    """Register a product idea under the province's default workflow (or ``workflow``)."""
-    try:
-        product_group = parse_choice(ProductGroup, group, "product group")
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    """Register a product idea under the workflow in force today (or ``workflow``)."""
     if not name.strip():
         raise InvalidInput("a product needs a name")
-    compiled = runtime.workflows.get(workflow or runtime.settings.default_workflow)
+    compiled = runtime.workflows.for_new_product(
+        runtime.clock.today(), workflow or runtime.settings.default_workflow
+    )
     definition = compiled.definition
+    product_group = _product_group(runtime, definition, group, product_set)
     now = runtime.clock.now()
     with runtime.transaction() as session:
         user = get_user(session, actor)
@@ -56,6 +59,7 @@ def register_product(
             district_code=codes.get(Level.DISTRICT),
             province_code=codes[Level.PROVINCE],
             product_group=product_group.value,
+            product_set=product_set,
             workflow=definition.name,
             workflow_version=definition.version,
             state=definition.initial,
@@ -78,6 +82,32 @@ def register_product(
         )
         engine.settle(context, request_id=None)
         return product_view(runtime, session, product, user)
+
+
+def _product_group(
+    runtime: Runtime, definition: WorkflowDef, group: str | None, product_set: int | None
+) -> ProductGroup:
+    """The group given, or the one the product set's sector files it under (26/2026)."""
+    if product_set is None:
+        if definition.product_sets:
+            raise InvalidInput(
+                f"products under {definition.name} name their product set (1–26, Decision "
+                "26/2026 Appendix II): give --product-set N (see `ocop criteria sets`)"
+            )
+        if group is None:
+            raise InvalidInput("give the product group with --group (food, drinks, …)")
+        try:
+            return parse_choice(ProductGroup, group, "product group")
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    parse_set_number(str(product_set))
+    derived = find_product_set(product_set, runtime.settings.workflows_dir).legacy_group
+    if group is not None and group.strip().lower() != derived.value:
+        raise InvalidInput(
+            f"product set {product_set} is filed under the group {derived.value}, not {group}; "
+            "leave --group out, it follows from --product-set"
+        )
+    return derived
 
 
 def fire(
@@ -116,7 +146,9 @@ def fire(
                 data=data,
                 request_id=request_id,
                 workflows=runtime.workflows,
-                default_workflow=runtime.settings.default_workflow,
+                default_workflow=runtime.workflows.for_new_product(
+                    runtime.clock.today(), runtime.settings.default_workflow
+                ).definition.name,
             )
         return product_view(runtime, session, product, user)
 

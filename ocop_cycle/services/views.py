@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import AdminUnit, Certificate, History, Product, User
+from ocop_cycle.db.models import AdminUnit, Certificate, History, Product, Round, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
+from ocop_cycle.workflow.actions.rerating import window as rerating_window
+from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.engine import allowed_triggers
 
 
@@ -58,6 +60,12 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
         "superseded_by_id": certificate.superseded_by_id,
         "revocation_reason": certificate.revocation_reason,
         "revocation_decision": certificate.revocation_decision,
+        "revocation_ground": certificate.revocation_ground,
+        "valid_until_decision_cap": (
+            certificate.valid_until_decision_cap.isoformat()
+            if certificate.valid_until_decision_cap
+            else None
+        ),
     }
 
 
@@ -96,4 +104,39 @@ def product_view(
         "history": [history_view(row) for row in history],
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
+        **law_26_2026_view(session, definition, product, certificate),
+    }
+
+
+def law_26_2026_view(
+    session: Session, definition: WorkflowDef, product: Product, certificate: Certificate | None
+) -> dict[str, Any]:
+    """Decision 26/2026's additions: product set and code, round, re-rating window."""
+    joined = session.get(Round, product.round_id) if product.round_id is not None else None
+    window = (
+        rerating_window(definition.rerating, certificate.expires_on)
+        if definition.rerating is not None
+        and certificate is not None
+        and certificate.status == "active"
+        else None
+    )
+    return {
+        "product_set": product.product_set,
+        "product_code": product.product_code,
+        "round": (
+            {
+                "id": joined.id,
+                "level": joined.level,
+                "year": joined.year,
+                "number": joined.number,
+                "hold_by": joined.held_by.isoformat(),
+            }
+            if joined is not None
+            else None
+        ),
+        "rerating_window": (
+            {"opens": window.opens.isoformat(), "closes": window.closes.isoformat()}
+            if window is not None
+            else None
+        ),
     }

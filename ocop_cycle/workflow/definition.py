@@ -230,6 +230,74 @@ class ScoringDef(_Strict):
         return [StarBand(stars=band.stars, at_least=band.at_least) for band in self.bands]
 
 
+class RoundDate(_Strict):
+    """A day of the year (``"04-30"``) a round's proposals end or it must be held by."""
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            month, _, day = value.partition("-")
+            if not (month.isdigit() and day.isdigit()):
+                raise ValueError(f"{value!r} is not a day of the year; write MM-DD, e.g. 04-30")
+            return {"month": int(month), "day": int(day)}
+        return value
+
+    def in_year(self, year: int) -> date:
+        return date(year, self.month, self.day)
+
+
+class YearlyRoundDef(_Strict):
+    """A round every year: proposals until one day, held by another; ``next_year`` when
+    both fall in the year after the programme year the round is numbered in."""
+
+    number: int = Field(ge=1)
+    proposals_until: RoundDate
+    held_by: RoundDate
+    next_year: bool = False
+
+
+class ExtraRoundDef(_Strict):
+    """A round a province adds, with the regulation (Quy chế) that provides it."""
+
+    province: str
+    year: int
+    number: int = Field(ge=1)
+    proposals_until: date
+    held_by: date
+    regulation: str = Field(min_length=1)
+
+
+class RoundsDef(_Strict):
+    """When councils sit (Decision 26/2026 Art. 5): the yearly rounds of each level."""
+
+    basis: Literal["legal", "provincial"]
+    source: str
+    province: list[YearlyRoundDef]
+    central: list[YearlyRoundDef]
+    extra: list[ExtraRoundDef] = Field(default_factory=list)
+
+
+class ReratingDef(_Strict):
+    """When a certified product may file for re-rating, counted back from expiry, and how
+    long a late filer's certificate may stay valid past expiry while awaiting the decision."""
+
+    opens_days_before: int = Field(gt=0)
+    closes_days_before: int = Field(ge=0)
+    late_valid_days_after: int = Field(ge=0)
+    basis: Literal["legal", "provincial"]
+    source: str
+
+    @model_validator(mode="after")
+    def _opens_before_it_closes(self) -> ReratingDef:
+        if self.opens_days_before <= self.closes_days_before:
+            raise ValueError("the re-rating window must open before it closes")
+        return self
+
+
 class WorkflowDef(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: int = Field(ge=1)
@@ -243,6 +311,12 @@ class WorkflowDef(_Strict):
     scoring: ScoringDef
     states: dict[str, StateDef]
     transitions: list[TransitionDef]
+    # Councils sit in rounds (Decision 26/2026); None: products go to the council directly.
+    rounds: RoundsDef | None = None
+    # Re-rating window (Decision 26/2026 Art. 7.6, 12.3); None: no window is enforced.
+    rerating: ReratingDef | None = None
+    # Products name one of the 26 product sets of Decision 26/2026 (Appendix I/II).
+    product_sets: bool = False
 
     @property
     def key(self) -> str:

@@ -37,6 +37,9 @@ _PURPOSE_BY_TRIGGER = {
     "submit_dossier": "first",
     "submit_renewal": "renewal",
     "request_upgrade": "upgrade",
+    # Decision 26/2026's re-rating (đánh giá lại), on time or accepted late.
+    "submit_rerating": "renewal",
+    "accept_late_rerating": "renewal",
 }
 
 

@@ -66,3 +66,45 @@ def _reason(text: str) -> str:
 @data_field("origin_report")
 def _origin_report(text: str) -> str:
     return _text("origin_report (the commune's report on local-origin criteria)", text)
+
+
+# Decision 26/2026 Art. 7.2: the commune's request letter and the four assessments of its
+# report (Mẫu 03); Art. 7.3: the advisory team's report, its site visit and extra tests.
+@data_field("request_letter")
+def _request_letter(text: str) -> str:
+    return _text("request_letter (the commune's letter proposing the product)", text)
+
+
+@data_field("local_materials")
+def _local_materials(text: str) -> str:
+    return _text("local_materials (origin of the materials)", text)
+
+
+@data_field("local_labour")
+def _local_labour(text: str) -> str:
+    return _text("local_labour (use of local labour)", text)
+
+
+@data_field("idea_origin")
+def _idea_origin(text: str) -> str:
+    return _text("idea_origin (where the product idea comes from)", text)
+
+
+@data_field("local_identity")
+def _local_identity(text: str) -> str:
+    return _text("local_identity (the product's local identity)", text)
+
+
+@data_field("advisory_report")
+def _advisory_report(text: str) -> str:
+    return _text("advisory_report (the advisory team's report)", text)
+
+
+@data_field("site_visit")
+def _site_visit(text: str) -> str:
+    return _text("site_visit (date and findings of the visit)", text)
+
+
+@data_field("lab_tests")
+def _lab_tests(text: str) -> str:
+    return _text("lab_tests (the extra tests ordered and their reports)", text)

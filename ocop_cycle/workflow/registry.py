@@ -8,6 +8,7 @@ decision 1), so memory and dispatch time do not grow with the number of products
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -141,6 +142,29 @@ class WorkflowRegistry:
         if compiled is None:
             raise NotFound(f"workflow {name!r} has no version {version}")
         return compiled
+
+    def in_force(self, on: date) -> CompiledWorkflow:
+        """The workflow whose rules are in force on ``on`` (its effective dates), the
+        latest version of it; the newest rule set when several overlap."""
+        found = [
+            compiled
+            for compiled in self._by_key.values()
+            if compiled.definition.effective_from <= on
+            and (
+                compiled.definition.effective_until is None
+                or on <= compiled.definition.effective_until
+            )
+        ]
+        if not found:
+            spans = ", ".join(
+                f"{c.definition.name} from {c.definition.effective_from}" for c in self.all()
+            )
+            raise NotFound(f"no workflow is in force on {on.isoformat()}; loaded: {spans}")
+        return max(found, key=lambda c: (c.definition.effective_from, c.definition.version))
+
+    def for_new_product(self, on: date, pinned: str | None = None) -> CompiledWorkflow:
+        """``pinned`` (``--workflow`` or ``OCOP_DEFAULT_WORKFLOW``), else the one in force."""
+        return self.get(pinned) if pinned else self.in_force(on)
 
     def all(self) -> list[CompiledWorkflow]:
         return [self._by_key[key] for key in sorted(self._by_key)]

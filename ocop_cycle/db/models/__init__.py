@@ -11,6 +11,7 @@ from ocop_cycle.db.models.identity import (
     UserSession,
     WorkflowPin,
 )
+from ocop_cycle.db.models.law import Inspection, Round
 from ocop_cycle.db.models.outbox import OutboxMessage
 from ocop_cycle.db.models.schedule import ScheduleItem
 from ocop_cycle.db.models.scoring import Council, CouncilMember, Evaluation, ScoreSheet
@@ -26,9 +27,11 @@ __all__ = [
     "DatabaseFlag",
     "Evaluation",
     "History",
+    "Inspection",
     "OutboxMessage",
     "Producer",
     "Product",
+    "Round",
     "ScheduleItem",
     "ScoreSheet",
     "SignInFailure",

@@ -35,6 +35,11 @@ class Certificate(Base):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     revocation_decision: Mapped[str | None] = mapped_column(String(60))
+    # Decision 26/2026 Art. 8: the ground (a, b, c, d, dd, e) and the conclusion behind it.
+    revocation_ground: Mapped[str | None] = mapped_column(String(2))
+    # Art. 12.3: a late re-rating filing keeps the certificate valid until the decision,
+    # at most until this day (expiry + 180 days).
+    valid_until_decision_cap: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     @classmethod

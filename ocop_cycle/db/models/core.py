@@ -82,6 +82,11 @@ class Product(Base):
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     stars: Mapped[int | None] = mapped_column(Integer)
     evaluated_level: Mapped[str | None] = mapped_column(String(20))
+    # Decision 26/2026: the product set (1–26, Appendix I/II), the code of Appendix II
+    # (province–commune–serial–year) given when the commune forwards, and the round.
+    product_set: Mapped[int | None] = mapped_column(Integer)
+    product_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,11 +1,25 @@
 """Actions: effects of a transition beyond the state change, run in its transaction."""
 
+from ocop_cycle.workflow import rounds
 from ocop_cycle.workflow.actions import (
     certificates,
     council_result,
     current_rules,
     evaluation,
     evaluation_tracking,
+    product_code,
+    rerating,
+    revocation,
 )
 
-__all__ = ["certificates", "council_result", "current_rules", "evaluation", "evaluation_tracking"]
+__all__ = [
+    "certificates",
+    "council_result",
+    "current_rules",
+    "evaluation",
+    "evaluation_tracking",
+    "product_code",
+    "rerating",
+    "revocation",
+    "rounds",
+]

@@ -1,0 +1,99 @@
+"""The re-rating window (Decision 26/2026/QĐ-TTg Art. 7.6) and late filings (Art. 12.3).
+
+A producer files from expiry−180 to expiry−120 days (both days included); earlier or
+later is refused naming the window's dates. After the window a province officer may
+accept the filing with a reason: the certificate then stays valid until the decision,
+at most until expiry + 180 days, and its expiry row moves to that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from ocop_cycle.db.models import Certificate, ScheduleItem
+from ocop_cycle.db.models.schedule import EXPIRY, PENDING
+from ocop_cycle.errors import GuardFailed
+from ocop_cycle.scheduling.planner import local_midnight
+from ocop_cycle.workflow.definition import ReratingDef
+from ocop_cycle.workflow.hooks import FireContext, action, guard
+
+
+@dataclass(frozen=True)
+class Window:
+    opens: date
+    closes: date
+    late_cap: date
+
+
+def window(rules: ReratingDef, expires_on: date) -> Window:
+    return Window(
+        opens=expires_on - timedelta(days=rules.opens_days_before),
+        closes=expires_on - timedelta(days=rules.closes_days_before),
+        late_cap=expires_on + timedelta(days=rules.late_valid_days_after),
+    )
+
+
+def vn_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _active_window(context: FireContext) -> tuple[Certificate, Window]:
+    rules = context.definition.rerating
+    certificate = Certificate.active_for(context.session, context.product.id)
+    if rules is None or certificate is None:
+        raise GuardFailed(
+            f"product {context.product.id} has no active certificate to re-rate under "
+            f"{context.definition.name}"
+        )
+    return certificate, window(rules, certificate.expires_on)
+
+
+@guard("within_rerating_window")
+def within_rerating_window(context: FireContext) -> None:
+    certificate, dates = _active_window(context)
+    today = context.today
+    if dates.opens <= today <= dates.closes:
+        return
+    when = "has not opened yet" if today < dates.opens else "has closed"
+    late = (
+        "; a late filer should contact the provincial OCOP office, whose officer may "
+        "accept the filing with a reason (accept_late_rerating)"
+        if today > dates.closes
+        else ""
+    )
+    raise GuardFailed(
+        f"the re-rating window of certificate {certificate.number} {when}: file from "
+        f"{vn_date(dates.opens)} to {vn_date(dates.closes)} (180 to 120 days before it "
+        f"expires on {vn_date(certificate.expires_on)}, Decision 26/2026 Art. 7.6){late}"
+    )
+
+
+@guard("after_rerating_window")
+def after_rerating_window(context: FireContext) -> None:
+    certificate, dates = _active_window(context)
+    if context.today <= dates.closes:
+        raise GuardFailed(
+            f"the re-rating window of certificate {certificate.number} is open until "
+            f"{vn_date(dates.closes)} (or not open yet): the producer files with "
+            "submit_rerating; a late filing is accepted only after the window"
+        )
+
+
+@action("extend_validity_until_decision")
+def extend_validity_until_decision(context: FireContext) -> None:
+    certificate, dates = _active_window(context)
+    certificate.valid_until_decision_cap = dates.late_cap
+    context.session.execute(
+        update(ScheduleItem)
+        .where(
+            ScheduleItem.certificate_id == certificate.id,
+            ScheduleItem.kind == EXPIRY,
+            ScheduleItem.status == PENDING,
+        )
+        .values(due_on=dates.late_cap, due_at=local_midnight(dates.late_cap))
+        .execution_options(synchronize_session=False)
+    )
+    context.effects["valid_until_decision_cap"] = dates.late_cap.isoformat()

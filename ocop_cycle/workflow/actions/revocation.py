@@ -1,0 +1,99 @@
+"""Revocation on one of the grounds of Decision 26/2026/QĐ-TTg Art. 8.
+
+The ground, the conclusion behind it and its date are data of the trigger; the level
+that certified the certificate's stars revokes it (the province 3–4★, the Ministry 5★),
+no other.
+"""
+
+from __future__ import annotations
+
+from ocop_cycle.db.models import Certificate
+from ocop_cycle.errors import GuardFailed
+from ocop_cycle.workflow.definition import Label
+from ocop_cycle.workflow.fields import parse_legal_date
+from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard
+
+# Art. 8.1, in the decision's order (đ is written dd).
+GROUNDS: dict[str, Label] = {
+    "a": Label(
+        vi="Cung cấp thông tin, tài liệu không trung thực hoặc giả mạo hồ sơ",
+        en="False information or a forged dossier",
+    ),
+    "b": Label(
+        vi="Sản phẩm không còn đáp ứng Bộ tiêu chí OCOP theo kết luận kiểm tra, giám sát",
+        en="No longer meets the OCOP criteria (inspection conclusion)",
+    ),
+    "c": Label(
+        vi="Vi phạm pháp luật về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí tuệ, "
+        "ghi nhãn hoặc quy định khác",
+        en="Breaks the law on quality, food safety, environment, IP, labelling or other rules",
+    ),
+    "d": Label(
+        vi="Sử dụng nhãn hiệu OCOP không đúng quy định",
+        en="Misuses the OCOP mark",
+    ),
+    "dd": Label(
+        vi="Chủ thể không còn hoạt động sản xuất sản phẩm OCOP",
+        en="The producer no longer makes the product",
+    ),
+    "e": Label(
+        vi="Trường hợp khác theo kết luận của cơ quan nhà nước có thẩm quyền",
+        en="Another conclusion of a competent state body",
+    ),
+}
+
+
+@data_field("revocation_ground")
+def _ground(text: str) -> str:
+    ground = text.strip().lower().replace("đ", "dd")
+    if ground not in GROUNDS:
+        raise ValueError(
+            f"revocation_ground {text!r} is not a ground of Decision 26/2026 Art. 8; use one "
+            f"of {', '.join(GROUNDS)}"
+        )
+    return ground
+
+
+@data_field("conclusion")
+def _conclusion(text: str) -> str:
+    reference = text.strip()
+    if not reference:
+        raise ValueError("conclusion needs the reference of the conclusion (e.g. KL 12/KL-SNN)")
+    return reference
+
+
+@data_field("conclusion_date")
+def _conclusion_date(text: str) -> str:
+    return parse_legal_date(text).isoformat()
+
+
+@guard("actor_revokes_certificate")
+def actor_revokes_certificate(context: FireContext) -> None:
+    certificate = Certificate.active_for(context.session, context.product.id)
+    if certificate is None:
+        raise GuardFailed(f"product {context.product.id} has no active certificate to revoke")
+    needed = context.definition.scoring.certifying_level.get(certificate.stars)
+    acting = context.role.level
+    if needed is None or acting is not needed:
+        raise GuardFailed(
+            f"a {certificate.stars}★ certificate is revoked at "
+            f"{needed.value if needed else 'no'} level (Decision 26/2026 Art. 8.2); "
+            f"{context.actor.username} acts at {acting.value if acting else context.role.value} "
+            "level"
+        )
+
+
+@action("revoke_on_ground")
+def revoke_on_ground(context: FireContext) -> None:
+    certificate = Certificate.active_for(context.session, context.product.id)
+    if certificate is None:
+        return
+    ground = context.data["revocation_ground"]
+    certificate.status = "revoked"
+    certificate.revocation_ground = ground
+    certificate.revocation_reason = (
+        f"{GROUNDS[ground].vi} — {context.data['conclusion']} ({context.data['conclusion_date']})"
+    )
+    certificate.revocation_decision = context.data.get("decision_number")
+    context.effects["certificate"] = certificate.number
+    context.effects["ground"] = {"code": ground, **GROUNDS[ground].model_dump()}

@@ -1,0 +1,436 @@
+"""Decision 26/2026/QĐ-TTg, the law in force since 2026-05-22: commune → province →
+Ministry in rounds, the re-rating window, revocation on its grounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.config import Settings
+from ocop_cycle.db.models import ScheduleItem
+from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.products import fire, register_product, show_product
+from tests.law_26_2026 import (
+    DECISION,
+    MINISTRY_DECISION,
+    REVOCATION,
+    TO_26,
+    WORKFLOW,
+    Province26,
+    register26,
+    seat,
+    walk26,
+)
+
+
+def on(clock: Clock, day: str | date) -> None:
+    """Act at 09:00 in Vietnam on ``day``."""
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    clock.fixed = datetime.combine(when, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def qn(runtime: Runtime) -> Province26:
+    return seat(runtime)
+
+
+@pytest.mark.parametrize("state", sorted(TO_26))
+def test_every_state_of_26_2026_is_reached(runtime: Runtime, qn: Province26, state: str) -> None:
+    product_id = register26(runtime, qn)
+    view = walk26(runtime, product_id, TO_26[state]) if TO_26[state] else show_product(
+        runtime, product_id)
+    assert view["state"] == state
+    assert view["workflow"] == WORKFLOW
+
+
+def test_the_walks_cover_every_state_of_the_file(runtime: Runtime) -> None:
+    definition = runtime.workflows.get(WORKFLOW).definition
+    reached_elsewhere = {"renewal_due", "expired", "rerating_submitted", "rerating_review"}
+    assert set(definition.states) == set(TO_26) | reached_elsewhere
+
+
+@pytest.mark.parametrize(
+    ("registered_on", "workflow"),
+    [("2025-07-05", "ocop-148"), ("2025-07-06", "ocop-1489"), ("2026-05-21", "ocop-1489"),
+     ("2026-05-22", "ocop-26-2026")],
+)
+def test_the_registration_date_picks_the_rules(
+    runtime: Runtime, clock: Clock, qn: Province26, registered_on: str, workflow: str
+) -> None:
+    on(clock, registered_on)
+    if workflow == "ocop-148":
+        view = register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
+                                actor="xa_ductan", group="food")
+    else:
+        view = register_product(runtime, name="Tỏi", producer_id=qn.producer_id, actor="xa26",
+                                group="food", product_set=1)
+    assert view["workflow"] == workflow
+
+
+def test_an_explicit_default_workflow_overrides_the_date(
+    database_url: str, clock: Clock, qn: Province26
+) -> None:
+    pinned = Runtime.create(Settings(database_url=database_url, default_workflow="ocop-1489"),
+                            clock)
+    try:
+        view = register_product(pinned, name="Mạch nha", producer_id=qn.producer_id,
+                                actor="xa26", group="food")
+    finally:
+        pinned.close()
+    assert view["workflow"] == "ocop-1489"
+
+
+def test_a_product_under_26_2026_names_its_product_set(runtime: Runtime, qn: Province26) -> None:
+    with pytest.raises(InvalidInput, match="--product-set"):
+        register_product(runtime, name="Tỏi", producer_id=qn.producer_id, actor="xa26",
+                         group="food")
+    with pytest.raises(InvalidInput, match="product set 27 does not exist"):
+        register26(runtime, qn, product_set=27)
+    view = show_product(runtime, register26(runtime, qn, product_set=1))
+    assert (view["product_set"], view["group"]) == (1, "food")
+
+
+def test_the_group_follows_from_the_product_set(runtime: Runtime, qn: Province26) -> None:
+    with pytest.raises(InvalidInput, match="follows from --product-set"):
+        register_product(runtime, name="Tỏi", producer_id=qn.producer_id, actor="xa26",
+                         group="handicrafts", product_set=1, workflow=WORKFLOW)
+
+
+def test_commune_forwarding_needs_the_four_assessments_of_form_03(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["dossier_submitted"])
+    with pytest.raises(InvalidInput) as refused:
+        fire(runtime, product_id, "forward_dossier", actor="xa26",
+             data={"origin_report": "Mẫu 03", "request_letter": "TTr 1"})
+    for field in ("local_materials", "local_labour", "idea_origin", "local_identity"):
+        assert field in str(refused.value)
+    assert show_product(runtime, product_id)["state"] == "dossier_submitted"
+
+
+def test_commune_check_is_a_legal_deadline_of_15_working_days_across_tet(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    # Tết Bính Ngọ 2026: 16–20/02 are public holidays; filed on Tuesday 10/02, the 15th
+    # working day is 10/03 (03/03 without Tết).
+    on(clock, "2026-05-22")
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["product_development"])
+    on(clock, "2026-02-10")
+    fire(runtime, product_id, "submit_dossier", actor="chuthe26")
+    with runtime.transaction() as session:
+        row = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.name == "commune_check",
+            ScheduleItem.kind == "deadline")).one()
+        assert row.rule["basis"] == "legal" and "Art. 7.2" in row.rule["source"]
+        assert row.due_on == date(2026, 3, 10)
+
+
+def test_forwarding_assigns_the_product_code_and_the_round(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["dossier_submitted"])
+    on(clock, "2026-10-30")
+    view = walk26(runtime, product_id, TO_26["province_intake"][-1:])
+    assert view["product_code"] == "51-21028-001-2026"
+    assert view["round"] == {"id": view["round"]["id"], "level": "province", "year": 2026,
+                             "number": 2, "hold_by": "2026-12-30"}
+    second = register26(runtime, qn)
+    on(clock, "2026-11-02")
+    walk26(runtime, second, TO_26["province_intake"])
+    assert show_product(runtime, second)["product_code"] == "51-21028-002-2027"
+
+
+@pytest.mark.parametrize(
+    ("forwarded_on", "year", "number"),
+    [("2026-04-29", 2026, 1), ("2026-04-30", 2026, 1), ("2026-05-01", 2026, 2),
+     ("2026-05-02", 2026, 2), ("2026-10-30", 2026, 2), ("2026-10-31", 2027, 1),
+     ("2026-11-02", 2027, 1)],
+)
+def test_the_commune_forwards_into_the_first_open_provincial_round(
+    runtime: Runtime, clock: Clock, qn: Province26, forwarded_on: str, year: int, number: int
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["dossier_submitted"])
+    on(clock, forwarded_on)
+    view = walk26(runtime, product_id, TO_26["province_intake"][-1:])
+    assert (view["round"]["year"], view["round"]["number"]) == (year, number)
+
+
+@pytest.mark.parametrize(
+    ("forwarded_on", "year", "number", "hold_by"),
+    [("2026-07-30", 2026, 1, "2026-09-30"), ("2026-07-31", 2026, 2, "2027-03-30"),
+     ("2027-01-30", 2026, 2, "2027-03-30"), ("2027-01-31", 2027, 1, "2027-09-30")],
+)
+def test_the_province_forwards_into_the_first_open_central_round(
+    runtime: Runtime, clock: Clock, qn: Province26, forwarded_on: str, year: int, number: int,
+    hold_by: str,
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["chair_approval"])
+    on(clock, forwarded_on)
+    view = walk26(runtime, product_id, TO_26["ministry_intake"][-1:])
+    assert view["round"]["level"] == "central"
+    assert (view["round"]["year"], view["round"]["number"], view["round"]["hold_by"]) == (
+        year, number, hold_by)
+
+
+def test_the_rounds_hold_by_date_is_the_councils_deadline(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_council"])
+    view = show_product(runtime, product_id)
+    due = [d for d in view["open_deadlines"] if "round_held_by" in str(d) or "2026-12-30" in str(d)]
+    assert due, view["open_deadlines"]
+
+
+@pytest.mark.parametrize("score", ["29.99", "49.99"])
+def test_one_and_two_stars_are_recorded_with_no_decision_and_no_certificate(
+    runtime: Runtime, qn: Province26, score: str
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_council"])
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": score})
+    assert view["state"] == "not_ranked" and view["stars"] in (1, 2)
+    assert view["certificate"] is None
+    assert "issue_certificate" not in view["allowed_triggers"]
+
+
+def test_three_and_four_stars_are_certified_by_the_province(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_decision"])
+    with pytest.raises(GuardFailed, match="province level"):
+        fire(runtime, product_id, "issue_certificate", actor="bo26", data=DECISION)
+    view = fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
+    certificate = view["certificate"]
+    assert (certificate["stars"], certificate["issuing_level"]) == (4, "province")
+    assert certificate["rule_set"] == "26/2026/QĐ-TTg"
+    assert view["rerating_window"] == {"opens": "2028-12-03", "closes": "2029-02-01"}
+
+
+def test_five_stars_are_certified_by_the_ministry(runtime: Runtime, qn: Province26) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["ministry_decision"])
+    with pytest.raises(GuardFailed, match="central level"):
+        fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
+    view = fire(runtime, product_id, "issue_certificate", actor="bo26", data=MINISTRY_DECISION)
+    assert (view["certificate"]["stars"], view["certificate"]["issuing_level"]) == (5, "central")
+
+
+def test_under_90_at_the_ministry_returns_to_the_province_which_recognises_on_its_score(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    view = walk26(runtime, product_id, TO_26["province_reconsideration"])
+    assert (view["state"], view["stars"]) == ("province_reconsideration", 4)
+    with pytest.raises(PermissionDenied):
+        fire(runtime, product_id, "recognise_on_ministry_score", actor="bo26", data=DECISION)
+    view = fire(runtime, product_id, "recognise_on_ministry_score", actor="tinh26", data=DECISION)
+    assert (view["state"], view["certificate"]["stars"]) == ("certified", 4)
+    assert view["certificate"]["issuing_level"] == "province"
+
+
+def test_under_90_at_the_ministry_may_be_sent_back_for_reassessment(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_reconsideration"])
+    with pytest.raises(InvalidInput, match="comment"):
+        fire(runtime, product_id, "reassess", actor="tinh26")
+    view = fire(runtime, product_id, "reassess", actor="tinh26", comment="Đánh giá lại bao bì")
+    assert view["state"] == "advisory_review"
+
+
+def test_the_province_and_the_ministry_return_dossiers_for_completion(
+    runtime: Runtime, qn: Province26
+) -> None:
+    first = register26(runtime, qn)
+    walk26(runtime, first, TO_26["province_intake"])
+    view = fire(runtime, first, "return_to_commune", actor="tinh26", comment="Thiếu Mẫu 03")
+    assert view["state"] == "dossier_submitted"
+    view = fire(runtime, first, "forward_dossier", actor="xa26", data=TO_26["province_intake"][-1][2]["data"])
+    view = fire(runtime, first, "return_dossier", actor="tinh26", comment="Thiếu phiếu kiểm nghiệm")
+    assert view["state"] == "dossier_returned"
+    second = register26(runtime, qn)
+    on(clock, "2026-11-02")
+    walk26(runtime, second, TO_26["ministry_intake"])
+    view = fire(runtime, second, "return_to_province", actor="bo26", comment="Thiếu báo cáo")
+    assert view["state"] == "chair_approval"
+
+
+def test_a_producer_with_a_product_files_a_dossier_directly(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    view = fire(runtime, product_id, "submit_dossier", actor="chuthe26")
+    assert view["state"] == "dossier_submitted"
+
+
+def test_an_upgrade_keeps_the_old_certificate_until_a_higher_star_supersedes_it(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    view = walk26(runtime, product_id, [
+        ("request_upgrade", "chuthe26", {}),
+        *TO_26["province_council"][4:],
+    ])
+    assert view["state"] == "province_council"
+    assert view["certificate"]["status"] == "active" and view["certificate"]["stars"] == 4
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "74"})
+    assert view["state"] == "certified" and view["certificate"]["stars"] == 4
+
+
+# Re-rating (Art. 7.6): the certificate of TO_26["certified"] is dated 2026-06-01 and
+# expires on 2029-06-01; the window runs from 03/12/2028 to 01/02/2029.
+EXPIRES = date(2029, 6, 1)
+
+
+def certified(runtime: Runtime, clock: Clock, qn: Province26) -> int:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    assert show_product(runtime, product_id)["certificate"]["expires_on"] == EXPIRES.isoformat()
+    return product_id
+
+
+@pytest.mark.parametrize("days_before", [181, 119])
+def test_rerating_filed_outside_the_window_is_refused_naming_its_dates(
+    runtime: Runtime, clock: Clock, qn: Province26, days_before: int
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=days_before))
+    with pytest.raises(GuardFailed, match="from 03/12/2028 to 01/02/2029"):
+        fire(runtime, product_id, "submit_rerating", actor="chuthe26")
+    assert show_product(runtime, product_id)["state"] == "certified"
+
+
+@pytest.mark.parametrize("days_before", [180, 120])
+def test_rerating_filed_inside_the_window_is_accepted(
+    runtime: Runtime, clock: Clock, qn: Province26, days_before: int
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=days_before))
+    view = fire(runtime, product_id, "submit_rerating", actor="chuthe26")
+    assert view["state"] == "rerating_submitted"
+
+
+def test_rerating_filed_119_days_before_expiry_is_accepted_late_by_a_province_officer(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=119))
+    with pytest.raises(PermissionDenied):
+        fire(runtime, product_id, "accept_late_rerating", actor="chuthe26",
+             data={"reason": "Ốm"})
+    with pytest.raises(InvalidInput, match="reason"):
+        fire(runtime, product_id, "accept_late_rerating", actor="tinh26")
+    view = fire(runtime, product_id, "accept_late_rerating", actor="tinh26",
+                data={"reason": "Chủ thể nộp muộn do bão lũ"})
+    assert view["state"] == "rerating_submitted"
+    assert view["certificate"]["valid_until_decision_cap"] == "2029-11-28"
+    with runtime.transaction() as session:
+        expiry = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.kind == "expiry",
+            ScheduleItem.status == "pending")).one()
+        assert expiry.due_on == date(2029, 11, 28)
+
+
+def test_a_late_filing_is_not_accepted_while_the_window_is_open(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=150))
+    with pytest.raises(GuardFailed, match="submit_rerating"):
+        fire(runtime, product_id, "accept_late_rerating", actor="tinh26", data={"reason": "x"})
+
+
+def test_a_rerating_is_decided_within_45_days_by_written_opinions(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=150))
+    walk26(runtime, product_id, [
+        ("submit_rerating", "chuthe26", {}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
+    ])
+    view = show_product(runtime, product_id)
+    assert view["state"] == "rerating_review"
+    with runtime.transaction() as session:
+        row = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.name == "rerating_decision",
+            ScheduleItem.kind == "deadline")).one()
+        assert row.due_on == EXPIRES - timedelta(days=150) + timedelta(days=45)
+        assert "Art. 7.6" in row.rule["source"]
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "71"})
+    view = fire(runtime, product_id, "issue_certificate", actor="tinh26",
+                data={"decision_number": "12/QĐ-UBND", "decision_date": "2029-01-02"})
+    assert view["certificate"]["expires_on"] == "2032-01-02"
+
+
+# Revocation (Art. 8).
+def test_revocation_by_the_wrong_level_is_refused(runtime: Runtime, qn: Province26) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    with pytest.raises(GuardFailed, match=r"revoked at province level \(Decision 26/2026 Art. 8.2\)"):
+        fire(runtime, product_id, "revoke", actor="bo26", data=REVOCATION)
+    view = fire(runtime, product_id, "revoke", actor="tinh26", data=REVOCATION)
+    assert view["state"] == "revoked"
+    assert view["certificate"]["revocation_ground"] == "c"
+    assert "KL 07/KL-SNNMT" in view["certificate"]["revocation_reason"]
+
+
+def test_a_five_star_certificate_is_revoked_by_the_ministry_only(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, [*TO_26["ministry_decision"],
+                                 ("issue_certificate", "bo26", {"data": MINISTRY_DECISION})])
+    with pytest.raises(GuardFailed, match="central level"):
+        fire(runtime, product_id, "revoke", actor="tinh26", data=REVOCATION)
+    assert fire(runtime, product_id, "revoke", actor="bo26", data=REVOCATION)["state"] == "revoked"
+
+
+def test_revocation_needs_one_of_the_six_grounds(runtime: Runtime, qn: Province26) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    with pytest.raises(InvalidInput, match="a, b, c, d, dd, e"):
+        fire(runtime, product_id, "revoke", actor="tinh26",
+             data={**REVOCATION, "revocation_ground": "g"})
+    view = fire(runtime, product_id, "revoke", actor="tinh26",
+                data={**REVOCATION, "revocation_ground": "đ"})
+    assert view["certificate"]["revocation_ground"] == "dd"
+
+
+def test_a_proposed_revocation_has_a_legal_deadline_of_15_days(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["revocation_pending"])
+    with runtime.transaction() as session:
+        row = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.name == "revocation")).one()
+        assert (row.role, row.rule["basis"]) == ("province_officer", "legal")
+        assert row.due_on == clock.today() + timedelta(days=15)
+
+
+def test_a_commune_officer_cannot_act_at_the_province(runtime: Runtime, qn: Province26) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_intake"])
+    with pytest.raises(PermissionDenied, match="province_officer"):
+        fire(runtime, product_id, "accept_dossier", actor="xa26")
+    with pytest.raises(TransitionNotAllowed):
+        fire(runtime, product_id, "forward_dossier", actor="xa26")
