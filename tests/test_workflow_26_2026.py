@@ -4,6 +4,7 @@ Ministry in rounds, the re-rating window, revocation on its grounds."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -434,3 +435,60 @@ def test_a_commune_officer_cannot_act_at_the_province(runtime: Runtime, qn: Prov
         fire(runtime, product_id, "accept_dossier", actor="xa26")
     with pytest.raises(TransitionNotAllowed):
         fire(runtime, product_id, "forward_dossier", actor="xa26")
+
+
+# The command line (§7).
+def test_round_list_and_show_name_the_products_and_what_is_open(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_council"])
+    listed = cli("round", "list", "--level", "province", "--json", as_of="2026-06-01")
+    assert listed.exit_code == 0
+    (row,) = listed.json()
+    assert (row["year"], row["number"], row["hold_by"], row["status"]) == (
+        2026, 2, "2026-12-30", "accepting")
+    shown = cli("round", "show", str(row["id"]), "--json", as_of="2026-06-01").json()
+    assert [p["id"] for p in shown["products"]] == [product_id]
+    assert shown["still_open"] == 1
+    assert cli("round", "list", "--level", "district", as_of="2026-06-01").exit_code == 2
+    assert cli("round", "show", "999", as_of="2026-06-01").exit_code == 6
+
+
+def test_certificate_revoke_by_command_names_the_ground(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    view = walk26(runtime, product_id, TO_26["certified"])
+    certificate_id = str(view["certificate"]["id"])
+    refused = cli("certificate", "revoke", certificate_id, "--ground", "x", "--conclusion",
+                  "KL 1", "--conclusion-date", "2026-05-30", "--actor", "tinh26", "--json",
+                  as_of="2026-06-01")
+    assert refused.exit_code == 2 and "a, b, c, d, dd, e" in refused.error()["message"]
+    done = cli("certificate", "revoke", certificate_id, "--ground", "d", "--conclusion",
+               "KL 1/KL-QLTT", "--conclusion-date", "2026-05-30", "--actor", "tinh26", "--json",
+               as_of="2026-06-01")
+    assert done.exit_code == 0
+    assert done.json()["certificate"]["revocation_ground"] == "d"
+
+
+def test_a_failed_inspection_opens_revocation_on_ground_b(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    passed = cli("inspection", "record", str(product_id), "--kind", "periodic", "--date",
+                 "2026-06-01", "--outcome", "pass", "--findings", "Đạt", "--actor", "tinh26",
+                 "--json", as_of="2026-06-01")
+    assert passed.exit_code == 0 and "product" not in passed.json()
+    failed = cli("inspection", "record", str(product_id), "--kind", "unannounced", "--date",
+                 "2026-06-01", "--outcome", "fail", "--findings", "Không còn đạt chỉ tiêu",
+                 "--actor", "tinh26", "--json", as_of="2026-06-01")
+    assert failed.exit_code == 0
+    product = failed.json()["product"]
+    assert product["state"] == "revocation_pending"
+    assert product["history"][-1]["data"]["revocation_ground"] == "b"
+    bad = cli("inspection", "record", str(product_id), "--kind", "weekly", "--date",
+              "2026-06-01", "--outcome", "fail", "--findings", "x", "--actor", "tinh26",
+              as_of="2026-06-01")
+    assert bad.exit_code == 2

@@ -11,9 +11,11 @@ from ocop_cycle.cli import certificates as certificates_cli
 from ocop_cycle.cli import councils as councils_cli
 from ocop_cycle.cli import criteria as criteria_cli
 from ocop_cycle.cli import importing as importing_cli
+from ocop_cycle.cli import inspections as inspections_cli
 from ocop_cycle.cli import mail as mail_cli
 from ocop_cycle.cli import people, products, setup, units, workflows
 from ocop_cycle.cli import reports as reports_cli
+from ocop_cycle.cli import rounds as rounds_cli
 from ocop_cycle.cli import scheduler as scheduler_cli
 from ocop_cycle.cli import scores as scores_cli
 from ocop_cycle.cli import serve as serve_cli
@@ -39,6 +41,8 @@ app.add_typer(councils_cli.app, name="council")
 app.add_typer(scores_cli.app, name="score")
 app.add_typer(certificates_cli.app, name="certificate")
 app.add_typer(criteria_cli.app, name="criteria")
+app.add_typer(rounds_cli.app, name="round")
+app.add_typer(inspections_cli.app, name="inspection")
 app.add_typer(importing_cli.app, name="import")
 app.add_typer(reports_cli.app, name="report")
 app.add_typer(scheduler_cli.app, name="scheduler")

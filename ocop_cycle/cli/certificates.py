@@ -105,3 +105,27 @@ def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
         )
 
     emit(certificates.verify(runtime(ctx), code), as_json, render)
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    certificate_id: int,
+    ground: str = typer.Option(
+        ..., "--ground", help="Decision 26/2026 Art. 8.1: a, b, c, d, dd (đ) or e."
+    ),
+    conclusion: str = typer.Option(..., "--conclusion", help="Reference of the conclusion."),
+    conclusion_date: str = typer.Option(..., "--conclusion-date", help="YYYY-MM-DD."),
+    decision: str | None = typer.Option(None, "--decision", help="The revocation decision."),
+    actor: str = typer.Option(..., "--actor"),
+    as_json: bool = JsonOption,
+) -> None:
+    """Revoke a certificate on a ground of Art. 8 (the province 3–4★, the Ministry 5★)."""
+    from ocop_cycle.cli.products import render_product
+    from ocop_cycle.services.inspections import revoke_certificate
+
+    view = revoke_certificate(
+        runtime(ctx), certificate_id, ground=ground, conclusion=conclusion,
+        conclusion_date=conclusion_date, actor=actor, decision_number=decision,
+    )
+    emit(view, as_json, render_product)

@@ -1,0 +1,123 @@
+"""Post-recognition inspections (Decision 26/2026/QĐ-TTg Art. 9) and revocation by
+certificate (Art. 8): each a record plus, where the law says so, a workflow trigger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocop_cycle.db.models import Certificate, Inspection
+from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import get_product, get_user
+from ocop_cycle.services.products import fire
+from ocop_cycle.workflow.fields import parse_legal_date
+from ocop_cycle.workflow.permissions import jurisdiction_problem
+
+KINDS = ("periodic", "unannounced")
+OUTCOMES = ("pass", "fail")
+INSPECTING_ROLES = ("province_officer", "central_officer")
+
+
+def record_inspection(
+    runtime: Runtime,
+    product_id: int,
+    *,
+    kind: str,
+    inspected_on: str,
+    outcome: str,
+    findings: str,
+    actor: str,
+) -> dict[str, Any]:
+    """Record an inspection; a failed one opens the revocation route with ground b."""
+    if kind not in KINDS:
+        raise InvalidInput(f"inspection kind {kind!r} is not one of {', '.join(KINDS)}")
+    if outcome not in OUTCOMES:
+        raise InvalidInput(f"inspection outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    if not findings.strip():
+        raise InvalidInput("an inspection needs its findings: give --findings TEXT")
+    try:
+        day = parse_legal_date(inspected_on)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if day > runtime.clock.today():
+        raise InvalidInput(f"inspection date {day:%d/%m/%Y} is in the future")
+    with runtime.transaction() as session:
+        user = get_user(session, actor)
+        product = get_product(session, product_id)
+        if user.role not in INSPECTING_ROLES:
+            raise InvalidInput(
+                f"{user.username} ({user.role}) may not record inspections; a province or "
+                "central officer may (Decision 26/2026 Art. 9.4)"
+            )
+        problem = jurisdiction_problem(user, product)
+        if problem is not None:
+            raise PermissionDenied(f"permission denied: {problem}")
+        certificate = Certificate.active_for(session, product.id)
+        if certificate is None:
+            raise InvalidInput(f"product {product.id} has no active certificate to inspect")
+        inspection = Inspection(
+            product_id=product.id,
+            certificate_id=certificate.id,
+            kind=kind,
+            inspected_on=day,
+            outcome=outcome,
+            findings=findings.strip(),
+            actor=user.username,
+            created_at=runtime.clock.now(),
+        )
+        session.add(inspection)
+        session.flush()
+        inspection_id = inspection.id
+    view = {
+        "inspection": {
+            "id": inspection_id,
+            "kind": kind,
+            "date": day.isoformat(),
+            "outcome": outcome,
+            "findings": findings.strip(),
+        }
+    }
+    if outcome == "fail":
+        view["product"] = fire(
+            runtime,
+            product_id,
+            "propose_revocation",
+            actor=actor,
+            data={
+                "revocation_ground": "b",
+                "conclusion": f"Kiểm tra #{inspection_id}",
+                "conclusion_date": day.isoformat(),
+            },
+        )
+    return view
+
+
+def revoke_certificate(
+    runtime: Runtime,
+    certificate_id: int,
+    *,
+    ground: str,
+    conclusion: str,
+    conclusion_date: str,
+    actor: str,
+    decision_number: str | None = None,
+) -> dict[str, Any]:
+    """Fire ``revoke`` on the certificate's product with the ground and conclusion."""
+    with runtime.transaction() as session:
+        certificate = session.get(Certificate, certificate_id)
+        if certificate is None:
+            raise NotFound(f"no certificate {certificate_id}; see `ocop certificate list`")
+        if certificate.status != "active":
+            raise InvalidInput(
+                f"certificate {certificate.number} is {certificate.status}; only an active "
+                "certificate is revoked"
+            )
+        product_id = certificate.product_id
+    data = {
+        "revocation_ground": ground,
+        "conclusion": conclusion,
+        "conclusion_date": conclusion_date,
+    }
+    if decision_number:
+        data["decision_number"] = decision_number
+    return fire(runtime, product_id, "revoke", actor=actor, data=data)
