@@ -8,6 +8,8 @@ from pathlib import Path
 from ocop_cycle.runtime import workflow_registry
 
 ROOT = Path(__file__).resolve().parent.parent
+# The workflow in force today (Decision 26/2026/QĐ-TTg) is the one the README draws.
+DEFAULT = "ocop-26-2026"
 
 
 def readme() -> str:
@@ -16,10 +18,10 @@ def readme() -> str:
 
 def test_readme_diagram_is_generated_from_the_default_workflow() -> None:
     match = re.search(
-        r"<!-- workflow-graph:ocop-148 -->\n```mermaid\n(.*?)\n```\n<!-- /workflow-graph -->",
+        rf"<!-- workflow-graph:{DEFAULT} -->\n```mermaid\n(.*?)\n```\n<!-- /workflow-graph -->",
         readme(), re.S)
     assert match, "README lacks the generated diagram; run: python -m tests.test_readme"
-    assert match.group(1) == workflow_registry(None).get("ocop-148").mermaid
+    assert match.group(1) == workflow_registry(None).get(DEFAULT).mermaid
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -31,10 +33,10 @@ def test_ci_runs_the_readme_test_command() -> None:
 def regenerate() -> None:
     """Write the current diagram into the README."""
     text = readme()
-    diagram = workflow_registry(None).get("ocop-148").mermaid
+    diagram = workflow_registry(None).get(DEFAULT).mermaid
     # The closing fence on a line of its own: on a content line it would not close the block.
-    block = f"<!-- workflow-graph:ocop-148 -->\n```mermaid\n{diagram}\n```\n<!-- /workflow-graph -->"
-    text = re.sub(r"<!-- workflow-graph:ocop-148 -->.*?<!-- /workflow-graph -->", block, text,
+    block = f"<!-- workflow-graph:{DEFAULT} -->\n```mermaid\n{diagram}\n```\n<!-- /workflow-graph -->"
+    text = re.sub(r"<!-- workflow-graph:[a-z0-9-]+ -->.*?<!-- /workflow-graph -->", block, text,
                   flags=re.S)
     (ROOT / "README.md").write_text(text, encoding="utf-8")
 
