@@ -1,54 +1,103 @@
-"""The ``ocop`` command line: parse, call a service, render. No rules live here."""
+"""The ``ocop`` command line: parse, call a service, render. No rules live here.
+
+Commands are registered in ``COMMANDS`` by where they live and imported only when run
+(``ocop_cycle/cli/lazy.py``): ``ocop --help`` and ``ocop product show`` must not pay for
+spreadsheets, unit lists and migrations they never use. Keep imports here light.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ocop_cycle.cli import certificates as certificates_cli
-from ocop_cycle.cli import councils as councils_cli
-from ocop_cycle.cli import criteria as criteria_cli
-from ocop_cycle.cli import importing as importing_cli
-from ocop_cycle.cli import inspections as inspections_cli
-from ocop_cycle.cli import mail as mail_cli
-from ocop_cycle.cli import people, products, setup, units, workflows
-from ocop_cycle.cli import reports as reports_cli
-from ocop_cycle.cli import rounds as rounds_cli
-from ocop_cycle.cli import scheduler as scheduler_cli
-from ocop_cycle.cli import scores as scores_cli
-from ocop_cycle.cli import serve as serve_cli
-from ocop_cycle.cli.common import dump_json
-from ocop_cycle.clock import Clock, parse_instant
-from ocop_cycle.config import Settings
+from ocop_cycle import __version__
+from ocop_cycle.cli.lazy import LazyCommand, LazyGroup
 from ocop_cycle.errors import InvalidInput, OcopError
-from ocop_cycle.runtime import Runtime
+
+if TYPE_CHECKING:
+    from ocop_cycle.runtime import Runtime
+
+# Name → "module:attribute" (a typer.Typer group or a command function) and its help line,
+# which must be the first paragraph of the command's own help (tests/test_cli_startup.py).
+COMMANDS: dict[str, LazyCommand] = {
+    "init": LazyCommand(
+        "ocop_cycle.cli.setup:init", "Create or upgrade the database schema (safe to run again)."
+    ),
+    "demo": LazyCommand(
+        "ocop_cycle.cli.setup:demo",
+        "Build a demo province (Quảng Ngãi) in a fresh folder and say what to try next.",
+    ),
+    "units": LazyCommand(
+        "ocop_cycle.cli.units:app", "Administrative units (provinces, districts, communes)."
+    ),
+    "user": LazyCommand(
+        "ocop_cycle.cli.accounts:user_app", "User accounts: officers, producers, administrators."
+    ),
+    "token": LazyCommand("ocop_cycle.cli.accounts:token_app", "API tokens for integrations."),
+    "audit": LazyCommand(
+        "ocop_cycle.cli.accounts:audit_app", "The audit trail of accounts, sign-ins and councils."
+    ),
+    "producer": LazyCommand("ocop_cycle.cli.people:producer_app", "Producers (chủ thể OCOP)."),
+    "product": LazyCommand("ocop_cycle.cli.products:app", "Products and their workflow."),
+    "workflow": LazyCommand(
+        "ocop_cycle.cli.workflows:app", "Workflow definitions (the rules as data)."
+    ),
+    "council": LazyCommand(
+        "ocop_cycle.cli.councils:app", "Evaluation councils (hội đồng đánh giá, phân hạng)."
+    ),
+    "score": LazyCommand(
+        "ocop_cycle.cli.scores:app", "Scoresheets of council members (phiếu chấm điểm)."
+    ),
+    "certificate": LazyCommand(
+        "ocop_cycle.cli.certificates:app", "OCOP certificates (giấy chứng nhận)."
+    ),
+    "criteria": LazyCommand("ocop_cycle.cli.criteria:app", "Criteria catalogues (bộ tiêu chí)."),
+    "round": LazyCommand("ocop_cycle.cli.rounds:app", "Council rounds (đợt đánh giá)."),
+    "inspection": LazyCommand(
+        "ocop_cycle.cli.inspections:app", "Post-recognition inspections (kiểm tra sau công nhận)."
+    ),
+    "import": LazyCommand(
+        "ocop_cycle.cli.importing:app", "Import existing data from spreadsheets."
+    ),
+    "report": LazyCommand("ocop_cycle.cli.reports:app", "Reports."),
+    "scheduler": LazyCommand("ocop_cycle.cli.scheduler:app", "Deadlines, timers and reminders."),
+    "mail": LazyCommand("ocop_cycle.cli.mail:app", "The mail outbox."),
+    "backup": LazyCommand(
+        "ocop_cycle.cli.backup:backup",
+        "Back the database up while it is in use (SQLite online backup, or pg_dump).",
+    ),
+    "restore": LazyCommand(
+        "ocop_cycle.cli.backup:restore",
+        "Restore a backup into a new, empty database (SQLite or PostgreSQL).",
+    ),
+    "serve": LazyCommand(
+        "ocop_cycle.cli.serve:serve",
+        "Serve the HTTP API at /api/v1 (docs at /api/docs); the scheduler runs separately.",
+    ),
+}
+
+
+class RootGroup(LazyGroup):
+    lazy_commands = COMMANDS
+
 
 app = typer.Typer(
     name="ocop",
+    cls=RootGroup,
     help="ocop-cycle: OCOP products from idea to star-ranked certificate and its renewal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.add_typer(units.app, name="units")
-app.add_typer(people.user_app, name="user")
-app.add_typer(people.producer_app, name="producer")
-app.add_typer(products.app, name="product")
-app.add_typer(workflows.app, name="workflow")
-app.add_typer(councils_cli.app, name="council")
-app.add_typer(scores_cli.app, name="score")
-app.add_typer(certificates_cli.app, name="certificate")
-app.add_typer(criteria_cli.app, name="criteria")
-app.add_typer(rounds_cli.app, name="round")
-app.add_typer(inspections_cli.app, name="inspection")
-app.add_typer(importing_cli.app, name="import")
-app.add_typer(reports_cli.app, name="report")
-app.add_typer(scheduler_cli.app, name="scheduler")
-app.add_typer(mail_cli.app, name="mail")
-setup.register(app)
-app.command("serve")(serve_cli.serve)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ocop-cycle {__version__}\n")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -63,8 +112,17 @@ def root(
     workflows_dir: Path | None = typer.Option(
         None, "--workflows-dir", help="Use workflow files from this folder."
     ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
 ) -> None:
     """Global options; the runtime is built lazily so that --help needs no database."""
+    from ocop_cycle.clock import Clock, parse_instant
+
     overrides: dict[str, object] = {}
     if db:
         overrides["database_url"] = db
@@ -79,6 +137,9 @@ def root(
     built: list[Runtime] = []
 
     def build_runtime() -> Runtime:
+        from ocop_cycle.config import Settings
+        from ocop_cycle.runtime import Runtime
+
         if not built:
             built.append(Runtime.create(Settings(**overrides), clock))  # type: ignore[arg-type]
             ctx.call_on_close(built[0].close)
@@ -107,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(code: str, message: str, as_json: bool) -> None:
     if as_json:
+        from ocop_cycle.cli.common import dump_json
+
         sys.stderr.write(dump_json({"error": {"code": code, "message": message}}) + "\n")
     else:
         sys.stderr.write(f"error: {message}\n")

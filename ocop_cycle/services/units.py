@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from vietnamadminunits.database import query
 
 from ocop_cycle.db.models import AdminUnit
 from ocop_cycle.domain.vocabulary import Level
@@ -34,6 +33,9 @@ def province_units(province_code: str, scheme: str) -> list[UnitRow]:
     columns = "province, provinceCode, ward, wardCode" + (
         ", district, districtCode" if scheme == "legacy" else ""
     )
+    # Imported here: the unit lists pull in numpy and shapely, which only loading needs.
+    from vietnamadminunits.database import query
+
     records = query(
         f"SELECT DISTINCT {columns} FROM [{table}] WHERE provinceCode = '{province_code}'"
     )

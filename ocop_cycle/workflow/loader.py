@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from ocop_cycle.errors import WorkflowDefinitionError
+from ocop_cycle.resources import parse_yaml
 from ocop_cycle.scheduling import listener  # noqa: F401  (deadline rows follow states)
 from ocop_cycle.workflow import actions, fields, guards  # noqa: F401  (register hooks)
 from ocop_cycle.workflow.definition import WorkflowDef
@@ -17,7 +18,7 @@ from ocop_cycle.workflow.validation import problems
 def load_definition(path: Path) -> WorkflowDef:
     """Parse and check one file; raise ``WorkflowDefinitionError`` listing every problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise WorkflowDefinitionError(f"{path}: cannot read YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -1,0 +1,111 @@
+"""The command line imports only what the command run needs (issue 12 §3).
+
+Start-up time itself lives in ``bench/cli.py``; these tests pin the behaviour that makes
+it fast, so that an eager import slipped into a shared module fails here: a fresh process
+runs the command and reports which modules it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ocop_cycle.cli import COMMANDS, main
+from tests.conftest import World
+
+ROOT = Path(__file__).resolve().parent.parent
+# What no read of a product and no help screen needs: spreadsheets, the unit lists (with
+# numpy and shapely), migrations, the HTTP stack, password hashing.
+HEAVY = ("openpyxl", "vietnamadminunits", "numpy", "shapely", "alembic", "fastapi", "argon2")
+
+RUN_AND_LIST_MODULES = """
+import json, sys
+from ocop_cycle.cli import main
+code = main(sys.argv[1:])
+with open({out!r}, "w") as out:
+    json.dump({{"code": code, "modules": sorted(sys.modules)}}, out)
+"""
+
+
+def run_fresh(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
+    """Run ``ocop ARGS`` in a new interpreter; its exit code, modules and stdout."""
+    out = tmp_path / "modules.json"
+    finished = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES.format(out=str(out)), *args],
+        capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+    )
+    assert out.exists(), finished.stderr
+    report = json.loads(out.read_text())
+    return report["code"], set(report["modules"]), finished.stdout
+
+
+def imported(modules: set[str], package: str) -> bool:
+    return package in modules or any(name.startswith(package + ".") for name in modules)
+
+
+def test_help_lists_every_command_group_with_its_help_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"]) == 0
+    listing = capsys.readouterr().out.split("Commands:")[1]
+    lines = {line.split()[0]: " ".join(line.split()[1:]) for line in listing.splitlines() if line.strip()}
+    assert list(lines) == list(COMMANDS)
+    for name, entry in COMMANDS.items():
+        shown = lines[name].removesuffix("...")
+        assert shown and entry.help.startswith(shown), (name, shown)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_command_says_in_its_own_help_what_the_root_help_says(name: str) -> None:
+    """The root lists help lines without importing the commands: they must not drift."""
+    command = COMMANDS[name].load(name, None)
+    own = " ".join((command.help or "").split("\n\n")[0].split())
+    assert own == COMMANDS[name].help
+
+
+def test_help_imports_no_command_and_nothing_heavy(tmp_path: Path) -> None:
+    code, modules, stdout = run_fresh(tmp_path, "--help")
+    assert code == 0 and "product" in stdout
+    loaded = sorted(name for name in modules if name.startswith("ocop_cycle.cli."))
+    assert loaded == ["ocop_cycle.cli.lazy"]
+    for package in (*HEAVY, "sqlalchemy", "ocop_cycle.runtime"):
+        assert not imported(modules, package), package
+
+
+def test_product_show_imports_neither_spreadsheets_nor_unit_lists_nor_migrations(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    registered = cli("product", "register", "--name", "Mật ong Đức Tân", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    product_id = str(registered.json()["id"])
+    code, modules, stdout = run_fresh(
+        tmp_path, "--db", database_url, "product", "show", product_id, "--json"
+    )
+    assert code == 0
+    assert json.loads(stdout)["name"] == "Mật ong Đức Tân"
+    for package in HEAVY:
+        assert not imported(modules, package), package
+    commands = sorted(name for name in modules if name.startswith("ocop_cycle.cli."))
+    assert commands == ["ocop_cycle.cli.common", "ocop_cycle.cli.lazy", "ocop_cycle.cli.products"]
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"ocop-cycle {project['version']}\n"
+
+
+def test_a_mistyped_command_is_refused_naming_the_close_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["prodct", "show", "1"]) == 2
+    error = capsys.readouterr().err
+    assert "No such command 'prodct'" in error
+    assert "'product'" in error and "'producer'" in error
