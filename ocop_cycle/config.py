@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # Session cookies carry Secure unless this is false (local http only).
     cookie_secure: bool = True
 
+    # The web app: the address the public reaches it at; QR codes on certificates encode
+    # ``<public_url>/xac-minh/<code>``.
+    public_url: str = "http://127.0.0.1:8000"
+
     # The HTTP API (docs/security.md, README "Serving the API").
     # Uploaded documents are kept in this local folder.
     storage_dir: Path = Path("documents")

@@ -1,0 +1,141 @@
+"""The inbox, "Việc cần làm": everything waiting on one person, soonest deadline first.
+
+Two kinds of work: products in a state where the person's role may act (within their
+jurisdiction), and council score sheets they owe. Each item carries its open deadline, if
+the workflow set one, and whether that deadline has passed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import CouncilMember, Evaluation, Product, ScheduleItem, ScoreSheet, User
+from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.lookup import get_user
+from ocop_cycle.services.visibility import visible_products
+from ocop_cycle.workflow.evaluations import OPEN as EVALUATION_OPEN
+from ocop_cycle.workflow.permissions import role_of, transition_problem
+
+LIMIT = 200
+
+
+def inbox(runtime: Runtime, viewer: str, *, limit: int = LIMIT) -> dict[str, Any]:
+    """The viewer's open work, sorted by due date (undated work last), and the total."""
+    today = runtime.clock.today()
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        items = _product_work(runtime, session, user, limit) + _sheets_owed(session, user)
+        items.sort(key=lambda item: (item["due_on"] is None, item["due_on"] or "", item["id"]))
+        for item in items:
+            item["overdue"] = (
+                item["due_on"] is not None and date.fromisoformat(item["due_on"]) < today
+            )
+        return {"items": items[:limit], "total": len(items), "today": today.isoformat()}
+
+
+def _actionable_states(runtime: Runtime, session: Session, user: User) -> ColumnElement[bool]:
+    """Products whose workflow lets the viewer's role act in their current state."""
+    role = role_of(user)
+    in_use = session.execute(
+        select(Product.workflow, Product.workflow_version, Product.state)
+        .where(visible_products(session, user))
+        .distinct()
+    )
+    conditions: list[ColumnElement[bool]] = []
+    for workflow, version, state in in_use:
+        definition = runtime.workflows.get(workflow, version).definition
+        if any(
+            role in transition.roles and not transition.system
+            for transition in definition.transitions_from(state)
+        ):
+            conditions.append(
+                and_(
+                    Product.workflow == workflow,
+                    Product.workflow_version == version,
+                    Product.state == state,
+                )
+            )
+    return or_(*conditions) if conditions else false()
+
+
+def _product_work(
+    runtime: Runtime, session: Session, user: User, limit: int
+) -> list[dict[str, Any]]:
+    deadline = (
+        select(ScheduleItem.due_on)
+        .where(
+            ScheduleItem.product_id == Product.id,
+            ScheduleItem.kind == DEADLINE,
+            ScheduleItem.status == OPEN,
+            ScheduleItem.state == Product.state,
+        )
+        .order_by(ScheduleItem.due_on)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Product, deadline.label("due_on"))
+        .where(visible_products(session, user), _actionable_states(runtime, session, user))
+        .order_by(deadline.is_(None), deadline, Product.id)
+        .limit(limit)
+    ).all()
+    items = []
+    for product, due_on in rows:
+        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        actions = [
+            {"vi": transition.label.vi, "en": transition.label.en}
+            for transition in definition.transitions_from(product.state)
+            if transition_problem(user, product, transition) is None
+        ]
+        if not actions:
+            continue
+        items.append(
+            {
+                "kind": "product",
+                "id": product.id,
+                "name": product.name,
+                "state": product.state,
+                "state_label": {
+                    language: definition.state_label(product.state, language)
+                    for language in ("vi", "en")
+                },
+                "actions": actions,
+                "due_on": due_on.isoformat() if due_on else None,
+            }
+        )
+    return items
+
+
+def _sheets_owed(session: Session, user: User) -> list[dict[str, Any]]:
+    """Open council evaluations of the viewer's councils with no sheet of theirs yet."""
+    rows = session.execute(
+        select(Evaluation, Product.name)
+        .join(Product, Product.id == Evaluation.product_id)
+        .join(CouncilMember, CouncilMember.council_id == Evaluation.council_id)
+        .where(
+            CouncilMember.user_id == user.id,
+            Evaluation.status == EVALUATION_OPEN,
+            ~exists().where(
+                ScoreSheet.evaluation_id == Evaluation.id, ScoreSheet.user_id == user.id
+            ),
+        )
+        .order_by(Evaluation.opened_at)
+    ).all()
+    return [
+        {
+            "kind": "score_sheet",
+            "id": evaluation.product_id,
+            "name": name,
+            "state": evaluation.state,
+            "state_label": {"vi": "Chấm điểm hội đồng", "en": "Council scoring"},
+            "actions": [{"vi": "Chấm điểm", "en": "Score"}],
+            "due_on": None,
+        }
+        for evaluation, name in rows
+    ]

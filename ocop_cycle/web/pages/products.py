@@ -1,0 +1,170 @@
+"""Products for signed-in people: the search of what they may see, and the product page
+with the actions they may take now, each a plain form built from the workflow's data needs."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from ocop_cycle.errors import OcopError
+from ocop_cycle.identity.sessions import ActiveSession
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import browse
+from ocop_cycle.services.documents import list_documents
+from ocop_cycle.web.deps import ProductId, RuntimeDep
+from ocop_cycle.web.errors import status_of
+from ocop_cycle.web.pages.diagram import outline
+from ocop_cycle.web.pages.failures import error_page, field_errors
+from ocop_cycle.web.pages.fields import field_look
+from ocop_cycle.web.pages.rendering import language_of, render
+from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
+
+router = APIRouter()
+PER_PAGE = 20
+
+
+class SearchForm(BaseModel):
+    q: str | None = Field(default=None, max_length=100)
+    trang_thai: str | None = Field(default=None, max_length=60)
+    don_vi: str | None = Field(default=None, max_length=10)
+    trang: int = Field(default=1, ge=1, le=100_000)
+
+
+@router.get("/san-pham", response_class=HTMLResponse)
+def search(request: Request, runtime: RuntimeDep) -> Response:
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    raw = {k: v for k, v in request.query_params.items() if k in SearchForm.model_fields and v}
+    errors: dict[str, str] = {}
+    try:
+        form = SearchForm.model_validate(raw)
+    except ValidationError as invalid:
+        errors = field_errors(invalid)
+        form = SearchForm()
+    result: dict[str, Any] = {"items": [], "total": 0, "page": 1, "per_page": PER_PAGE}
+    try:
+        result = browse.search_products(
+            runtime,
+            me.principal.username,
+            state=form.trang_thai,
+            unit_code=form.don_vi,
+            query=form.q,
+            page=form.trang,
+            per_page=PER_PAGE,
+        )
+    except OcopError as error:
+        errors["don_vi"] = error.message
+    result["pages"] = max(1, -(-result["total"] // PER_PAGE))
+    language = language_of(request, me.principal.language)
+    for item in result["items"]:
+        definition = runtime.workflows.get(item["workflow"]).definition
+        item["state_label"] = definition.state_label(item["state"], language)
+
+    def link(page: int) -> str:
+        values = {**form.model_dump(exclude_none=True), "trang": page}
+        return "/san-pham?" + urlencode(values)
+
+    return render(
+        request,
+        "products/search.html",
+        {"me": me, "form": raw, "errors": errors, "result": result, "page_link": link},
+        status_code=422 if errors else 200,
+        user_language=me.principal.language,
+    )
+
+
+def _product_page(
+    request: Request,
+    runtime: Runtime,
+    me: ActiveSession,
+    product_id: int,
+    *,
+    refused: dict[str, Any] | None = None,
+    done: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    viewer = me.principal.username
+    try:
+        product = browse.product_for(runtime, viewer, product_id)
+        actions = browse.triggers_for(runtime, viewer, product_id)
+        documents = list_documents(runtime, viewer, product_id)
+    except OcopError as error:
+        return error_page(request, error, me=me)
+    language = language_of(request, me.principal.language)
+    definition = runtime.workflows.get(product["workflow"], product["workflow_version"]).definition
+    for action in actions:
+        action["fields"] = [{"name": name, "look": field_look(name)} for name in action["requires"]]
+    return render(
+        request,
+        "products/page.html",
+        {
+            "me": me,
+            "p": product,
+            "actions": actions,
+            "documents": documents,
+            "diagram": outline(definition, product["state"], language),
+            "state_label": definition.state_label(product["state"], language),
+            "refused": refused,
+            "done": done,
+        },
+        status_code=status_code,
+        user_language=me.principal.language,
+    )
+
+
+@router.get("/san-pham/{product_id}", response_class=HTMLResponse)
+def product_page(request: Request, product_id: ProductId, runtime: RuntimeDep) -> Response:
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    return _product_page(request, runtime, me, product_id, done=request.query_params.get("da"))
+
+
+@router.post("/san-pham/{product_id}/thao-tac/{trigger}", response_class=HTMLResponse)
+async def product_action(
+    request: Request, product_id: ProductId, trigger: str, runtime: RuntimeDep
+) -> Response:
+    """Fire one trigger from its form; a refusal shows the engine's message and changes nothing."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return await run_in_threadpool(_fire, request, runtime, product_id, trigger, values)
+
+
+def _fire(
+    request: Request, runtime: Runtime, product_id: int, trigger: str, values: dict[str, str]
+) -> Response:
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    if not csrf_ok(me, values.get("csrf_token")):
+        message = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
+        refused = {"trigger": trigger, "message": message, "values": values}
+        return _product_page(request, runtime, me, product_id, refused=refused, status_code=403)
+    data = {
+        key.removeprefix("data."): value.strip()
+        for key, value in values.items()
+        if key.startswith("data.") and value.strip()
+    }
+    comment = values.get("comment", "").strip() or None
+    version = values.get("version", "")
+    try:
+        browse.fire_as(
+            runtime,
+            me.principal.username,
+            product_id,
+            trigger,
+            comment=comment,
+            data=data,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except OcopError as error:
+        status, _title = status_of(error)
+        refused = {"trigger": trigger, "message": error.message, "values": values}
+        return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
+    return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)
