@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    # Check the server's TLS certificate (false only for a server you trust otherwise).
+    smtp_verify: bool = True
     smtp_timeout: float = Field(default=30.0, gt=0)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     # Local time (Asia/Ho_Chi_Minh) at which officers' daily digests are written.

@@ -42,11 +42,16 @@ class Received:
 
 @dataclass
 class SmtpSink:
-    """``reply`` decides how DATA is answered: "250 OK", "451 …" or "550 …"."""
+    """``reply`` decides how DATA is answered: "250 OK", "451 …" or "550 …";
+    ``mail_reply`` and ``rcpt_reply`` do the same for MAIL FROM and RCPT TO.
+    ``server_options`` go to aiosmtpd's ``Controller`` (TLS contexts, authenticator)."""
 
     port: int
     received: list[Received] = field(default_factory=list)
     reply: str = "250 OK"
+    mail_reply: str = "250 OK"
+    rcpt_reply: str = "250 OK"
+    server_options: dict[str, Any] = field(default_factory=dict)
     connections: int = 0
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,6 +64,22 @@ class SmtpSink:
             self.connections += 1
         session.host_name = hostname
         return responses
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.mail_reply.startswith("250"):
+            envelope.mail_from = address
+            envelope.mail_options.extend(options)
+        return self.mail_reply
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.rcpt_reply.startswith("250"):
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend(options)
+        return self.rcpt_reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.delay:
@@ -74,7 +95,9 @@ class SmtpSink:
         return "250 OK"
 
     def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, **self.server_options
+        )
         self.controller.start()
 
     def stop(self) -> None:
@@ -93,17 +116,17 @@ def smtp_sink_fixture() -> Iterator[SmtpSink]:
 
 
 def smtp_settings(database_url: str, port: int, tmp_path: Path, **extra: Any) -> Settings:
-    return Settings(
-        database_url=database_url,
-        mail_backend="smtp",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_tls="none",
-        smtp_timeout=5,
-        mail_from="Hệ thống OCOP Quảng Ngãi <ocop@quangngai.example.vn>",
-        mail_dir=tmp_path / "mail",
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "mail_backend": "smtp",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_tls": "none",
+        "smtp_timeout": 5,
+        "mail_from": "Hệ thống OCOP Quảng Ngãi <ocop@quangngai.example.vn>",
+        "mail_dir": tmp_path / "mail",
+    }
+    return Settings(**{**values, **extra})
 
 
 @pytest.fixture(name="smtp_runtime")

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.mail import outbox
+from ocop_cycle.mail.backends import MailServerRefused
 from ocop_cycle.mail.sender import send_pending
 
 app = typer.Typer(help="The mail outbox.", no_args_is_help=True)
@@ -17,7 +18,7 @@ app = typer.Typer(help="The mail outbox.", no_args_is_help=True)
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: str | None = typer.Option(None, "--status", help="pending, sending, sent, failed."),
+    status: str | None = typer.Option(None, "--status", help="pending, sending, sent, failed, skipped."),
     limit: int = typer.Option(200, "--limit", min=1),
     as_json: bool = JsonOption,
 ) -> None:
@@ -54,8 +55,14 @@ def retry(ctx: typer.Context, message_id: int, as_json: bool = JsonOption) -> No
 
 @app.command("send-pending")
 def send(ctx: typer.Context, as_json: bool = JsonOption) -> None:
-    """Send every pending message that is due."""
-    report = send_pending(runtime(ctx)).as_dict()
+    """Send every pending message that is due.
+
+    Exits 1, leaving the messages pending, when the server refuses the login or its
+    certificate: retrying cannot help until the settings are corrected."""
+    sent = send_pending(runtime(ctx))
+    if sent.stopped:
+        raise MailServerRefused(f"no mail sent: {sent.stopped}")
+    report = sent.as_dict()
 
     def render(data: dict[str, Any]) -> None:
         console.print(f"{data['sent']} sent, {data['retrying']} to retry, {data['failed']} failed")

@@ -6,7 +6,6 @@ once, with the full list (row number, column, reason) in front of it.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
 from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
 from ocop_cycle.importing.reader import Sheet
 from ocop_cycle.importing.rule_sets import RuleSet, RuleSetCalendar
+from ocop_cycle.mail.addresses import address_problem, optional_email
 
 REQUIRED = (
     "product_name",
@@ -36,7 +36,6 @@ OPTIONAL = (
     "issuing_level",
 )
 COLUMNS = REQUIRED + OPTIONAL
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CODE_WIDTH = {Level.COMMUNE: 5, Level.DISTRICT: 3}
 _GROUPS = tuple(member.value for member in ProductGroup)
 _PRODUCER_TYPES = tuple(member.value for member in ProducerType)
@@ -183,8 +182,12 @@ class RowValidator:
         group = self._choice(n, v, "product_group", _GROUPS)
         producer_type = self._choice(n, v, "producer_type", _PRODUCER_TYPES)
         email = v.get("producer_email", "") or None
-        if email is not None and not _EMAIL.match(email):
-            self._fail(n, "producer_email", f"{email!r} is not an email address")
+        if email is not None:
+            problem = address_problem(email.strip())
+            if problem is not None:
+                self._fail(n, "producer_email", f"{email!r} is not an email address: {problem}")
+            else:
+                email = optional_email(email)
         phone = v.get("producer_phone", "") or None
         if phone is not None and len(phone) > 40:
             self._fail(n, "producer_phone", "longer than 40 characters")

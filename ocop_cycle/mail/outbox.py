@@ -18,9 +18,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ocop_cycle.config import Settings
-from ocop_cycle.db.models.outbox import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
+from ocop_cycle.db.models.outbox import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SKIPPED,
+    STATUSES,
+    OutboxMessage,
+)
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.mail.addresses import check_recipient, sender_address
+from ocop_cycle.mail.undeliverable import refusal_of
 
 
 def dedupe_key(recipient: str, product_id: int | None, kind: str, step: str) -> str:
@@ -53,9 +61,11 @@ def enqueue(
 ) -> bool:
     """Write one message row unless its key exists; True when a row was written.
 
-    An invalid address is refused here (``InvalidInput``), never at sending time.
+    An invalid address is refused here (``InvalidInput``), never at sending time. A row
+    to an address a server refused for good is written ``skipped``, with the reason.
     """
     check_recipient(recipient)
+    refused = refusal_of(session, recipient)
     settings = settings_of(session)
     key = dedupe_key(recipient, product_id, kind, step)
     values = {
@@ -67,7 +77,8 @@ def enqueue(
         "kind": kind,
         "product_id": product_id,
         "context": context,
-        "status": PENDING,
+        "status": PENDING if refused is None else SKIPPED,
+        "last_error": refused,
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.resources import data_dir
 
@@ -23,6 +24,7 @@ KINDS = (
     "renewal_reminder",
     "certificate_expired",
     "certificate_issued",
+    "certificate_kept",
     "certificate_revoked",
     "dossier_returned",
     "idea_returned",
@@ -60,6 +62,7 @@ def _environment(directory: Path, html: bool) -> Environment:
     environment.filters["vn_date"] = vn_date
     environment.filters["stars"] = stars
     return environment
+    environment.filters["in_sentence"] = in_sentence
 
 
 @cache

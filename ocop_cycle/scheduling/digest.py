@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
-from ocop_cycle.db.models import AdminUnit, Product, ScheduleItem, User
+from ocop_cycle.db.models import AdminUnit, Certificate, Producer, Product, ScheduleItem, User
 from ocop_cycle.db.models.schedule import DEADLINE, OPEN
-from ocop_cycle.domain.vocabulary import Role
+from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.mail.outbox import enqueue
+from ocop_cycle.mail.undeliverable import UNDELIVERABLE
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.officers import unit_of
+from ocop_cycle.services.units import ancestry
 
 
 @dataclass
@@ -55,7 +58,8 @@ def write_digests(runtime: Runtime) -> DigestReport:
                 ScheduleItem.remind_on <= today,
             )
         ).all()
-        if not rows:
+        unreachable = unreachable_producers(session)
+        if not rows and not unreachable:
             return report
         communes = {p.commune_code for _, p in rows}
         names = {
@@ -81,8 +85,11 @@ def write_digests(runtime: Runtime) -> DigestReport:
             key_unit = None if officer.role == Role.CENTRAL_OFFICER.value else officer.unit_code
             by_place[(officer.role, key_unit)].append(officer)
         sections: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(
-            lambda: {"due": [], "overdue": [], "escalated": []}
+            lambda: {"due": [], "overdue": [], "escalated": [], "unreachable": []}
         )
+        for province_code, listed in unreachable.items():
+            for officer in by_place.get((Role.PROVINCE_OFFICER.value, province_code), []):
+                sections[officer.id]["unreachable"].extend(listed)
         for deadline, product in rows:
             item = {
                 "product_id": product.id,
@@ -121,6 +128,44 @@ def write_digests(runtime: Runtime) -> DigestReport:
                 now=now,
             )
     return report
+
+
+def unreachable_producers(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Per province, the producers mail cannot reach: their address was refused for good,
+    or they hold an active certificate with no address at all (no reminder will reach
+    them before it expires)."""
+    certified = (
+        select(Certificate.id)
+        .join(Product, Product.id == Certificate.product_id)
+        .where(Product.producer_id == Producer.id, Certificate.status == "active")
+        .exists()
+    )
+    found = session.execute(
+        select(Producer, AdminUnit)
+        .join(AdminUnit, AdminUnit.code == Producer.commune_code)
+        .where(
+            or_(
+                and_(Producer.email.is_not(None), Producer.email_status == UNDELIVERABLE),
+                and_(Producer.email.is_(None), certified),
+            )
+        )
+        .order_by(Producer.name, Producer.id)
+    ).all()
+    by_province: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for producer, commune in found:
+        province_code = ancestry(session, commune).get(Level.PROVINCE)
+        if province_code is None:
+            continue
+        by_province[province_code].append(
+            {
+                "producer_id": producer.id,
+                "producer_name": producer.name,
+                "commune_name": commune.name,
+                "email": producer.email,
+                "error": producer.email_error,
+            }
+        )
+    return by_province
 
 
 def _officers_for(

@@ -157,5 +157,11 @@ def _send_notices(context: FireContext, certificate: Certificate | None) -> None
         "decision_number": context.data.get("decision_number"),
         "certificate": certificate_context(shown) if shown is not None else None,
     }
+    upgrade = context.effects.get("upgrade")
+    kept = "certificate_kept" in context.effects and isinstance(upgrade, dict)
+    if kept:
+        extra["upgrade"] = upgrade
     for notice in state.notify:
-        notify_producer(session, product, notice.kind, f"after-{sequence or 0}", extra, context.now)
+        # An upgrade that earned no more stars issues nothing: no congratulations.
+        kind = "certificate_kept" if kept and notice.kind == "certificate_issued" else notice.kind
+        notify_producer(session, product, kind, f"after-{sequence or 0}", extra, context.now)

@@ -30,6 +30,7 @@ from ocop_cycle.db.models.schedule import (
     OPEN,
     PENDING,
     REMINDER,
+    SKIPPED,
     TIMER,
 )
 from ocop_cycle.domain.vocabulary import Role
@@ -54,6 +55,7 @@ class SweepReport:
     claimed: int = 0
     done: int = 0
     cancelled: int = 0
+    skipped: int = 0
     failed: int = 0
     retry_later: int = 0
     batches: int = 0
@@ -64,6 +66,7 @@ class SweepReport:
             "claimed": self.claimed,
             "done": self.done,
             "cancelled": self.cancelled,
+            "skipped": self.skipped,
             "failed": self.failed,
             "retry_later": self.retry_later,
             "batches": self.batches,
@@ -72,7 +75,12 @@ class SweepReport:
 
 
 class _Skip(Exception):
-    """The row no longer applies (its product or certificate moved on): cancel it."""
+    """The row no longer applies (its product or certificate moved on): cancel it; or,
+    with ``status=SKIPPED``, it was overtaken by a newer due step of its series."""
+
+    def __init__(self, reason: str, status: str = CANCELLED) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 @dataclass
@@ -167,6 +175,15 @@ class _Sweep:
         if certificate is None or certificate.status != "active":
             raise _Skip("the certificate is no longer active")
         today = self.now.astimezone(LOCAL_TZ).date()
+        if certificate.expires_on < today:
+            raise _Skip(
+                f"not sent: certificate {certificate.number} expired on "
+                f"{certificate.expires_on.isoformat()}; the producer gets the expiry notice",
+                SKIPPED,
+            )
+        newer = self.newer_due_step(row)
+        if newer is not None:
+            raise _Skip(f"not sent: the newer step {newer} of this series is due too", SKIPPED)
         extra = {
             "certificate": certificate_context(certificate),
             "days_left": max((certificate.expires_on - today).days, 0),
@@ -175,6 +192,23 @@ class _Sweep:
         return notify_producer(
             self.session, product, row.name, f"{certificate.id}:{row.step}", extra, self.now
         )
+
+    def newer_due_step(self, row: ScheduleItem) -> str | None:
+        """After an outage, a series catching up sends only its newest due step."""
+        return self.session.scalars(
+            select(ScheduleItem.step)
+            .where(
+                ScheduleItem.product_id == row.product_id,
+                ScheduleItem.certificate_id == row.certificate_id,
+                ScheduleItem.kind == REMINDER,
+                ScheduleItem.name == row.name,
+                ScheduleItem.status == PENDING,
+                ScheduleItem.due_at > row.due_at,
+                ScheduleItem.due_at <= self.now,
+            )
+            .order_by(ScheduleItem.due_at.desc())
+            .limit(1)
+        ).first()
 
     def escalation(self, row: ScheduleItem) -> str:
         deadline = self.session.scalars(
@@ -273,8 +307,12 @@ def _carry_out(sweeper: _Sweep, row: ScheduleItem, report: SweepReport) -> None:
             outcome = _HANDLERS[row.kind](sweeper, row)
             session.flush()
     except _Skip as skip:
-        row.status, row.closed_at, row.outcome = CANCELLED, sweeper.now, str(skip)
-        report.cancelled += 1
+        row.status, row.closed_at, row.outcome = skip.status, sweeper.now, str(skip)
+        if skip.status == SKIPPED:
+            report.skipped += 1
+            report.effects.append(f"#{row.product_id}: {row.name} {row.step} {skip}")
+        else:
+            report.cancelled += 1
         return
     except Conflict:
         # The product changed under us; its row stays pending for the next sweep.
@@ -299,9 +337,9 @@ def sweep(runtime: Runtime, *, batch_size: int | None = None) -> SweepReport:
     # Rows written by this sweep that are already due (a timer's new state may remind at
     # once) are taken by the next batch; stop when a batch finds nothing it can finish.
     while True:
-        finished = report.done + report.cancelled + report.failed
+        finished = report.done + report.cancelled + report.skipped + report.failed
         if sweep_batch(runtime, now, limit, report) == 0:
             break
-        if report.done + report.cancelled + report.failed == finished:
+        if report.done + report.cancelled + report.skipped + report.failed == finished:
             break
     return report

@@ -15,6 +15,11 @@ def role_of(user: User) -> Role:
     return Role(user.role)
 
 
+def _named(product: Product) -> str:
+    """A product being registered has no id yet: name it by its name instead."""
+    return f"product {product.id}" if product.id is not None else f"the new product {product.name!r}"
+
+
 def jurisdiction_problem(user: User, product: Product) -> str | None:
     """Why ``user`` may not act on ``product`` at all, or None when they may."""
     role = role_of(user)
@@ -26,10 +31,10 @@ def jurisdiction_problem(user: User, product: Product) -> str | None:
     if role in where:
         level, code = where[role]
         if code is None:
-            return f"product {product.id} belongs to no {level} (its workflow has no such level)"
+            return f"{_named(product)} belongs to no {level} (its workflow has no such level)"
         if user.unit_code != code:
             return (
-                f"{user.username} serves unit {user.unit_code}, but product {product.id} "
+                f"{user.username} serves unit {user.unit_code}, but {_named(product)} "
                 f"is in {level} {code}"
             )
         return None
@@ -69,6 +74,6 @@ def check_transition(user: User, product: Product, transition: TransitionDef) ->
     if problem is not None:
         raise PermissionDenied(
             f"permission denied: {user.username} ({user.role}) may not {transition.trigger} "
-            f"product {product.id}: {problem}"
+            f"{_named(product)}: {problem}"
         )
     return role_of(user)

@@ -54,7 +54,8 @@ class Province:
 
 def build_province(runtime: Runtime) -> Province:
     p = Province()
-    accounts.create_first_admin(runtime, "admin1", password=PASSWORD)
+    # The test database's seed holds the first admin, admin1, without a password.
+    accounts.set_password(runtime, "admin1", actor="admin1", password=PASSWORD)
     p.producer_id = people.add_producer(
         runtime, name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=p.commune, actor="admin1",
         email="htx.ductan@example.vn", phone="0255 3845 123", tax_code="4300123456",

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ocop_cycle.db.base import Base, JSONData, UTCDateTime
@@ -35,6 +35,11 @@ class Producer(Base):
     type: Mapped[str] = mapped_column(String(30))
     commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
     email: Mapped[str | None] = mapped_column(String(320))
+    # Whether mail reaches ``email``: "ok", or "undeliverable" after a server refused it
+    # for good (its reply in ``email_error``); editing the address resets it.
+    email_status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone: Mapped[str | None] = mapped_column(String(40))
     tax_code: Mapped[str | None] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5), default="vi")
@@ -50,6 +55,11 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
+    # Whether mail reaches ``email``: "ok", or "undeliverable" after a server refused it
+    # for good (its reply in ``email_error``); editing the address resets it.
+    email_status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+    email_error: Mapped[str | None] = mapped_column(Text)
+    email_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[str] = mapped_column(String(30))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"))
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
@@ -59,6 +69,16 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Set when an admin chose the password: the user must pick their own at sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+
+
+@event.listens_for(Producer.email, "set")
+@event.listens_for(User.email, "set")
+def _a_new_address_starts_deliverable(
+    target: Producer | User, value: str | None, old: object, _initiator: object
+) -> None:
+    """A refusal belonged to the old address: changing it clears the refusal."""
+    if isinstance(old, str) and (value or "").lower() != old.lower():
+        target.email_status, target.email_error, target.email_failed_at = "ok", None, None
 
 
 class Product(Base):

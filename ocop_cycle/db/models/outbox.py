@@ -19,7 +19,9 @@ PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
-STATUSES = (PENDING, SENDING, SENT, FAILED)
+# Never attempted: the recipient's address was refused for good before (``last_error``).
+SKIPPED = "skipped"
+STATUSES = (PENDING, SENDING, SENT, FAILED, SKIPPED)
 
 
 class OutboxMessage(Base):

@@ -28,6 +28,8 @@ CLOSED = "closed"  # a deadline whose state was left
 PENDING = "pending"  # waiting for the sweep
 DONE = "done"
 CANCELLED = "cancelled"
+# A reminder not sent because a newer step of its series (or the expiry) was due too.
+SKIPPED = "skipped"
 FAILED = "failed"
 
 
