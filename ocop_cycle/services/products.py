@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
-from ocop_cycle.errors import InvalidInput, StaleVersion
+from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import (
     get_producer,
@@ -22,6 +22,7 @@ from ocop_cycle.services.lookup import (
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
 from ocop_cycle.workflow import engine
+from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.permissions import check_transition
@@ -122,7 +123,38 @@ def fire(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Fire one trigger as one transaction; a repeated request id fires nothing, and a
-    product changed since ``expected_version`` (HTTP ``If-Match``) is refused."""
+    product changed since ``expected_version`` (HTTP ``If-Match``) is refused.
+
+    The same request id fired concurrently: the first to commit wins and every other
+    caller gets its result, as a retry a moment later would (PostgreSQL lets both start).
+    """
+    try:
+        return _fire_once(
+            runtime, product_id, trigger, actor=actor, comment=comment, data=data,
+            request_id=request_id, expected_version=expected_version,
+        )
+    except Conflict:
+        if request_id is None:
+            raise
+        with runtime.reading() as session:
+            if not engine.replayed_request(session, request_id, product_id, trigger):
+                raise
+            user = get_user(session, actor)
+            return product_view(runtime, session, get_product(session, product_id), user)
+
+
+def _fire_once(
+    runtime: Runtime,
+    product_id: int,
+    trigger: str,
+    *,
+    actor: str,
+    comment: str | None,
+    data: Mapping[str, str] | None,
+    request_id: str | None,
+    expected_version: int | None,
+) -> dict[str, Any]:
+    check_transition_data(data or {}, runtime.clock.today(), runtime.settings)
     with runtime.transaction() as session:
         user = get_user(session, actor)
         product = get_product(session, product_id)
@@ -154,7 +186,7 @@ def fire(
 
 
 def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         user = get_user(session, actor) if actor else None
         product = get_product(session, product_id)
         return product_view(runtime, session, product, user)
@@ -169,7 +201,12 @@ def list_products(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """A page of products, optionally in one state or under one unit (any level)."""
-    with runtime.transaction() as session:
+    if state is not None:
+        known = sorted({name for compiled in runtime.workflows.all()
+                        for name in compiled.definition.states})
+        if state not in known:
+            raise InvalidInput(f"--state {state!r} is not a state; states: {', '.join(known)}")
+    with runtime.reading() as session:
         statement = select(Product).order_by(Product.id).limit(limit).offset(offset)
         if state is not None:
             statement = statement.where(Product.state == state)
