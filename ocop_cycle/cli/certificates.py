@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.localtime import show_date
 from ocop_cycle.services import certificates
 from ocop_cycle.workflow.fields import parse_legal_date
 
@@ -20,10 +21,10 @@ def render_certificate(view: dict[str, Any]) -> None:
     console.print(
         f"  {view['stars']}★ điểm / score {view['score']}   {view['rule_set']}   cấp / level "
         f"{view['issuing_level']}   QĐ / decision {view['decision_number']} "
-        f"({view['decision_date']}, đợt năm / round year {view['round_year']})"
+        f"({show_date(view['decision_date'])}, đợt năm / round year {view['round_year']})"
     )
     console.print(
-        f"  hiệu lực / valid {view['valid_from']} → {view['expires_on']}   "
+        f"  hiệu lực / valid {show_date(view['valid_from'])} → {show_date(view['expires_on'])}   "
         f"trạng thái / status: {view['status']}   mã xác thực / code: {view['verification_code']}"
     )
     if view["revocation_reason"]:
@@ -69,7 +70,7 @@ def list_(
                 row["product"],
                 f"{row['stars']}★",
                 row["status"],
-                row["expires_on"],
+                show_date(row["expires_on"]),
                 row["decision_number"],
             )
         console.print(table)
@@ -96,10 +97,10 @@ def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
         console.print(f"  Chủ thể / producer: {view['producer']}")
         console.print(
             f"  Công nhận / recognised by: UBND {issuer['label']['vi']} {issuer['unit'] or ''}"
-            f" — {view['decision_number']} ({view['decision_date']})"
+            f" — {view['decision_number']} ({show_date(view['decision_date'])})"
         )
         console.print(f"  Giấy chứng nhận / certificate: {view['number']}")
-        console.print(f"  Hiệu lực đến / valid until: {view['valid_until']}")
+        console.print(f"  Hiệu lực đến / valid until: {show_date(view['valid_until'])}")
         console.print(
             f"  Trạng thái / status: {view['status_label']['vi']} / {view['status_label']['en']}"
         )

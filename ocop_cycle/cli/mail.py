@@ -24,7 +24,7 @@ def list_(
 ) -> None:
     """List outbox messages."""
     built = runtime(ctx)
-    with built.transaction() as session:
+    with built.reading() as session:
         rows = outbox.list_messages(session, status=status, limit=limit)
 
     def render(data: list[dict[str, Any]]) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from ocop_cycle.cli.common import JsonOption, console, emit, parse_pairs, runtime
+from ocop_cycle.localtime import show_date, show_instant
 from ocop_cycle.services import products
 
 app = typer.Typer(help="Products and their workflow.", no_args_is_help=True)
@@ -30,7 +31,7 @@ def render_product(view: dict[str, Any]) -> None:
     if certificate:
         console.print(
             f"  certificate {certificate['number']}: {certificate['stars']}★, "
-            f"{certificate['status']}, expires {certificate['expires_on']}"
+            f"{certificate['status']}, expires {show_date(certificate['expires_on'])}"
         )
     for key, value in view.items():
         if key.startswith("open_") and value:
@@ -38,10 +39,12 @@ def render_product(view: dict[str, Any]) -> None:
             for item in value:
                 console.print(f"    - {item}")
     console.print(f"  allowed triggers: {', '.join(view['allowed_triggers']) or '—'}")
-    table = Table("at (UTC)", "trigger", "from", "to", "actor", "comment")
+    # Local time with its offset, never wrapped: the instant must read as one.
+    at = Column("lúc / at (Asia/Ho_Chi_Minh)", no_wrap=True)
+    table = Table(at, "trigger", "from", "to", "actor", "comment")
     for row in view["history"]:
         table.add_row(
-            row["at"][:16],
+            show_instant(row["at"]),
             row["trigger"],
             row["from"] or "",
             row["to"],

@@ -61,8 +61,8 @@ def _environment(directory: Path, html: bool) -> Environment:
     )
     environment.filters["vn_date"] = vn_date
     environment.filters["stars"] = stars
-    return environment
     environment.filters["in_sentence"] = in_sentence
+    return environment
 
 
 @cache

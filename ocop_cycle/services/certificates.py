@@ -44,7 +44,7 @@ def list_certificates(
     """A page of certificates, filtered by status, the product's unit, or expiry."""
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         statement = (
             select(Certificate, Product.name)
             .join(Product, Product.id == Certificate.product_id)
@@ -65,7 +65,7 @@ def list_certificates(
 
 
 def show_certificate(runtime: Runtime, certificate_id: int) -> dict[str, Any]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         certificate = session.get(Certificate, certificate_id)
         if certificate is None:
             raise NotFound(f"no certificate with id {certificate_id}; see 'ocop certificate list'")
@@ -95,7 +95,7 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
     if not cleaned:
         raise InvalidInput("give the verification code printed under the QR code")
     today = runtime.clock.today()
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         certificate = session.scalars(
             select(Certificate).where(Certificate.verification_code == cleaned)
         ).first()

@@ -72,12 +72,12 @@ def create_council(
 
 
 def show_council(runtime: Runtime, council_id: int) -> dict[str, Any]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         return council_view(session, get_council(session, council_id))
 
 
 def list_councils(runtime: Runtime) -> list[dict[str, Any]]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         return [
             council_view(session, council)
             for council in session.scalars(select(Council).order_by(Council.id))

@@ -184,7 +184,7 @@ def discuss(runtime: Runtime, product_id: int, *, actor: str, note: str) -> dict
 
 
 def show_scores(runtime: Runtime, product_id: int) -> dict[str, Any]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         return scores_view(runtime, session, get_product(session, product_id))
 
 

@@ -87,7 +87,7 @@ def load_province(runtime: Runtime, province_code: str, scheme: str = "legacy") 
 
 
 def list_units(runtime: Runtime, parent_code: str | None = None) -> list[AdminUnit]:
-    with runtime.transaction() as session:
+    with runtime.reading() as session:
         statement = select(AdminUnit).order_by(AdminUnit.code)
         if parent_code is not None:
             statement = statement.where(AdminUnit.parent_code == parent_code)
