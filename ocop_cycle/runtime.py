@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,7 +17,7 @@ from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.db.base import READ_ONLY, make_engine
 from ocop_cycle.db.locking import postgres_open_transactions, sqlite_writer
-from ocop_cycle.errors import Conflict
+from ocop_cycle.errors import Conflict, InvalidInput
 from ocop_cycle.workflow.registry import WorkflowRegistry
 
 
@@ -91,6 +91,8 @@ class Runtime:
             raise
         except OperationalError as exc:
             raise self._lock_timeout(exc) from None
+        except (OverflowError, DataError) as exc:
+            raise _out_of_range(exc) from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -100,6 +102,8 @@ class Runtime:
                 yield session
         except OperationalError as exc:
             raise self._lock_timeout(exc) from None
+        except (OverflowError, DataError) as exc:
+            raise _out_of_range(exc) from None
 
     def _lock_timeout(self, exc: OperationalError) -> Exception:
         """A lock wait that ran out becomes a conflict naming the holder; others stay."""
@@ -120,3 +124,15 @@ class Runtime:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+MAX_ID = 2**31 - 1
+
+
+def _out_of_range(exc: OverflowError | DataError) -> Exception:
+    """A number too large for the database (an id typed with extra digits) is bad input."""
+    if isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) != "22003":
+        return exc
+    return InvalidInput(
+        f"a number given is out of range (ids run from 1 to {MAX_ID}); nothing was changed"
+    )

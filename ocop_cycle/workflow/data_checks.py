@@ -1,0 +1,51 @@
+"""What a person may put in ``--data`` (CLI) or a transition's data (HTTP), checked once.
+
+Only fields the field registry knows are accepted (anything else would be stored in
+history unread); no value may carry a NUL byte; a legal date must fall between the
+programme's first year and a short way ahead (settings), so ``9999-12-31`` is a typo,
+not a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from ocop_cycle.config import Settings
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.localtime import show_date
+from ocop_cycle.workflow.fields import parse_legal_date
+from ocop_cycle.workflow.hooks import DATA_FIELDS
+
+
+def check_transition_data(data: Mapping[str, str], today: date, settings: Settings) -> None:
+    """Raise ``InvalidInput`` naming every problem in ``data``; nothing is stored."""
+    problems: list[str] = []
+    for key, text in data.items():
+        if "\x00" in key or "\x00" in text:
+            problems.append(f"--data {key.replace(chr(0), '')!r} contains a NUL byte")
+            continue
+        if key not in DATA_FIELDS:
+            problems.append(
+                f"--data {key!r} is not a field any transition takes; known fields: "
+                + ", ".join(sorted(DATA_FIELDS))
+            )
+            continue
+        if key.endswith("_date"):
+            try:
+                check_legal_date(parse_legal_date(text), today, settings, key)
+            except (ValueError, InvalidInput) as exc:
+                problems.append(str(exc))
+    if problems:
+        raise InvalidInput("; ".join(problems))
+
+
+def check_legal_date(day: date, today: date, settings: Settings, what: str) -> date:
+    """``day`` if it lies in the accepted window, else ``InvalidInput`` naming the window."""
+    latest = today + timedelta(days=settings.legal_dates_days_ahead)
+    if not settings.legal_dates_from <= day <= latest:
+        raise InvalidInput(
+            f"{what} {show_date(day)} is outside the accepted dates "
+            f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; check the year"
+        )
+    return day
