@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class Runtime:
                     "this request id was used by a concurrent request; nothing was changed"
                 ) from None
             raise
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             raise self._lock_timeout(exc) from None
         except (OverflowError, DataError) as exc:
             raise _out_of_range(exc) from None
@@ -100,18 +101,22 @@ class Runtime:
         try:
             with self.readers.begin() as session:
                 yield session
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             raise self._lock_timeout(exc) from None
         except (OverflowError, DataError) as exc:
             raise _out_of_range(exc) from None
 
-    def _lock_timeout(self, exc: OperationalError) -> Exception:
-        """A lock wait that ran out becomes a conflict naming the holder; others stay."""
-        message = str(exc.orig)
+    def _lock_timeout(self, exc: OperationalError | sqlite3.OperationalError) -> Exception:
+        """A lock wait that ran out becomes a conflict naming the holder; others stay.
+
+        The driver's own error arrives unwrapped when BEGIN IMMEDIATE (an event) waits.
+        """
+        cause = exc.orig if isinstance(exc, OperationalError) else exc
+        message = str(cause)
         if "database is locked" in message:
             database = self.engine.url.database
             holder = sqlite_writer(Path(database)) if database else None
-        elif getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+        elif getattr(cause, "sqlstate", None) == "55P03":  # lock_not_available
             with self.engine.connect() as connection:
                 holder = postgres_open_transactions(connection)
         else:

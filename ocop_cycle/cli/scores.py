@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.errors import InvalidInput
-from ocop_cycle.services import scoring
+from ocop_cycle.services import option_sheets, scoring
 
 app = typer.Typer(help="Scoresheets of council members (phiếu chấm điểm).", no_args_is_help=True)
 
@@ -25,6 +27,7 @@ def render_scores(view: dict[str, Any]) -> None:
         )
     evaluation = view["evaluation"]
     if evaluation is None:
+        render_self_differences(own)
         console.print("  chưa có đợt đánh giá / no evaluation yet")
         return
     council = evaluation["council"]
@@ -58,6 +61,49 @@ def render_scores(view: dict[str, Any]) -> None:
         )
     for blocker in evaluation.get("blockers", []):
         console.print(f"  [red]chưa thể kết thúc / cannot close:[/red] {blocker}")
+
+
+def render_option_level(evaluation: dict[str, Any]) -> None:
+    """The options each member chose, where they disagree, and the star minimums."""
+    knockout = evaluation["knockout"]
+    if knockout is not None:
+        console.print(
+            Text.assemble(
+                "  ", ("hồ sơ bị loại / disqualified:", "red"),
+                f" {knockout['code']} {knockout['text'] or ''} — {knockout['note']}",
+            )
+        )
+    if "explanation" in evaluation:
+        console.print(Text(f"  {evaluation['explanation']}"))
+    members = list(evaluation["options"])
+    if members:
+        table = Table("tiêu chí", *members, "khác nhau / disagree", title="Lựa chọn của thành viên")
+        for row in evaluation["criteria"]:
+            table.add_row(
+                row["code"],
+                *(str(evaluation["options"][m].get(row["code"], "")) for m in members),
+                "≠" if row["disagree"] else "",
+            )
+        console.print(table)
+    earlier = evaluation.get("compared_with_earlier")
+    if earlier:
+        changes = ", ".join(f"{c['criterion']}: {c['then']} → {c['now']}" for c in earlier["changes"])
+        console.print(
+            Text(
+                f"  so với lần đánh giá #{earlier['evaluation_id']} ({earlier['stars']}★): "
+                f"{changes or 'không thay đổi / unchanged'}"
+            )
+        )
+
+
+def render_self_differences(own: dict[str, Any]) -> None:
+    if own.get("differences"):
+        diffs = ", ".join(
+            f"{d['criterion']}: {d['self']} / {d['council_mean']}" for d in own["differences"]
+        )
+        console.print(Text(f"    khác hội đồng (tự đánh giá / hội đồng): {diffs}"))
+    if "option_level" in evaluation:
+        render_option_level(evaluation)
 
 
 @app.command("submit")
@@ -104,3 +150,26 @@ def discuss(
 ) -> None:
     """The chair records that the council discussed a spread of more than the rule allows."""
     emit(scoring.discuss(runtime(ctx), product_id, actor=actor, note=note), as_json, render_scores)
+    opinion: str | None = typer.Option(
+        None, "--opinion", help="A written opinion with the sheet (re-rating without a meeting)."
+    ),
+    if file is not None and option_sheets.is_option_level(runtime(ctx), product_id):
+        if mandatory_failed is not None:
+            raise InvalidInput(
+                "--mandatory-failed does not apply to the option-level sheets of 26/2026: "
+                "the star minimums follow from the options chosen"
+            )
+        answers = option_sheets.read_answers(file)
+        view = option_sheets.submit_options(
+            runtime(ctx), product_id, actor=actor, answers=answers, opinion=opinion
+        )
+        emit(view, as_json, render_scores)
+        return
+    if opinion is not None:
+        raise InvalidInput("--opinion goes with an option-level sheet (--file) under 26/2026")
+@app.command("template")
+def template(ctx: typer.Context, product_id: int) -> None:
+    """Print the product set's sheet to fill in (26/2026): `> phieu.yaml`, then submit it."""
+    sys.stdout.write(option_sheets.template_for(runtime(ctx), product_id))
+
+

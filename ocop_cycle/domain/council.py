@@ -21,6 +21,8 @@ class CouncilRules:
     quorum: Fraction
     chair_required: bool
     max_spread: Decimal
+    # Share of the sheets counted that must meet a star minimum (more than it).
+    minimum_majority: Fraction = Fraction(1, 2)
 
 
 @dataclass(frozen=True)

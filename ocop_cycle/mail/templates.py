@@ -28,6 +28,7 @@ KINDS = (
     "certificate_revoked",
     "dossier_returned",
     "idea_returned",
+    "dossier_disqualified",
     "idea_rejected",
     "deadline_digest",
     "escalation",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_product, get_user
+from ocop_cycle.services.sheet_views import (
+    earlier_comparison,
+    evaluation_additions,
+    self_comparison,
+)
 from ocop_cycle.services.views import unit_ref
 from ocop_cycle.workflow.criteria import Catalogue
 from ocop_cycle.workflow.definition import WorkflowDef
@@ -34,12 +40,15 @@ from ocop_cycle.workflow.evaluations import (
 )
 from ocop_cycle.workflow.permissions import jurisdiction_problem
 
+    counted_sheets,
 _CENTS = Decimal("0.01")
 
 
 def parse_sections(text: str) -> dict[str, str]:
+    option_sheet_for,
     """``A1=12,A2=10.5,…`` into a mapping; a malformed pair is an input error."""
     parsed: dict[str, str] = {}
+from ocop_cycle.workflow.sheets import Sheet
     for pair in text.split(","):
         if not pair.strip():
             continue
@@ -126,29 +135,17 @@ def submit_sheet(
         if unknown:
             raise InvalidInput(
                 f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
+        if option_sheet_for(definition, product, runtime.workflows.directory) is not None:
+            raise InvalidInput(
+                f"{definition.key} scores by options on the product set's sheet, not by "
+                f"section: fill in `ocop score template {product.id}` and submit it with --file"
+            )
                 f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
             )
-        if user.role == Role.PRODUCER.value:
-            evaluation = None
-            kind = SELF_SHEET
-            problem = jurisdiction_problem(user, product)
-            if problem is not None:
-                raise PermissionDenied(f"permission denied: {problem}")
-        else:
-            evaluation = _evaluation_for_member(session, definition, product, user)
-            kind = MEMBER_SHEET
+        evaluation, kind = sheet_owner(session, definition, product, user)
         checked = check_sections(catalogue, sections)
         total = round_half_up(sum(checked.values(), Decimal(0)))
-        sheet = _existing_sheet(session, product, user, evaluation, kind)
-        if sheet is None:
-            sheet = ScoreSheet(
-                evaluation_id=evaluation.id if evaluation else None,
-                product_id=product.id,
-                user_id=user.id,
-                kind=kind,
-                submitted_at=now,
-            )
-            session.add(sheet)
+        sheet = sheet_to_write(session, product, user, evaluation, kind, now)
         sheet.catalogue = catalogue.name
         sheet.sections = {code: str(value) for code, value in checked.items()}
         sheet.total = total
@@ -220,7 +217,10 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
     if council is None and evaluation.status == "open":
         # Showing never writes: the council is bound when its first sheet arrives.
         council = current_council(session, evaluation.level, evaluation.unit_code)
+    sheet_def = _option_sheet(runtime, definition, product)
     sheets = member_sheets(session, evaluation)
+        if sheet_def is not None and self_sheet is not None and self_sheet.product_set:
+            view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, []))
     rules = council_rules(definition)
     result: dict[str, Any] = {
         "id": evaluation.id,
@@ -228,6 +228,7 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
         "level": evaluation.level,
         "unit": unit_ref(session, evaluation.unit_code),
         "purpose": evaluation.purpose,
+    mean: Decimal | None = None
         "status": evaluation.status,
         "path": evaluation.path,
         "score": _num(evaluation.score),
@@ -247,6 +248,7 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
         ],
     }
     if council is not None:
+                "opinion": sheet.opinion,
         members = council_members(session, council)
         chair = next(m.username for m in members if m.id == council.chair_id)
         result["council"] = {"id": council.id, "name": council.name, "chair": chair}
@@ -258,6 +260,7 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
                 quorum={
                     "members": tally.members,
                     "sheets": tally.sheets,
+            mean = tally.mean
                     "needed": tally.needed,
                     "met": tally.quorum_met,
                     "chair_has_scored": tally.chair_has_scored,
@@ -279,10 +282,29 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
 
 def _evaluation_for_member(
     session: Session, definition: WorkflowDef, product: Product, user: User
+    if sheet_def is not None:
+        result.update(
+            evaluation_additions(
+                session, evaluation, council, rules, sheet_def,
+                definition.scoring.star_bands(), mean,
+            )
+        )
+        counted = [row for _, row in counted_sheets(session, evaluation, council)] if council else []
+        result["compared_with_earlier"] = earlier_comparison(session, sheet_def, evaluation, counted)
+        if self_sheet is not None and self_sheet.product_set:
+            view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, counted))
 ) -> Evaluation:
     if user.role != Role.COUNCIL_MEMBER.value:
         raise PermissionDenied(
             f"permission denied: {user.username} ({user.role}) does not score products; "
+def _option_sheet(runtime: Runtime, definition: WorkflowDef, product: Product) -> Sheet | None:
+    """The option-level sheet a product is shown against; None when it has none (yet)."""
+    try:
+        return option_sheet_for(definition, product, runtime.workflows.directory)
+    except InvalidInput:
+        return None
+
+
             "council members score for their council, producers record a self-assessment"
         )
     if not user.active:
@@ -310,15 +332,44 @@ def _evaluation_for_member(
     return evaluation
 
 
-def _existing_sheet(
-    session: Session, product: Product, user: User, evaluation: Evaluation | None, kind: str
-) -> ScoreSheet | None:
+def sheet_owner(
+    session: Session, definition: WorkflowDef, product: Product, user: User
+) -> tuple[Evaluation | None, str]:
+    """Where a sheet by ``user`` belongs: a council member's to the open evaluation; the
+    producer's (or their commune officer's, for them) is the dossier's self-assessment."""
+    if user.role in (Role.PRODUCER.value, Role.COMMUNE_OFFICER.value):
+        problem = jurisdiction_problem(user, product)
+        if problem is not None:
+            raise PermissionDenied(f"permission denied: {problem}")
+        return None, SELF_SHEET
+    return _evaluation_for_member(session, definition, product, user), MEMBER_SHEET
+
+
+def sheet_to_write(
+    session: Session,
+    product: Product,
+    user: User,
+    evaluation: Evaluation | None,
+    kind: str,
+    now: datetime,
+) -> ScoreSheet:
+    """The sheet ``user`` replaces, or a new one: a member keeps one sheet per evaluation."""
     statement = select(ScoreSheet).where(
         ScoreSheet.product_id == product.id, ScoreSheet.user_id == user.id, ScoreSheet.kind == kind
     )
     if evaluation is not None:
         statement = statement.where(ScoreSheet.evaluation_id == evaluation.id)
-    return session.scalars(statement.order_by(ScoreSheet.id.desc()).limit(1)).first()
+    sheet = session.scalars(statement.order_by(ScoreSheet.id.desc()).limit(1)).first()
+    if sheet is None:
+        sheet = ScoreSheet(
+            evaluation_id=evaluation.id if evaluation else None,
+            product_id=product.id,
+            user_id=user.id,
+            kind=kind,
+            submitted_at=now,
+        )
+        session.add(sheet)
+    return sheet
 
 
 def _self_view(session: Session, sheet: ScoreSheet) -> dict[str, Any]:

@@ -208,6 +208,21 @@ class CouncilRulesDef(_Strict):
             raise ValueError(f"quorum {value} must be more than 0 and at most 1")
         return quorum
 
+    # Option-level sheets (26/2026): the council meets a criterion's star minimum when
+    # more than this share of the sheets counted meet it ("1/2": a majority).
+    minimum_majority: Fraction = Fraction(1, 2)
+
+    @field_validator("minimum_majority", mode="before")
+    @classmethod
+    def _share(cls, value: object) -> Fraction:
+        try:
+            share = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"minimum_majority {value!r} is not a fraction such as 1/2") from None
+        if not 0 <= share < 1:
+            raise ValueError(f"minimum_majority {value} must be at least 0 and less than 1")
+        return share
+
 
 class BandDef(_Strict):
     stars: int = Field(ge=1, le=5)

@@ -21,11 +21,14 @@ from ocop_cycle.db.models import (
     ScoreSheet,
     User,
 )
+from ocop_cycle.db.models.scoring import SheetChoice
 from ocop_cycle.domain.council import CouncilRules, MemberSheet, Tally, tally
 from ocop_cycle.domain.vocabulary import Level
+from ocop_cycle.errors import InvalidInput
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.criteria import Catalogue, catalogue_named
 from ocop_cycle.workflow.definition import WorkflowDef
+from ocop_cycle.workflow.sheets import Sheet, is_sheet_catalogue, sheet_for
 
 OPEN = "open"
 CLOSED = "closed"
@@ -65,6 +68,25 @@ def catalogue_for(definition: WorkflowDef, workflows_dir: Path | None) -> Catalo
     return catalogue_named(directory, definition.scoring.criteria or definition.name)
 
 
+def catalogue_name(definition: WorkflowDef) -> str:
+    return definition.scoring.criteria or definition.name
+
+
+def option_sheet_for(
+    definition: WorkflowDef, product: Product, workflows_dir: Path | None
+) -> Sheet | None:
+    """The product set's option-level sheet when the workflow scores by options (26/2026);
+    None for section-level catalogues. A product without a set cannot be scored there."""
+    if not is_sheet_catalogue(catalogue_name(definition), workflows_dir):
+        return None
+    if product.product_set is None:
+        raise InvalidInput(
+            f"product {product.id} has no product set, and {definition.key} scores on the "
+            "sheet of the product's set: record its set (1–26, `ocop criteria sets`) first"
+        )
+    return sheet_for(product.product_set, workflows_dir)
+
+
 def council_rules(definition: WorkflowDef) -> CouncilRules | None:
     council = definition.scoring.council
     if council is None:
@@ -73,6 +95,7 @@ def council_rules(definition: WorkflowDef) -> CouncilRules | None:
         quorum=council.quorum,
         chair_required=council.chair_required,
         max_spread=council.max_spread,
+        minimum_majority=council.minimum_majority,
     )
 
 
@@ -181,3 +204,23 @@ def dossier_purpose(session: Session, product_id: int) -> str:
 
 def usernames(users: Sequence[User]) -> list[str]:
     return [user.username for user in users]
+
+
+def sheet_choices(session: Session, sheet_ids: Sequence[int]) -> dict[int, dict[str, SheetChoice]]:
+    """The chosen options of option-level sheets: {sheet id: {criterion: choice}}."""
+    found: dict[int, dict[str, SheetChoice]] = {sheet_id: {} for sheet_id in sheet_ids}
+    if not sheet_ids:
+        return found
+    for choice in session.scalars(
+        select(SheetChoice).where(SheetChoice.sheet_id.in_(list(sheet_ids)))
+    ):
+        found[choice.sheet_id][choice.criterion] = choice
+    return found
+
+
+def counted_sheets(
+    session: Session, evaluation: Evaluation, council: Council
+) -> list[tuple[User, ScoreSheet]]:
+    """The member sheets the council's result counts: those of its current members."""
+    member_ids = {member.id for member in council_members(session, council)}
+    return [(user, sheet) for user, sheet in member_sheets(session, evaluation) if user.id in member_ids]

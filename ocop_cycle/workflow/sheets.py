@@ -10,6 +10,7 @@ of every failure, so a mistyped point is found before a council scores with it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -260,3 +261,96 @@ def sheet_for(number: int, workflows_dir: Path | None = None) -> Sheet:
 
 def all_sheets(workflows_dir: Path | None = None) -> list[Sheet]:
     return [sheet_for(entry.number, workflows_dir) for entry in all_product_sets(workflows_dir)]
+
+
+def star_minimums(sheet: Sheet) -> dict[str, dict[int, int]]:
+    """{criterion: {stars: points of the option marked for it}} for the marked criteria."""
+    found: dict[str, dict[int, int]] = {}
+    for criterion in sheet.criteria():
+        marks = {o.stars: o.points for o in criterion.options if o.stars is not None}
+        if marks:
+            found[criterion.code] = marks
+    return found
+
+
+def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str, int], list[str]]:
+    """The chosen option index of every criterion, and every problem with the answers.
+
+    Unknown codes, unanswered criteria and indexes out of range are all reported at once,
+    so a member fixes a sheet in one go.
+    """
+    criteria = {criterion.code: criterion for criterion in sheet.criteria()}
+    problems_found: list[str] = []
+    unknown = [code for code in answers if code not in criteria]
+    if unknown:
+        problems_found.append(
+            f"unknown criteria {', '.join(unknown)}: set {sheet.number} has "
+            f"{', '.join(criteria)}"
+        )
+    missing = [code for code in criteria if answers.get(code) is None]
+    if missing:
+        problems_found.append(
+            f"criteria not answered: {', '.join(missing)} (every criterion takes one option)"
+        )
+    chosen: dict[str, int] = {}
+    for code, value in answers.items():
+        criterion = criteria.get(code)
+        if criterion is None or value is None:
+            continue
+        last = len(criterion.options) - 1
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+            problems_found.append(f"{code}: {value!r} is not an option number (0 to {last})")
+        elif int(value) > last:
+            problems_found.append(f"{code}: option {int(value)} does not exist (0 to {last})")
+        else:
+            chosen[code] = int(value)
+    return chosen, problems_found
+
+
+def points_of(sheet: Sheet, chosen: Mapping[str, int]) -> dict[str, int]:
+    """{criterion: points} of the chosen options."""
+    return {
+        criterion.code: criterion.options[chosen[criterion.code]].points
+        for criterion in sheet.criteria()
+        if criterion.code in chosen
+    }
+
+
+def section_totals(sheet: Sheet, points: Mapping[str, int]) -> dict[str, int]:
+    return {
+        section.code: sum(points.get(c.code, 0) for c in section.criteria)
+        for part in sheet.file.parts
+        for section in part.sections
+    }
+
+
+_MARK = {3: "tối thiểu cho 3★", 4: "tối thiểu cho 4★", 5: "tối thiểu cho 5★"}
+
+
+def template(sheet: Sheet, heading: list[str]) -> str:
+    """A sheet to fill in: each criterion with its options as Vietnamese comments."""
+    lines = [f"# {line}" for line in heading]
+    lines += [
+        f"# Phiếu đánh giá bộ sản phẩm số {sheet.number}: {sheet.product_set.name.vi}",
+        f"# ({sheet.file.source})",
+        "# Ghi số thứ tự lựa chọn (0, 1, 2, …) sau mỗi mã tiêu chí; mọi tiêu chí đều phải chọn.",
+        "# Lựa chọn có ghi “tối thiểu cho 4★” là mức tiêu chí phải đạt để sản phẩm đạt 4 sao.",
+    ]
+    for part in sheet.file.parts:
+        lines += ["", f"# ===== Phần {part.code}: {part.name} ({part.max} điểm) ====="]
+        for section in part.sections:
+            lines.append(f"# --- {section.code}. {section.name} ({section.max} điểm)")
+            for criterion in section.criteria:
+                if criterion.code != section.code:
+                    lines.append(f"# {criterion.code}. {criterion.name} (tối đa {criterion.max} điểm)")
+                if criterion.requirement:
+                    lines.append(f"#   Yêu cầu: {criterion.requirement}")
+                case = None
+                for index, option in enumerate(criterion.options):
+                    if option.case and option.case != case:
+                        case = option.case
+                        lines.append(f"#   {case}")
+                    mark = f" — {_MARK[option.stars]}" if option.stars in _MARK else ""
+                    lines.append(f"#   {index}: {option.text} — {option.points} điểm{mark}")
+                lines.append(f'"{criterion.code}": ')
+    return "\n".join(lines) + "\n"

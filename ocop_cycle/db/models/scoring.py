@@ -72,19 +72,29 @@ class Evaluation(Base):
     discussed_note: Mapped[str | None] = mapped_column(Text)
     discussed_by: Mapped[str | None] = mapped_column(String(100))
     discussed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Option-level sheets (26/2026): the star the mean's band gives, and the criteria whose
+    # star minimums held the result below it ([{"criterion": "1.5", "stars": 4}, …]).
+    band_stars: Mapped[int | None] = mapped_column(Integer)
+    held_back: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONData)
+    # A knock-out ("Hồ sơ bị loại khi"): the condition's code in the set's sheet and why.
+    knockout: Mapped[str | None] = mapped_column(String(10))
+    knockout_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ScoreSheet(Base):
     """One member's scores (or the producer's self-assessment) by section.
 
     A member replaces their own sheet while the evaluation is open; self-assessments
-    belong to the product (``evaluation_id`` is None) and are never averaged in.
+    belong to the product (``evaluation_id`` is None) and are never averaged in. Under
+    26/2026 the sheet is option-level: its choices are ``SheetChoice`` rows and
+    ``sections`` holds the section totals they add up to.
     """
 
     __tablename__ = "score_sheets"
     __table_args__ = (
         UniqueConstraint("evaluation_id", "user_id", name="uq_score_sheets_evaluation_user"),
         Index("ix_score_sheets_product_kind", "product_id", "kind"),
+        Index("ix_score_sheets_set_submitted", "product_set", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,3 +109,20 @@ class ScoreSheet(Base):
     mandatory_failed: Mapped[list[str]] = mapped_column(JSONData, default=list)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The 26/2026 product set the sheet was scored on; None for section-level sheets.
+    product_set: Mapped[int | None] = mapped_column(Integer)
+    # A member's written opinion (re-rating by written opinions, Art. 7.6).
+    opinion: Mapped[str | None] = mapped_column(Text)
+
+
+class SheetChoice(Base):
+    """The option a sheet chose for one criterion, with the points it was worth then."""
+
+    __tablename__ = "sheet_choices"
+
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("score_sheets.id", ondelete="CASCADE"), primary_key=True
+    )
+    criterion: Mapped[str] = mapped_column(String(12), primary_key=True)
+    option: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)

@@ -12,20 +12,28 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ocop_cycle.db.models import Certificate
+from ocop_cycle.db.models import Certificate, Council, Evaluation
+from ocop_cycle.domain.council import CouncilRules
 from ocop_cycle.domain.scores import stars_for
+from ocop_cycle.domain.star_minimums import stars_with_minimums
 from ocop_cycle.errors import GuardFailed, InvalidInput
+from ocop_cycle.scheduling.notices import notify_producer
 from ocop_cycle.workflow.evaluations import (
     bind_council,
     catalogue_for,
+    catalogue_name,
     council_rules,
+    counted_sheets,
     dossier_purpose,
     evaluation_tally,
     is_evaluation_state,
     member_sheets,
     open_evaluation,
+    option_sheet_for,
+    sheet_choices,
 )
 from ocop_cycle.workflow.hooks import FireContext, action, data_field, step
+from ocop_cycle.workflow.sheets import Sheet, is_sheet_catalogue, star_minimums
 
 NO_STAR_ROUTE_SCORE = "0"
 
@@ -51,22 +59,129 @@ def _route_score(text: str) -> str:
     raise ValueError("route_score is worked out by the engine, not given; drop it")
 
 
+@data_field("result_stars")
+def _result_stars(text: str) -> int:
+    raise ValueError("result_stars is worked out from the sheets' star minimums; drop it")
+
+
+@data_field("knockout")
+def _knockout(text: str) -> str:
+    code = text.strip().upper()
+    if not code:
+        raise ValueError("knockout needs the code of a knock-out condition, e.g. K1")
+    return code
+
+
+@data_field("knockout_note")
+def _knockout_note(text: str) -> str:
+    note = text.strip()
+    if not note:
+        raise ValueError("knockout_note needs a note saying what disqualifies the dossier")
+    return note
+
+
+def apply_star_minimums(
+    context: FireContext,
+    evaluation: Evaluation,
+    council: Council,
+    sheet: Sheet,
+    band: int,
+    rules: CouncilRules,
+) -> int:
+    """Lower the band's stars to what the council's options meet; route by the result."""
+    rows = counted_sheets(context.session, evaluation, council)
+    choices = sheet_choices(context.session, [row.id for _, row in rows])
+    points = [{code: c.points for code, c in chosen.items()} for chosen in choices.values()]
+    result = stars_with_minimums(band, star_minimums(sheet), points, rules.minimum_majority)
+    evaluation.band_stars = result.band_stars
+    evaluation.held_back = [
+        {"criterion": u.criterion, "stars": u.stars, "met": u.met, "counted": u.counted}
+        for u in result.held_back
+    ]
+    context.data["result_stars"] = result.stars
+    if result.lowered:
+        bands = {b.stars: b.at_least for b in context.definition.scoring.star_bands()}
+        context.data["route_score"] = str(bands.get(result.stars, Decimal(0)))
+        context.effects["held_back"] = evaluation.held_back
+    return result.stars
+
+
+def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet | None) -> None:
+    """The dossier is disqualified under one of its set's knock-out conditions: it leaves
+    the evaluation not recognised, whatever was scored, and the producer is told."""
+    product = context.product
+    if sheet is None:
+        raise InvalidInput(
+            f"knock-out conditions belong to the sheets of Decision 26/2026; "
+            f"{context.definition.key} has none"
+        )
+    code = context.data["knockout"]
+    condition = sheet.knockout(code)
+    if condition is None:
+        known = ", ".join(f"{k.code} ({k.text})" for k in sheet.file.knockouts)
+        raise InvalidInput(
+            f"set {sheet.number} has no knock-out condition {code}; its conditions: "
+            f"{known or 'none printed in the decision'}"
+        )
+    note = context.data.get("knockout_note")
+    if note is None:
+        raise InvalidInput("a knock-out needs --data knockout_note=… saying what was found")
+    if "score" in context.data:
+        raise InvalidInput("a knock-out takes no score: drop --data score")
+    context.data["score"] = "0"
+    context.data["route_score"] = NO_STAR_ROUTE_SCORE
+    context.data["result_stars"] = 0
+    context.effects.update(
+        scoring_path="knockout", knockout={"code": condition.code, "text": condition.text}
+    )
+    purpose = evaluation.purpose if evaluation else dossier_purpose(context.session, product.id)
+    _check_upgrade(context, purpose, 0)
+    if evaluation is not None:
+        evaluation.path = "knockout"
+        evaluation.score = None
+        evaluation.stars = 0
+        evaluation.knockout = condition.code
+        evaluation.knockout_note = note
+    context.effects["notice"] = notify_producer(
+        context.session,
+        product,
+        "dossier_disqualified",
+        f"knockout-{evaluation.id if evaluation else 'product'}",
+        {"knockout": {"code": condition.code, "text": condition.text}, "note": note},
+        context.now,
+    )
+
+
 @step("council_result", supplies=("score",))
 def council_result(context: FireContext) -> None:
     session, product, definition = context.session, context.product, context.definition
     evaluation = open_evaluation(session, product.id, context.from_state, lock=True)
     workflows_dir = context.workflows.directory if context.workflows else None
-    catalogue = catalogue_for(definition, workflows_dir)
+    option_level = is_sheet_catalogue(catalogue_name(definition), workflows_dir)
     failed: list[str] = list(context.data.get("mandatory_failed", []))
-    known = {c.code for c in catalogue.mandatory_for(product.product_group)}
-    unknown = [code for code in failed if code not in known]
-    if unknown:
+    if not option_level:
+        catalogue = catalogue_for(definition, workflows_dir)
+        known = {c.code for c in catalogue.mandatory_for(product.product_group)}
+        unknown = [code for code in failed if code not in known]
+        if unknown:
+            raise InvalidInput(
+                f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
+                f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
+            )
+    elif failed:
         raise InvalidInput(
-            f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
-            f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
+            f"mandatory_failed does not apply under {definition.key}: the star minimums "
+            "come from the options the members chose on the set's sheet"
         )
+    if "knockout" in context.data:
+        knock_out(context, evaluation, option_sheet_for(definition, product, workflows_dir))
+        return
+    if "knockout_note" in context.data:
+        raise InvalidInput("knockout_note goes with --data knockout=K… (the condition's code)")
     sheets = member_sheets(session, evaluation) if evaluation is not None else []
     effects: dict[str, Any] = {}
+    council: Council | None = None
+    rules: CouncilRules | None = None
     if "score" in context.data:
         if sheets:
             raise InvalidInput(
@@ -115,6 +230,11 @@ def council_result(context: FireContext) -> None:
             spread=str(result.spread),
         )
     stars = 0 if failed else stars_for(score, definition.scoring.star_bands())
+    if option_level and path == "online":
+        assert evaluation is not None and council is not None and rules is not None
+        option_sheet = option_sheet_for(definition, product, workflows_dir)
+        assert option_sheet is not None
+        stars = apply_star_minimums(context, evaluation, council, option_sheet, stars, rules)
     if failed:
         context.data["mandatory_failed"] = failed
         context.data["route_score"] = NO_STAR_ROUTE_SCORE

@@ -14,9 +14,13 @@ def record_evaluation(context: FireContext) -> None:
     score = Decimal(context.data["score"])
     product = context.product
     product.score = score
-    # A mandatory criterion failed by the council means no star whatever the total.
+    # A mandatory criterion failed by the council means no star whatever the total; under
+    # 26/2026 the star minimums (or a knock-out) give the stars (``result_stars``).
     failed = context.data.get("mandatory_failed")
-    product.stars = 0 if failed else stars_for(score, context.definition.scoring.star_bands())
+    if "result_stars" in context.data:
+        product.stars = int(context.data["result_stars"])
+    else:
+        product.stars = 0 if failed else stars_for(score, context.definition.scoring.star_bands())
     left = context.state_left
     product.evaluated_level = left.level.value if left and left.level else None
     context.effects["stars"] = product.stars

@@ -1,0 +1,90 @@
+"""Option-level sheets for the tests: a provincial council under 26/2026 and sheets that
+add up to a chosen total while choosing given options for given criteria."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ocop_cycle.db.models import User
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import councils, option_sheets
+from ocop_cycle.workflow.sheets import Sheet
+from tests.conftest import ADMIN
+from tests.law_26_2026 import TO_26, Province26, register26, walk26
+
+MEMBERS_26 = ["hd26.1", "hd26.2", "hd26.3", "hd26.4", "hd26.5"]
+
+
+def seat_council_26(runtime: Runtime, province: Province26, members: list[str] = MEMBERS_26) -> int:
+    """The provincial council of Quảng Ngãi; ``members[0]`` chairs it. Accounts are stored
+    directly (they have their own tests)."""
+    with runtime.transaction() as session:
+        for username in members:
+            session.add(User(
+                username=username, display_name=f"Thành viên {username}",
+                email=f"{username}@example.vn", role="council_member",
+            ))
+    view = councils.create_council(
+        runtime, actor=ADMIN, level="province", unit_code=province.province,
+        chair=members[0], members=members,
+    )
+    return int(view["id"])
+
+
+def product_at_council(runtime: Runtime, province: Province26, product_set: int = 1) -> int:
+    product_id = register26(runtime, province, product_set=product_set)
+    walk26(runtime, product_id, TO_26["province_council"])
+    return product_id
+
+
+def answers_for(
+    sheet: Sheet,
+    total: int,
+    fixed: Mapping[str, int] | None = None,
+    keep: tuple[int, ...] = (3, 4),
+) -> dict[str, int]:
+    """Option indexes adding up to ``total``: ``fixed`` criteria as given, the others
+    lowered from their best option without going under their ``keep`` star minimums."""
+    fixed = dict(fixed or {})
+    criteria = sheet.criteria()
+    chosen: dict[str, int] = {}
+    for criterion in criteria:
+        if criterion.code in fixed:
+            chosen[criterion.code] = fixed[criterion.code]
+        else:
+            chosen[criterion.code] = max(
+                range(len(criterion.options)), key=lambda i, c=criterion: c.options[i].points
+            )
+    points = {c.code: c.options[chosen[c.code]].points for c in criteria}
+    excess = sum(points.values()) - total
+    for criterion in criteria:
+        if excess <= 0:
+            break
+        if criterion.code in fixed:
+            continue
+        floor = max(
+            (o.points for o in criterion.options if o.stars in keep), default=0
+        )
+        candidates = sorted(
+            (i for i, o in enumerate(criterion.options) if o.points >= floor),
+            key=lambda i, c=criterion: c.options[i].points,
+        )
+        for index in candidates:
+            saving = points[criterion.code] - criterion.options[index].points
+            if 0 < saving <= excess:
+                excess -= saving
+                points[criterion.code] = criterion.options[index].points
+                chosen[criterion.code] = index
+                break
+    assert excess == 0, f"cannot reach {total} on set {sheet.number} with {fixed}"
+    return chosen
+
+
+def submit(
+    runtime: Runtime, product_id: int, member: str, answers: Mapping[str, object], **kwargs: Any
+) -> dict[str, Any]:
+    return option_sheets.submit_options(
+        runtime, product_id, actor=member, answers=answers, **kwargs
+    )
+
