@@ -59,6 +59,7 @@ def seat(runtime: Runtime) -> Province26:
             ("bo26", "central_officer", None),
             ("chuthe26", "producer", None),
             ("xa_ductan", "commune_officer", LEGACY_COMMUNE),
+            ("huyen_moduc", "district_officer", "533"),
         ):
             session.add(User(
                 username=username, display_name=username, email=f"{username}@example.vn",
@@ -67,7 +68,7 @@ def seat(runtime: Runtime) -> Province26:
             ))
         legacy = Producer(
             name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=LEGACY_COMMUNE,
-            created_at=runtime.clock.now(),
+            email="htx.ductan@example.vn", created_at=runtime.clock.now(),
         )
         session.add(legacy)
         session.flush()
@@ -146,3 +147,14 @@ def walk26(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, An
             data=options.get("data"),
         )
     return view
+
+
+# A product under Decision 148 (legacy units) walked to its certificate.
+TO_148_CERTIFIED: list[Step] = [
+    ("approve_idea", "xa_ductan", {}),
+    ("submit_plan", "xa_ductan", {}),
+    ("approve_plan", "huyen_moduc", {}),
+    ("submit_dossier", "xa_ductan", {}),
+    ("accept_dossier", "huyen_moduc", {}),
+    ("close_evaluation", "huyen_moduc", {"data": {"score": "62.5"}}),
+]

@@ -4,6 +4,7 @@ Ministry in rounds, the re-rating window, revocation on its grounds."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -14,12 +15,14 @@ from ocop_cycle.config import Settings
 from ocop_cycle.db.models import ScheduleItem
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling import runner
 from ocop_cycle.services.products import fire, register_product, show_product
 from tests.law_26_2026 import (
     DECISION,
     MINISTRY_DECISION,
     REVOCATION,
     TO_26,
+    TO_148_CERTIFIED,
     WORKFLOW,
     Province26,
     register26,
@@ -492,3 +495,105 @@ def test_a_failed_inspection_opens_revocation_on_ground_b(
               "2026-06-01", "--outcome", "fail", "--findings", "x", "--actor", "tinh26",
               as_of="2026-06-01")
     assert bad.exit_code == 2
+
+
+# Reminders (§4): expiry−180 (the window opens), −150, −130, −120 (the last day to file).
+def delivered(runtime: Runtime, kind: str) -> list[Any]:
+    folder = runtime.settings.mail_dir
+    found = [message_from_bytes(path.read_bytes(), policy=policy.default)
+             for path in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return [message for message in found if message["X-OCOP-Kind"] == kind]
+
+
+def tick_on(runtime: Runtime, clock: Clock, day: date, hour: int) -> None:
+    clock.fixed = datetime.combine(day, time(hour), tzinfo=LOCAL_TZ).astimezone(UTC)
+    runner.tick(runtime, digest=False)
+
+
+def test_the_rerating_reminders_fall_inside_the_window_once_each_and_none_after_it(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    expected = [EXPIRES - timedelta(days=days) for days in (180, 150, 130, 120)]
+    for number, day in enumerate(expected, start=1):
+        tick_on(runtime, clock, day - timedelta(days=1), 23)
+        assert len(delivered(runtime, "rerating_reminder")) == number - 1, day
+        for hour in (0, 1, 12):
+            tick_on(runtime, clock, day, hour)
+        assert len(delivered(runtime, "rerating_reminder")) == number, day
+    reminders = delivered(runtime, "rerating_reminder")
+    assert "còn 60 ngày để nộp hồ sơ" in reminders[0]["Subject"]
+    assert "hôm nay là ngày cuối nộp hồ sơ" in reminders[-1]["Subject"]
+    assert "cơ quan quản lý OCOP cấp tỉnh" in reminders[-1].get_body(("plain",)).get_content()
+    for day in (EXPIRES - timedelta(days=60), EXPIRES - timedelta(days=1), EXPIRES):
+        tick_on(runtime, clock, day, 1)
+        tick_on(runtime, clock, day, 12)
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    assert len(delivered(runtime, "renewal_reminder")) == 0
+    assert show_product(runtime, product_id)["state"] == "expired"
+    assert len(delivered(runtime, "certificate_expired")) == 1
+
+
+def test_replan_moves_an_older_renewal_series_into_the_rerating_window_once(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    on(clock, "2024-05-07")
+    product_id = register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
+                                  actor="xa_ductan", group="food")["id"]
+    walk26(runtime, product_id, [*TO_148_CERTIFIED, (
+        "issue_certificate", "huyen_moduc",
+        {"data": {"decision_number": "1/QĐ-UBND", "decision_date": "2024-05-07"}})])
+    tick_on(runtime, clock, date(2026, 11, 8), 8)  # expires 2027-05-07: open_renewal
+    assert show_product(runtime, product_id)["state"] == "renewal_due"
+    first = cli("scheduler", "replan", "--json", as_of="2026-11-28")
+    assert first.exit_code == 0, first.stderr
+    report = first.json()
+    assert (report["series"], report["rules_in_force"]) == ("rerating", "ocop-26-2026@1")
+    assert (report["reminders_cancelled"], report["reminders_written"]) == (4, 4)
+    again = cli("scheduler", "replan", "--json", as_of="2026-11-28").json()
+    assert (again["reminders_cancelled"], again["reminders_written"]) == (0, 0)
+    with runtime.transaction() as session:
+        pending = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.kind == "reminder",
+            ScheduleItem.status == "pending").order_by(ScheduleItem.due_on)).all()
+        assert [(row.step, row.due_on) for row in pending] == [
+            ("180d", date(2026, 11, 8)), ("150d", date(2026, 12, 8)),
+            ("130d", date(2026, 12, 28)), ("120d", date(2027, 1, 7))]
+        assert pending[0].rule["late"] is True  # the opening, passed: sent once, now
+    for day in (date(2026, 11, 28), date(2026, 12, 8), date(2026, 12, 28), date(2027, 1, 7),
+                date(2027, 2, 6), date(2027, 4, 30)):
+        tick_on(runtime, clock, day, 1)
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    assert len(delivered(runtime, "renewal_reminder")) == 1  # the 180-day one, before replan
+
+
+def test_a_1489_dossier_filed_before_26_2026_must_finish_by_the_transition_date(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    on(clock, "2026-05-10")
+    product_id = register_product(runtime, name="Mạch nha", producer_id=qn.producer_id,
+                                  actor="xa26", group="food")["id"]
+    walk26(runtime, product_id, [
+        ("approve_idea", "xa26", {}), ("submit_plan", "xa26", {}), ("approve_plan", "xa26", {}),
+        ("submit_dossier", "chuthe26", {})])
+    assert show_product(runtime, product_id)["workflow"] == "ocop-1489"
+    report = cli("scheduler", "replan", "--json", as_of="2026-06-01").json()
+    assert report["transition_deadlines_written"] == [product_id]
+    assert cli("scheduler", "replan", "--json", as_of="2026-06-01").json()[
+        "transition_deadlines_written"] == []
+
+    def carry_over_rows() -> list[tuple[str, date]]:
+        with runtime.transaction() as session:
+            return [(row.state or "", row.due_on) for row in session.scalars(select(
+                ScheduleItem).where(ScheduleItem.product_id == product_id,
+                                    ScheduleItem.name == "carry_over",
+                                    ScheduleItem.status == "open"))]
+
+    assert carry_over_rows() == [("dossier_submitted", date(2026, 7, 21))]
+    on(clock, "2026-06-02")
+    walk26(runtime, product_id, [
+        ("forward_dossier", "xa26", {"data": {"origin_report": "BC 1"}}),
+        ("accept_dossier", "tinh26", {})])
+    assert carry_over_rows() == [("province_evaluation", date(2026, 7, 21))]
+    fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "66"})
+    assert carry_over_rows() == []

@@ -88,7 +88,7 @@ def test_broken_workflow_files_are_refused_with_a_precise_message(tmp_path: Path
 
 def test_bundled_workflows_are_valid() -> None:
     names = {load_definition(path).key for path in BUNDLED.glob("*.yaml")}
-    assert names == {"ocop-148@1", "ocop-1489@1"}
+    assert names == {"ocop-148@1", "ocop-1489@1", "ocop-26-2026@1"}
 
 
 def test_validate_command_exits_2_and_lists_problems(cli: Any, tmp_path: Path) -> None:
@@ -110,5 +110,9 @@ def test_graph_prints_mermaid_with_routes(cli: Any) -> None:
 
 
 def test_workflow_list_marks_the_default(cli: Any) -> None:
+    """On 2024-03-01 (the tests' day) Decision 148 is in force; today 26/2026 is."""
     listed = cli("workflow", "list", "--json").json()
-    assert {(w["name"], w["default"]) for w in listed} == {("ocop-148", True), ("ocop-1489", False)}
+    assert {(w["name"], w["default"], w["in_force"]) for w in listed} == {
+        ("ocop-148", True, True), ("ocop-1489", False, False), ("ocop-26-2026", False, False)}
+    today = cli("workflow", "list", "--json", as_of="2026-11-28").json()
+    assert [w["name"] for w in today if w["in_force"] and w["default"]] == ["ocop-26-2026"]

@@ -11,6 +11,7 @@ from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.clock import Clock, parse_instant
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.scheduling import runner
+from ocop_cycle.scheduling.replan import replan as replan_rows
 
 app = typer.Typer(help="Deadlines, timers and reminders.", no_args_is_help=True)
 
@@ -71,3 +72,20 @@ def run(
         built.settings = built.settings.model_copy(update={"scheduler_interval_seconds": interval})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     runner.run(built)
+
+
+@app.command("replan")
+def replan(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Move reminder rows to the rules in force (26/2026's re-rating series) and write
+    the transition deadlines of older dossiers (Art. 12); running it again changes nothing."""
+    def render(report: dict[str, Any]) -> None:
+        console.print(
+            f"rules in force: {report['rules_in_force']}; reminder series {report['series']}: "
+            f"{len(report['moved_certificates'])} certificates moved "
+            f"({report['reminders_cancelled']} rows cancelled, {report['reminders_written']} "
+            f"written; window already closed: {', '.join(report['window_closed']) or 'none'}); "
+            f"transition deadlines written for products: "
+            f"{', '.join(map(str, report['transition_deadlines_written'])) or 'none'}"
+        )
+
+    emit(replan_rows(runtime(ctx)), as_json, render)

@@ -22,6 +22,7 @@ from ocop_cycle.resources import data_dir
 LANGUAGES = ("vi", "en")
 KINDS = (
     "renewal_reminder",
+    "rerating_reminder",
     "certificate_expired",
     "certificate_issued",
     "certificate_kept",

@@ -36,7 +36,7 @@ class StepDef(_Strict):
 
 
 class ScheduleDef(_Strict):
-    kind: Literal["renewal_reminder"]
+    kind: Literal["renewal_reminder", "rerating_reminder"]
     relative_to: Literal["certificate_expiry"]
     steps: list[StepDef] = Field(min_length=1)
 

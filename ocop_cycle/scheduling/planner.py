@@ -270,3 +270,16 @@ def _row(
         "status": status,
         "created_at": now,
     }
+
+
+def reminder_rows(
+    product: ProductFacts,
+    certificate: CertificateFacts,
+    name: str,
+    schedule: Any,
+    entered_on: date,
+    now: datetime,
+) -> list[Row]:
+    """The rows of reminder series ``name`` from ``entered_on``, as entering a state
+    writes them; ``scheduler replan`` writes a new series the same way."""
+    return _reminder_rows(product, certificate, name, schedule, entered_on, now)

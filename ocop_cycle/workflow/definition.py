@@ -313,6 +313,18 @@ class ReratingDef(_Strict):
         return self
 
 
+class CarryOverDef(_Strict):
+    """Dossiers filed under older rules before ``filed_before`` and not yet ranked finish
+    under those rules by a fixed date, by what the dossier asks for (Decision 26/2026
+    Art. 12.2); the dates are deadlines of the province's officers."""
+
+    replaces: list[str] = Field(min_length=1)
+    filed_before: date
+    finish_by: dict[Literal["first", "upgrade", "renewal"], date]
+    basis: Literal["legal", "provincial"]
+    source: str
+
+
 class WorkflowDef(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: int = Field(ge=1)
@@ -332,6 +344,8 @@ class WorkflowDef(_Strict):
     rerating: ReratingDef | None = None
     # Products name one of the 26 product sets of Decision 26/2026 (Appendix I/II).
     product_sets: bool = False
+    # Dossiers still running under the rules this one replaces (Decision 26/2026 Art. 12).
+    carry_over: CarryOverDef | None = None
 
     @property
     def key(self) -> str:

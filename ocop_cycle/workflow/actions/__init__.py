@@ -1,5 +1,6 @@
 """Actions: effects of a transition beyond the state change, run in its transaction."""
 
+from ocop_cycle.scheduling import carry_over
 from ocop_cycle.workflow import rounds
 from ocop_cycle.workflow.actions import (
     certificates,
@@ -13,6 +14,7 @@ from ocop_cycle.workflow.actions import (
 )
 
 __all__ = [
+    "carry_over",
     "certificates",
     "council_result",
     "current_rules",
