@@ -25,9 +25,9 @@ def render_scores(view: dict[str, Any]) -> None:
             f"  tự đánh giá của chủ thể / producer's self-assessment: {own['total']} "
             "(không tính vào điểm hội đồng / never averaged in)"
         )
+        render_self_differences(own)
     evaluation = view["evaluation"]
     if evaluation is None:
-        render_self_differences(own)
         console.print("  chưa có đợt đánh giá / no evaluation yet")
         return
     council = evaluation["council"]
@@ -59,6 +59,8 @@ def render_scores(view: dict[str, Any]) -> None:
             f"  kết quả / result: {evaluation['score']} → {evaluation['stars']}★ "
             f"({evaluation['path']})"
         )
+    if "option_level" in evaluation:
+        render_option_level(evaluation)
     for blocker in evaluation.get("blockers", []):
         console.print(f"  [red]chưa thể kết thúc / cannot close:[/red] {blocker}")
 
@@ -102,8 +104,6 @@ def render_self_differences(own: dict[str, Any]) -> None:
             f"{d['criterion']}: {d['self']} / {d['council_mean']}" for d in own["differences"]
         )
         console.print(Text(f"    khác hội đồng (tự đánh giá / hội đồng): {diffs}"))
-    if "option_level" in evaluation:
-        render_option_level(evaluation)
 
 
 @app.command("submit")
@@ -116,11 +116,28 @@ def submit(
     mandatory_failed: str | None = typer.Option(
         None, "--mandatory-failed", help="Codes of mandatory criteria not met, e.g. M1,M3."
     ),
+    opinion: str | None = typer.Option(
+        None, "--opinion", help="A written opinion with the sheet (re-rating without a meeting)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Record or replace one member's scoresheet (a producer: the self-assessment)."""
     if (sections is None) == (file is None):
         raise InvalidInput("give the scores either with --sections A1=…,… or with --file SHEET")
+    if file is not None and option_sheets.is_option_level(runtime(ctx), product_id):
+        if mandatory_failed is not None:
+            raise InvalidInput(
+                "--mandatory-failed does not apply to the option-level sheets of 26/2026: "
+                "the star minimums follow from the options chosen"
+            )
+        answers = option_sheets.read_answers(file)
+        view = option_sheets.submit_options(
+            runtime(ctx), product_id, actor=actor, answers=answers, opinion=opinion
+        )
+        emit(view, as_json, render_scores)
+        return
+    if opinion is not None:
+        raise InvalidInput("--opinion goes with an option-level sheet (--file) under 26/2026")
     failed = [c.strip() for c in (mandatory_failed or "").split(",") if c.strip()]
     if file is not None:
         given, from_file = scoring.read_sheet_file(file)
@@ -132,6 +149,12 @@ def submit(
         runtime(ctx), product_id, actor=actor, sections=given, mandatory_failed=failed
     )
     emit(view, as_json, render_scores)
+
+
+@app.command("template")
+def template(ctx: typer.Context, product_id: int) -> None:
+    """Print the product set's sheet to fill in (26/2026): `> phieu.yaml`, then submit it."""
+    sys.stdout.write(option_sheets.template_for(runtime(ctx), product_id))
 
 
 @app.command("show")
@@ -150,26 +173,3 @@ def discuss(
 ) -> None:
     """The chair records that the council discussed a spread of more than the rule allows."""
     emit(scoring.discuss(runtime(ctx), product_id, actor=actor, note=note), as_json, render_scores)
-    opinion: str | None = typer.Option(
-        None, "--opinion", help="A written opinion with the sheet (re-rating without a meeting)."
-    ),
-    if file is not None and option_sheets.is_option_level(runtime(ctx), product_id):
-        if mandatory_failed is not None:
-            raise InvalidInput(
-                "--mandatory-failed does not apply to the option-level sheets of 26/2026: "
-                "the star minimums follow from the options chosen"
-            )
-        answers = option_sheets.read_answers(file)
-        view = option_sheets.submit_options(
-            runtime(ctx), product_id, actor=actor, answers=answers, opinion=opinion
-        )
-        emit(view, as_json, render_scores)
-        return
-    if opinion is not None:
-        raise InvalidInput("--opinion goes with an option-level sheet (--file) under 26/2026")
-@app.command("template")
-def template(ctx: typer.Context, product_id: int) -> None:
-    """Print the product set's sheet to fill in (26/2026): `> phieu.yaml`, then submit it."""
-    sys.stdout.write(option_sheets.template_for(runtime(ctx), product_id))
-
-

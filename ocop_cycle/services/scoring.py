@@ -33,22 +33,22 @@ from ocop_cycle.workflow.evaluations import (
     catalogue_for,
     council_members,
     council_rules,
+    counted_sheets,
     current_council,
     evaluation_tally,
     member_sheets,
     open_evaluation,
+    option_sheet_for,
 )
 from ocop_cycle.workflow.permissions import jurisdiction_problem
+from ocop_cycle.workflow.sheets import Sheet
 
-    counted_sheets,
 _CENTS = Decimal("0.01")
 
 
 def parse_sections(text: str) -> dict[str, str]:
-    option_sheet_for,
     """``A1=12,A2=10.5,…`` into a mapping; a malformed pair is an input error."""
     parsed: dict[str, str] = {}
-from ocop_cycle.workflow.sheets import Sheet
     for pair in text.split(","):
         if not pair.strip():
             continue
@@ -128,6 +128,11 @@ def submit_sheet(
         user = get_user(session, actor)
         product = get_product(session, product_id)
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        if option_sheet_for(definition, product, runtime.workflows.directory) is not None:
+            raise InvalidInput(
+                f"{definition.key} scores by options on the product set's sheet, not by "
+                f"section: fill in `ocop score template {product.id}` and submit it with --file"
+            )
         catalogue = catalogue_for(definition, runtime.workflows.directory)
         failed = list(dict.fromkeys(mandatory_failed or []))
         known = {c.code for c in catalogue.mandatory_for(product.product_group)}
@@ -135,11 +140,6 @@ def submit_sheet(
         if unknown:
             raise InvalidInput(
                 f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
-        if option_sheet_for(definition, product, runtime.workflows.directory) is not None:
-            raise InvalidInput(
-                f"{definition.key} scores by options on the product set's sheet, not by "
-                f"section: fill in `ocop score template {product.id}` and submit it with --file"
-            )
                 f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
             )
         evaluation, kind = sheet_owner(session, definition, product, user)
@@ -211,24 +211,24 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
         "self_assessment": _self_view(session, self_sheet) if self_sheet else None,
         "evaluation": None,
     }
+    sheet_def = _option_sheet(runtime, definition, product)
     if evaluation is None:
+        if sheet_def is not None and self_sheet is not None and self_sheet.product_set:
+            view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, []))
         return view
     council = session.get(Council, evaluation.council_id) if evaluation.council_id else None
     if council is None and evaluation.status == "open":
         # Showing never writes: the council is bound when its first sheet arrives.
         council = current_council(session, evaluation.level, evaluation.unit_code)
-    sheet_def = _option_sheet(runtime, definition, product)
     sheets = member_sheets(session, evaluation)
-        if sheet_def is not None and self_sheet is not None and self_sheet.product_set:
-            view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, []))
     rules = council_rules(definition)
+    mean: Decimal | None = None
     result: dict[str, Any] = {
         "id": evaluation.id,
         "state": evaluation.state,
         "level": evaluation.level,
         "unit": unit_ref(session, evaluation.unit_code),
         "purpose": evaluation.purpose,
-    mean: Decimal | None = None
         "status": evaluation.status,
         "path": evaluation.path,
         "score": _num(evaluation.score),
@@ -242,25 +242,25 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
                 "total": float(sheet.total),
                 "sections": {code: float(Decimal(v)) for code, v in sheet.sections.items()},
                 "mandatory_failed": sheet.mandatory_failed,
+                "opinion": sheet.opinion,
                 "updated_at": sheet.updated_at.isoformat(),
             }
             for sheet_user, sheet in sheets
         ],
     }
     if council is not None:
-                "opinion": sheet.opinion,
         members = council_members(session, council)
         chair = next(m.username for m in members if m.id == council.chair_id)
         result["council"] = {"id": council.id, "name": council.name, "chair": chair}
         if rules is not None:
             tally = evaluation_tally(session, evaluation, council, rules)
+            mean = tally.mean
             result.update(
                 mean=_num(tally.mean),
                 spread=_num(tally.spread),
                 quorum={
                     "members": tally.members,
                     "sheets": tally.sheets,
-            mean = tally.mean
                     "needed": tally.needed,
                     "met": tally.quorum_met,
                     "chair_has_scored": tally.chair_has_scored,
@@ -276,12 +276,6 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
             "create one with 'ocop council create', or close on paper"
         ]
         result["can_close"] = False
-    view["evaluation"] = result
-    return view
-
-
-def _evaluation_for_member(
-    session: Session, definition: WorkflowDef, product: Product, user: User
     if sheet_def is not None:
         result.update(
             evaluation_additions(
@@ -293,10 +287,10 @@ def _evaluation_for_member(
         result["compared_with_earlier"] = earlier_comparison(session, sheet_def, evaluation, counted)
         if self_sheet is not None and self_sheet.product_set:
             view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, counted))
-) -> Evaluation:
-    if user.role != Role.COUNCIL_MEMBER.value:
-        raise PermissionDenied(
-            f"permission denied: {user.username} ({user.role}) does not score products; "
+    view["evaluation"] = result
+    return view
+
+
 def _option_sheet(runtime: Runtime, definition: WorkflowDef, product: Product) -> Sheet | None:
     """The option-level sheet a product is shown against; None when it has none (yet)."""
     try:
@@ -305,6 +299,12 @@ def _option_sheet(runtime: Runtime, definition: WorkflowDef, product: Product) -
         return None
 
 
+def _evaluation_for_member(
+    session: Session, definition: WorkflowDef, product: Product, user: User
+) -> Evaluation:
+    if user.role != Role.COUNCIL_MEMBER.value:
+        raise PermissionDenied(
+            f"permission denied: {user.username} ({user.role}) does not score products; "
             "council members score for their council, producers record a self-assessment"
         )
     if not user.active:
