@@ -60,6 +60,7 @@ def seat(runtime: Runtime) -> Province26:
             ("chuthe26", "producer", None),
             ("xa_ductan", "commune_officer", LEGACY_COMMUNE),
             ("huyen_moduc", "district_officer", "533"),
+            ("quantri26", "admin", None),
         ):
             session.add(User(
                 username=username, display_name=username, email=f"{username}@example.vn",

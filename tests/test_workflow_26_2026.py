@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +17,11 @@ from ocop_cycle.db.models import ScheduleItem
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
+from ocop_cycle.services.migration import migrate, read_map, resolve_map
 from ocop_cycle.services.products import fire, register_product, show_product
 from tests.law_26_2026 import (
     DECISION,
+    FORWARD,
     MINISTRY_DECISION,
     REVOCATION,
     TO_26,
@@ -597,3 +600,49 @@ def test_a_1489_dossier_filed_before_26_2026_must_finish_by_the_transition_date(
     assert carry_over_rows() == [("province_evaluation", date(2026, 7, 21))]
     fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "66"})
     assert carry_over_rows() == []
+
+
+# Transition (§5): the migration maps to 26/2026.
+@pytest.mark.parametrize("old", ["ocop-148", "ocop-1489"])
+def test_the_migration_map_to_26_2026_names_every_running_state_once(
+    runtime: Runtime, old: str
+) -> None:
+    state_map = read_map(resolve_map(Path(f"{old}-to-26-2026")))
+    source = runtime.workflows.get(old).definition
+    target = runtime.workflows.get(WORKFLOW).definition
+    running = {name for name, state in source.states.items() if not state.final}
+    assert set(state_map.states) | set(state_map.keep) == running
+    assert not set(state_map.states) & set(state_map.keep)
+    assert set(state_map.states.values()) <= set(target.states)
+    lines = resolve_map(Path(f"{old}-to-26-2026")).read_text(encoding="utf-8").splitlines()
+    entries = [line for line in lines if line.startswith("  ") and not line.startswith("  #")]
+    assert entries and all("#" in line for line in entries)
+
+
+def test_migration_moves_products_before_the_dossier_and_keeps_filed_ones(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    on(clock, "2026-03-02")
+
+    def on_1489(steps: list[tuple[str, str, dict[str, Any]]]) -> int:
+        product_id = int(register_product(runtime, name="Mạch nha", producer_id=qn.producer_id,
+                                          actor="xa26", group="food")["id"])
+        walk26(runtime, product_id, steps)
+        return product_id
+
+    early = on_1489([("approve_idea", "xa26", {}), ("submit_plan", "xa26", {})])
+    filed = on_1489([("approve_idea", "xa26", {}), ("submit_plan", "xa26", {}),
+                     ("approve_plan", "xa26", {}), ("submit_dossier", "chuthe26", {}),
+                     ("forward_dossier", "xa26", {"data": {"origin_report": "BC 1"}}),
+                     ("accept_dossier", "tinh26", {})])
+    on(clock, "2026-06-01")
+    summary = migrate(runtime, from_workflow="ocop-1489", to_workflow=WORKFLOW,
+                      map_path=Path("ocop-1489-to-26-2026"), actor="quantri26")
+    assert summary["moves"] == {"plan_submitted → plan_submitted": 1}
+    moved, kept = show_product(runtime, early), show_product(runtime, filed)
+    assert (moved["workflow"], moved["state"]) == (WORKFLOW, "plan_submitted")
+    assert (kept["workflow"], kept["state"]) == ("ocop-1489", "province_evaluation")
+    view = walk26(runtime, early, [("approve_plan", "xa26", {}),
+                                   ("submit_dossier", "chuthe26", {}),
+                                   ("forward_dossier", "xa26", {"data": FORWARD})])
+    assert view["round"]["number"] == 2 and view["product_code"].startswith("51-21028-")

@@ -35,6 +35,10 @@ class StateMap(BaseModel):
     to_workflow: str = Field(alias="to")
     to_version: int | None = None
     states: dict[str, str]
+    # States whose products stay on the old workflow (e.g. dossiers that finish under the
+    # old rules, Decision 26/2026 Art. 12); with ``states`` a complete map names every
+    # state a product can be running in.
+    keep: list[str] = Field(default_factory=list)
 
 
 def resolve_map(path: Path) -> Path:
@@ -89,7 +93,11 @@ def migrate(
         f"{new!r} (for {old}) is not a state of {target.key}"
         for old, new in state_map.states.items()
         if new not in target.states
-    ]
+    ] + [
+        f"kept state {kept!r} is not a state of {source.key}"
+        for kept in state_map.keep
+        if kept not in source.states
+    ] + [f"{both!r} is both moved and kept" for both in set(state_map.keep) & set(state_map.states)]
     if bad:
         raise InvalidInput(f"{map_path}: " + "; ".join(bad))
     final_states = [name for name, state in source.states.items() if state.final]
@@ -107,7 +115,7 @@ def migrate(
                 .where(
                     Product.workflow == source.name,
                     Product.workflow_version == source.version,
-                    Product.state.not_in(final_states),
+                    Product.state.not_in([*final_states, *state_map.keep]),
                 )
                 .order_by(Product.id)
             )
