@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,8 @@ def build_world(runtime: Runtime) -> World:
         name="Trần Thị Huyện")
     add(runtime, "commune1", actor="admin1", role="commune_officer", unit_code=world.commune,
         name="Lê Văn Xã")
+    add(runtime, "commune2", actor="admin1", role="commune_officer",
+        unit_code=world.other_commune, name="Phạm Thị Thị Trấn")
     world.producer_id = people.add_producer(
         runtime, actor="commune1", name="HTX Nông nghiệp Đức Tân", type="cooperative",
         commune_code=world.commune, email="htx.ductan@example.vn", phone="0255 3845 123",
@@ -125,12 +127,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def running_site(folder: Path) -> Iterator[Site]:
+    """A fresh database with the world in it, served by ``ocop serve`` on a free port."""
     reason = _why_skip()
     if reason:
         pytest.skip(reason)
-    folder = tmp_path_factory.mktemp("site")
     database = f"sqlite:///{folder / 'ocop.db'}"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -139,8 +141,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     world = build_world(runtime)
     built = Site(url=url, runtime=runtime, world=world)
     built.products["certified"] = product_named(runtime, world, "Tỏi đen Đức Tân", "certified")
-    built.products["dossier"] = product_named(runtime, world, "Mạch nha Đức Tân", "dossier_submitted")
-    built.products["idea"] = product_named(runtime, world, "Chiếu cói Đức Tân", "idea_registered")
     env = {
         **os.environ,
         "OCOP_DATABASE_URL": database,
@@ -164,6 +164,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         server.wait(timeout=20)
         log.close()
         runtime.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with running_site(tmp_path_factory.mktemp("site")) as started:
+        yield started
 
 
 def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -253,6 +259,3 @@ def no_horizontal_scroll(page: Page) -> bool:
     """At 360 px nothing may stick out sideways (WCAG 1.4.10 reflow)."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
-
-def have_pdftoppm() -> bool:
-    return shutil.which("pdftoppm") is not None

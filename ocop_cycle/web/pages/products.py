@@ -23,6 +23,7 @@ from ocop_cycle.web.pages.failures import error_page, field_errors
 from ocop_cycle.web.pages.fields import field_look
 from ocop_cycle.web.pages.rendering import language_of, render
 from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
+from ocop_cycle.workflow import engine
 
 router = APIRouter()
 PER_PAGE = 20
@@ -98,6 +99,7 @@ def _product_page(
         return error_page(request, error, me=me)
     language = language_of(request, me.principal.language)
     definition = runtime.workflows.get(product["workflow"], product["workflow_version"]).definition
+    _name_history(runtime, product["history"], language)
     for action in actions:
         action["fields"] = [{"name": name, "look": field_look(name)} for name in action["requires"]]
     return render(
@@ -116,6 +118,22 @@ def _product_page(
         status_code=status_code,
         user_language=me.principal.language,
     )
+
+
+def _name_history(runtime: Runtime, history: list[dict[str, Any]], language: str) -> None:
+    """Each row's action and states by the labels of the workflow version it happened under."""
+    for row in history:
+        definition = runtime.workflows.get(row["workflow"], row["workflow_version"]).definition
+        transition = (
+            definition.transition(row["trigger"], row["from"])
+            if row["from"]
+            else engine.registration(definition)
+        )
+        row["action_label"] = (
+            transition.label.in_language(language) if transition else row["trigger"]
+        )
+        row["from_label"] = definition.state_label(row["from"], language) if row["from"] else None
+        row["to_label"] = definition.state_label(row["to"], language)
 
 
 @router.get("/san-pham/{product_id}", response_class=HTMLResponse)
@@ -144,7 +162,7 @@ def _fire(
         return to_sign_in(request)
     if not csrf_ok(me, values.get("csrf_token")):
         message = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
-        refused = {"trigger": trigger, "message": message, "values": values}
+        refused = {"trigger": trigger, "message": message, "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=403)
     data = {
         key.removeprefix("data."): value.strip()
@@ -165,6 +183,6 @@ def _fire(
         )
     except OcopError as error:
         status, _title = status_of(error)
-        refused = {"trigger": trigger, "message": error.message, "values": values}
+        refused = {"trigger": trigger, "message": error.message, "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
     return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)

@@ -114,10 +114,13 @@ def sign_in(
     result = authenticate(runtime, form.username, form.password, address)
     if result.retry_after is not None:
         return _sign_in_page(
-            request, username=form.username, next_path=target,
+            request,
+            username=form.username,
+            next_path=target,
             errors={"form": RATE_LIMITED},
             retry_minutes=max(1, -(-result.retry_after // 60)),
-            status_code=429, headers={"Retry-After": str(result.retry_after)},
+            status_code=429,
+            headers={"Retry-After": str(result.retry_after)},
         )
     if result.principal is None:
         return _sign_in_page(
