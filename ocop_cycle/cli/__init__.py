@@ -73,6 +73,14 @@ COMMANDS: dict[str, LazyCommand] = {
         "ocop_cycle.cli.backup:restore",
         "Restore a backup into a new, empty database (SQLite or PostgreSQL).",
     ),
+    "backup": LazyCommand(
+        "ocop_cycle.cli.backup:backup",
+        "Back the database up while it is in use (SQLite online backup, or pg_dump).",
+    ),
+    "restore": LazyCommand(
+        "ocop_cycle.cli.backup:restore",
+        "Restore a backup into a new, empty database (SQLite or PostgreSQL).",
+    ),
     "serve": LazyCommand(
         "ocop_cycle.cli.serve:serve",
         "Serve the HTTP API at /api/v1 (docs at /api/docs); the scheduler runs separately.",
