@@ -646,3 +646,24 @@ def test_migration_moves_products_before_the_dossier_and_keeps_filed_ones(
                                    ("submit_dossier", "chuthe26", {}),
                                    ("forward_dossier", "xa26", {"data": FORWARD})])
     assert view["round"]["number"] == 2 and view["product_code"].startswith("51-21028-")
+
+
+# Notices to the producer at each decision (§4), Vietnamese first.
+def test_the_producer_is_told_of_the_round_the_result_and_the_revocation_ground(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    first = register26(runtime, qn)
+    walk26(runtime, first, TO_26["not_ranked"])
+    second = register26(runtime, qn)
+    walk26(runtime, second, TO_26["revoked"])
+    tick_on(runtime, clock, date(2026, 6, 1), 12)
+    forwarded = delivered(runtime, "dossier_forwarded")
+    assert len(forwarded) == 2
+    assert "đợt 2/2026" in forwarded[0]["Subject"]
+    body = forwarded[0].get_body(("plain",)).get_content()
+    assert "30/12/2026" in body and "51-21028-001-2026" in body
+    results = delivered(runtime, "evaluation_result")
+    assert [m["Subject"].split(": ")[-1] for m in results] == ["41 điểm, 2 sao", "72 điểm, 4 sao"]
+    assert "không được cấp giấy chứng nhận" in results[0].get_body(("plain",)).get_content()
+    (revoked,) = delivered(runtime, "certificate_revoked")
+    assert "Vi phạm pháp luật về chất lượng" in revoked.get_body(("plain",)).get_content()

@@ -23,6 +23,8 @@ LANGUAGES = ("vi", "en")
 KINDS = (
     "renewal_reminder",
     "rerating_reminder",
+    "dossier_forwarded",
+    "evaluation_result",
     "certificate_expired",
     "certificate_issued",
     "certificate_kept",

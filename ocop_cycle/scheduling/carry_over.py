@@ -36,7 +36,10 @@ def awaiting_ranking(definition: WorkflowDef, state: str) -> bool:
 
 
 def carry_over_row(
-    session: Session, rules: CarryOverDef, definition: WorkflowDef, product: Product,
+    session: Session,
+    rules: CarryOverDef,
+    definition: WorkflowDef,
+    product: Product,
     now: datetime,
 ) -> ScheduleItem | None:
     """The deadline row ``product`` should have now, or None when Art. 12.2 does not apply."""

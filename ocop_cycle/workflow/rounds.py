@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import Round, ScheduleItem
 from ocop_cycle.db.models.schedule import DEADLINE, OPEN
 from ocop_cycle.domain.vocabulary import Level, Role
+from ocop_cycle.scheduling.notices import notify_producer
 from ocop_cycle.scheduling.planner import local_midnight
 from ocop_cycle.workflow.definition import RoundsDef, WorkflowDef
 from ocop_cycle.workflow.evaluations import is_evaluation_state
@@ -134,12 +135,41 @@ def join_round(context: FireContext) -> None:
     plan = round_for(rounds, level, context.product.province_code, context.today)
     joined = stored_round(context.session, plan, context.now)
     context.product.round_id = joined.id
-    context.effects["round"] = {
+    summary = {
         "level": joined.level,
         "year": joined.year,
         "number": joined.number,
         "held_by": joined.held_by.isoformat(),
     }
+    context.effects["round"] = summary
+
+
+@action("notify_forwarded")
+def notify_forwarded(context: FireContext) -> None:
+    """Tell the producer the dossier went up and which round will score it."""
+    joined = (
+        context.session.get(Round, context.product.round_id)
+        if context.product.round_id is not None
+        else None
+    )
+    if joined is None:
+        return
+    notify_producer(
+        context.session,
+        context.product,
+        "dossier_forwarded",
+        f"round-{joined.id}",
+        {
+            "round": {
+                "level": joined.level,
+                "year": joined.year,
+                "number": joined.number,
+                "held_by": joined.held_by.isoformat(),
+            },
+            "product_code": context.product.product_code,
+        },
+        context.now,
+    )
 
 
 @on_transition

@@ -10,6 +10,7 @@ from ocop_cycle.workflow.actions import (
     evaluation_tracking,
     product_code,
     rerating,
+    result_notice,
     revocation,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "evaluation_tracking",
     "product_code",
     "rerating",
+    "result_notice",
     "revocation",
     "rounds",
 ]

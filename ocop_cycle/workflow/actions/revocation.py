@@ -95,5 +95,7 @@ def revoke_on_ground(context: FireContext) -> None:
         f"{GROUNDS[ground].vi} — {context.data['conclusion']} ({context.data['conclusion_date']})"
     )
     certificate.revocation_decision = context.data.get("decision_number")
+    # The revoked notice (and the history row) say why: the ground and the conclusion.
+    context.data.setdefault("reason", certificate.revocation_reason)
     context.effects["certificate"] = certificate.number
     context.effects["ground"] = {"code": ground, **GROUNDS[ground].model_dump()}
