@@ -298,7 +298,7 @@ def test_an_upgrade_keeps_the_old_certificate_until_a_higher_star_supersedes_it(
     ])
     assert view["state"] == "province_council"
     assert view["certificate"]["status"] == "active" and view["certificate"]["stars"] == 4
-    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "74"})
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "74", "minutes": "01/BB-HĐ"})
     assert view["state"] == "certified" and view["certificate"]["stars"] == 4
 
 
@@ -382,7 +382,7 @@ def test_a_rerating_is_decided_within_45_days_by_written_opinions(
             ScheduleItem.kind == "deadline")).one()
         assert row.due_on == EXPIRES - timedelta(days=150) + timedelta(days=45)
         assert "Art. 7.6" in row.rule["source"]
-    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "71"})
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "71", "minutes": "01/BB-HĐ"})
     view = fire(runtime, product_id, "issue_certificate", actor="tinh26",
                 data={"decision_number": "12/QĐ-UBND", "decision_date": "2029-01-02"})
     assert view["certificate"]["expires_on"] == "2032-01-02"
@@ -598,7 +598,7 @@ def test_a_1489_dossier_filed_before_26_2026_must_finish_by_the_transition_date(
         ("forward_dossier", "xa26", {"data": {"origin_report": "BC 1"}}),
         ("accept_dossier", "tinh26", {})])
     assert carry_over_rows() == [("province_evaluation", date(2026, 7, 21))]
-    fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "66"})
+    fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "66", "minutes": "01/BB-HĐ"})
     assert carry_over_rows() == []
 
 
@@ -667,3 +667,25 @@ def test_the_producer_is_told_of_the_round_the_result_and_the_revocation_ground(
     assert "không được cấp giấy chứng nhận" in results[0].get_body(("plain",)).get_content()
     (revoked,) = delivered(runtime, "certificate_revoked")
     assert "Vi phạm pháp luật về chất lượng" in revoked.get_body(("plain",)).get_content()
+
+
+def test_a_late_filers_certificate_says_it_is_valid_until_the_decision(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=100))
+    view = fire(runtime, product_id, "accept_late_rerating", actor="tinh26",
+                data={"reason": "Bão lũ tháng 10"})
+    certificate = view["certificate"]
+    shown = cli("certificate", "show", str(certificate["id"]), as_of="2029-06-10")
+    text = " ".join(shown.stdout.split())  # the terminal wraps long lines
+    assert "chậm nhất 28/11/2029" in text and "Art. 12.3" in text
+    assert "51-21028-001-2026" in text
+    after_expiry = cli("certificate", "verify", certificate["verification_code"], "--json",
+                       as_of="2029-06-10").json()
+    assert after_expiry["status"] == "active"
+    assert after_expiry["product_code"] == "51-21028-001-2026"
+    assert after_expiry["valid_until_decision_cap"] == "2029-11-28"
+    past_cap = cli("certificate", "verify", certificate["verification_code"], "--json",
+                   as_of="2029-11-28").json()
+    assert past_cap["status"] == "expired"

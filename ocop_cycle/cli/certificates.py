@@ -31,6 +31,15 @@ def render_certificate(view: dict[str, Any]) -> None:
         console.print(
             f"  thu hồi / revoked: {view['revocation_reason']} ({view['revocation_decision']})"
         )
+    if view.get("product_code"):
+        console.print(f"  mã sản phẩm / product code: {view['product_code']}")
+    if view.get("valid_until_decision_cap"):
+        console.print(
+            "  hồ sơ đánh giá lại nộp muộn: còn hiệu lực đến khi có quyết định, chậm nhất "
+            f"{show_date(view['valid_until_decision_cap'])} / late re-rating filing: valid "
+            "until the decision, at the latest "
+            f"{show_date(view['valid_until_decision_cap'])} (Decision 26/2026 Art. 12.3)"
+        )
 
 
 @app.command("list")
@@ -101,6 +110,14 @@ def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
         )
         console.print(f"  Giấy chứng nhận / certificate: {view['number']}")
         console.print(f"  Hiệu lực đến / valid until: {show_date(view['valid_until'])}")
+        if view.get("valid_until_decision_cap"):
+            console.print(
+                "  Đang đánh giá lại: còn hiệu lực đến khi có quyết định, chậm nhất "
+                f"{show_date(view['valid_until_decision_cap'])} / being re-rated: valid until "
+                f"the decision, at the latest {show_date(view['valid_until_decision_cap'])}"
+            )
+        if view.get("product_code"):
+            console.print(f"  Mã sản phẩm / product code: {view['product_code']}")
         console.print(
             f"  Trạng thái / status: {view['status_label']['vi']} / {view['status_label']['en']}"
         )

@@ -78,6 +78,7 @@ def run(
 def replan(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Move reminder rows to the rules in force (26/2026's re-rating series) and write
     the transition deadlines of older dossiers (Art. 12); running it again changes nothing."""
+
     def render(report: dict[str, Any]) -> None:
         console.print(
             f"rules in force: {report['rules_in_force']}; reminder series {report['series']}: "

@@ -76,6 +76,8 @@ def show_certificate(runtime: Runtime, certificate_id: int) -> dict[str, Any]:
             "product": product.name,
             "producer": product.producer.name,
             "product_state": product.state,
+            # Decision 26/2026 Appendix II: the product's code.
+            "product_code": product.product_code,
         }
 
 
@@ -107,7 +109,9 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
         product = session.get(Product, certificate.product_id)
         assert product is not None
         status = certificate.status
-        if status == "active" and today >= certificate.expires_on:
+        # A late re-rating filing keeps it valid until the decision, at most to the cap.
+        ends_on = certificate.valid_until_decision_cap or certificate.expires_on
+        if status == "active" and today >= ends_on:
             status = "expired"
         issuer = session.get(AdminUnit, certificate.issuing_unit_code or "")
         vi_level, en_level = _LEVEL_LABEL.get(
@@ -117,6 +121,7 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
         return {
             "number": certificate.number,
             "product": product.name,
+            "product_code": product.product_code,
             "producer": product.producer.name,
             "stars": certificate.stars,
             "rule_set": certificate.rule_set,
@@ -129,6 +134,11 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
             "decision_date": certificate.decision_date.isoformat(),
             "valid_from": certificate.valid_from.isoformat(),
             "valid_until": certificate.expires_on.isoformat(),
+            "valid_until_decision_cap": (
+                certificate.valid_until_decision_cap.isoformat()
+                if certificate.valid_until_decision_cap
+                else None
+            ),
             "status": status,
             "status_label": {"vi": vi_status, "en": en_status},
             "checked_on": today.isoformat(),
