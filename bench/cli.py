@@ -66,8 +66,16 @@ def main() -> None:
             "show": lambda _run: [*ocop, "--db", url, "product", "show", "1", "--json"],
             # Product 1 is shown; each run fires on a product of its own.
             "fire": lambda run: [
-                *ocop, "--db", url, "product", "fire", str(run + 2), TRIGGER,
-                "--actor", ACTOR, "--json",
+                *ocop,
+                "--db",
+                url,
+                "product",
+                "fire",
+                str(run + 2),
+                TRIGGER,
+                "--actor",
+                ACTOR,
+                "--json",
             ],
         }
         for name, command in commands.items():  # warm-up: the OS file cache, .pyc files

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     readers: sessionmaker[Session]
+    # Workflow (name, version)s whose pin this runtime found in its database, matching:
+    # pins never change and the registry's files are read once, so one check suffices.
+    verified_pins: set[tuple[str, int]] = field(default_factory=set)
 
     @classmethod
     def create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import ScheduleItem
@@ -32,18 +32,32 @@ class DeadlineItem(dict[str, Any]):
         return f"timer: {self['name']} on {due}"
 
 
-def open_deadlines(session: Session, product_id: int) -> list[DeadlineItem]:
-    rows = session.scalars(
-        select(ScheduleItem)
-        .where(
-            ScheduleItem.product_id == product_id,
-            or_(
-                (ScheduleItem.kind == DEADLINE) & (ScheduleItem.status == OPEN),
-                ScheduleItem.kind.in_([TIMER, EXPIRY]) & (ScheduleItem.status == PENDING),
-            ),
-        )
-        .order_by(ScheduleItem.due_on, ScheduleItem.id)
+# Built once: every product view (so every fired trigger) lists them.
+_OPEN = (
+    select(
+        ScheduleItem.id,
+        ScheduleItem.kind,
+        ScheduleItem.name,
+        ScheduleItem.role,
+        ScheduleItem.state,
+        ScheduleItem.due_on,
+        ScheduleItem.remind_on,
+        ScheduleItem.escalated_at,
+        ScheduleItem.rule,
     )
+    .where(
+        ScheduleItem.product_id == bindparam("product"),
+        or_(
+            (ScheduleItem.kind == DEADLINE) & (ScheduleItem.status == OPEN),
+            ScheduleItem.kind.in_([TIMER, EXPIRY]) & (ScheduleItem.status == PENDING),
+        ),
+    )
+    .order_by(ScheduleItem.due_on, ScheduleItem.id)
+)
+
+
+def open_deadlines(session: Session, product_id: int) -> list[DeadlineItem]:
+    rows = session.execute(_OPEN, {"product": product_id})
     return [
         DeadlineItem(
             id=row.id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import AdminUnit, Certificate, History, Product, Round, User
+from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
 from ocop_cycle.workflow.actions.rerating import window as rerating_window
@@ -15,14 +15,54 @@ from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.engine import allowed_triggers
 
 
+def _unit_name(code: str) -> Any:
+    return select(AdminUnit.name).where(AdminUnit.code == bindparam(code)).scalar_subquery()
+
+
+# A product's view follows every fired trigger, so its queries are built once, and what
+# it shows of other rows comes in one statement: the producer, the names of the three
+# units, and which certificate (if any) is the latest.
+_PRODUCT_SURROUNDINGS = select(
+    Producer.id,
+    Producer.name,
+    Producer.type,
+    _unit_name("commune").label("commune"),
+    _unit_name("district").label("district"),
+    _unit_name("province").label("province"),
+    select(Certificate.id)
+    .where(Certificate.product_id == bindparam("product"))
+    .order_by(Certificate.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("certificate_id"),
+).where(Producer.id == bindparam("producer"))
+_HISTORY = (
+    select(
+        History.trigger,
+        History.from_state,
+        History.to_state,
+        History.actor,
+        History.role,
+        History.at,
+        History.comment,
+        History.data,
+        History.workflow,
+        History.workflow_version,
+        History.request_id,
+    )
+    .where(History.product_id == bindparam("product"))
+    .order_by(History.id)
+)
+
+
 def unit_ref(session: Session, code: str | None) -> dict[str, str] | None:
     if code is None:
         return None
     unit = session.get(AdminUnit, code)
-    return {"code": code, "name": unit.name if unit else code}
+    return _unit(code, unit.name if unit else None)
 
 
-def history_view(row: History) -> dict[str, Any]:
+def history_view(row: History | Row[Any]) -> dict[str, Any]:
     return {
         "trigger": row.trigger,
         "from": row.from_state,
@@ -73,16 +113,21 @@ def product_view(
     runtime: Runtime, session: Session, product: Product, actor: User | None = None
 ) -> dict[str, Any]:
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-    history = session.scalars(
-        select(History).where(History.product_id == product.id).order_by(History.id)
+    around = session.execute(
+        _PRODUCT_SURROUNDINGS,
+        {
+            "producer": product.producer_id,
+            "product": product.id,
+            "commune": product.commune_code,
+            "district": product.district_code,
+            "province": product.province_code,
+        },
+    ).one()
+    certificate = (
+        session.get(Certificate, around.certificate_id)
+        if around.certificate_id is not None
+        else None
     )
-    certificate = session.scalars(
-        select(Certificate)
-        .where(Certificate.product_id == product.id)
-        .order_by(Certificate.id.desc())
-        .limit(1)
-    ).first()
-    producer = product.producer
     return {
         "id": product.id,
         "name": product.name,
@@ -91,21 +136,28 @@ def product_view(
         "state_label": definition.state_label(product.state),
         "workflow": product.workflow,
         "workflow_version": product.workflow_version,
-        "commune": unit_ref(session, product.commune_code),
-        "district": unit_ref(session, product.district_code),
-        "province": unit_ref(session, product.province_code),
-        "producer": {"id": producer.id, "name": producer.name, "type": producer.type},
+        "commune": _unit(product.commune_code, around.commune),
+        "district": _unit(product.district_code, around.district),
+        "province": _unit(product.province_code, around.province),
+        "producer": {"id": around.id, "name": around.name, "type": around.type},
         "score": float(product.score) if product.score is not None else None,
         "stars": product.stars,
         "version": product.version,
         "allowed_triggers": allowed_triggers(definition, product, actor),
         "open_deadlines": open_deadlines(session, product.id),
         "certificate": certificate_view(certificate) if certificate else None,
-        "history": [history_view(row) for row in history],
+        "history": [
+            history_view(row) for row in session.execute(_HISTORY, {"product": product.id})
+        ],
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
         **law_26_2026_view(session, definition, product, certificate),
     }
+
+
+def _unit(code: str | None, name: str | None) -> dict[str, str] | None:
+    """A unit as ``unit_ref`` shows it, from a name already looked up."""
+    return None if code is None else {"code": code, "name": name or code}
 
 
 def law_26_2026_view(

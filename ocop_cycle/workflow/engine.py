@@ -10,8 +10,10 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from ocop_cycle.db.models import History, Product, User
 from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
@@ -31,6 +33,15 @@ REGISTER = "register"
 # History is append-only and never read back in the unit of work: a Core insert, built
 # once, skips the ORM's identity bookkeeping and the statement's construction.
 _APPEND_HISTORY = insert(cast(Table, History.__table__))
+_PRODUCTS = cast(Table, Product.__table__)
+_PRODUCT_COLUMNS = frozenset(_PRODUCTS.c.keys())  # the mapped attributes are named alike
+# The state change is written by hand rather than by the ORM's flush (a third of a fired
+# trigger's time went into that bookkeeping), with the same optimistic lock: the row
+# changes only if it is still at the version loaded. The SET clause is the parameters'.
+_WRITE_PRODUCT = update(_PRODUCTS).where(
+    _PRODUCTS.c.id == bindparam("product_id"),
+    _PRODUCTS.c.version == bindparam("loaded_version"),
+)
 
 
 def registration(definition: WorkflowDef) -> TransitionDef:
@@ -125,7 +136,30 @@ def fire(
     product.updated_at = now
     for name in transition.actions:
         ACTIONS[name](context)
+    write_product(session, product)
     settle(context, request_id)
+
+
+def write_product(session: Session, product: Product) -> None:
+    """Store the product's changed columns in one version-checked UPDATE, and tell the
+    ORM they are stored. A change only the ORM can store (a relationship set) is left to
+    its flush, which checks the version the same way."""
+    changed = inspect(product).committed_state  # attributes changed since loaded/flushed
+    if not changed or not changed.keys() <= _PRODUCT_COLUMNS or "version" in changed:
+        return
+    values = {key: getattr(product, key) for key in changed}
+    version = product.version
+    stored = session.connection().execute(
+        _WRITE_PRODUCT,
+        {**values, "version": version + 1, "product_id": product.id, "loaded_version": version},
+    )
+    if stored.rowcount != 1:
+        raise StaleDataError(f"product {product.id} is no longer at version {version}")
+    set_committed_value(product, "version", version + 1)
+    # Mark every attribute stored, as the ORM does after its own flush: otherwise the next
+    # flush walks its whole unit-of-work machinery to find nothing left to write.
+    state = inspect(product)
+    state._commit_all(state.dict, session.identity_map)
 
 
 def settle(context: FireContext, request_id: str | None) -> None:
