@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import browse
-from ocop_cycle.services.documents import list_documents
+from ocop_cycle.services.documents import list_documents, upload
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.diagram import outline
@@ -87,6 +88,7 @@ def _product_page(
     product_id: int,
     *,
     refused: dict[str, Any] | None = None,
+    upload_error: dict[str, str] | None = None,
     done: str | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -113,6 +115,8 @@ def _product_page(
             "diagram": outline(definition, product["state"], language),
             "state_label": definition.state_label(product["state"], language),
             "refused": refused,
+            "upload_error": upload_error or {},
+            "kinds": DOCUMENT_KINDS,
             "done": done,
         },
         status_code=status_code,
@@ -186,3 +190,61 @@ def _fire(
         refused = {"trigger": trigger, "message": error.message, "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
     return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)
+
+
+# The dossier's items, as the commune officer and the producer know them.
+DOCUMENT_KINDS = {
+    "mau_01": ("Mẫu 01: Phiếu đăng ký sản phẩm", "Form 01: product registration"),
+    "mau_02": ("Mẫu 02: Phương án, dự án sản xuất kinh doanh", "Form 02: business plan"),
+    "mau_03": ("Mẫu 03: Báo cáo của cấp xã", "Form 03: the commune's report"),
+    "evidence": ("Tài liệu chứng minh một tiêu chí", "Evidence for a criterion"),
+    "decision": ("Quyết định", "Decision"),
+    "minutes": ("Biên bản họp hội đồng", "Council minutes"),
+}
+
+
+@router.post("/san-pham/{product_id}/tai-lieu", response_class=HTMLResponse)
+async def product_upload(request: Request, product_id: ProductId, runtime: RuntimeDep) -> Response:
+    """Add a file to the dossier: the same service and checks as the API's upload."""
+    form = await request.form()
+    sent = form.get("file")
+    content = await sent.read() if isinstance(sent, UploadFile) else b""
+    filename = (sent.filename or "") if isinstance(sent, UploadFile) else ""
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return await run_in_threadpool(_upload, request, runtime, product_id, values, filename, content)
+
+
+def _upload(
+    request: Request,
+    runtime: Runtime,
+    product_id: int,
+    values: dict[str, str],
+    filename: str,
+    content: bytes,
+) -> Response:
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    if not csrf_ok(me, values.get("csrf_token")):
+        error = {"message": "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"}
+        return _product_page(request, runtime, me, product_id, upload_error=error, status_code=403)
+    if not content:
+        error = {"message": "Hãy chọn một tệp PDF, JPEG hoặc PNG", "field": "file"}
+        return _product_page(request, runtime, me, product_id, upload_error=error, status_code=422)
+    try:
+        upload(
+            runtime,
+            me.principal.username,
+            product_id,
+            kind=values.get("kind", ""),
+            criterion=values.get("criterion") or None,
+            filename=filename,
+            content=content,
+        )
+    except OcopError as error:
+        status, _title = status_of(error)
+        refused = {"message": error.message, "field": "file"}
+        return _product_page(
+            request, runtime, me, product_id, upload_error=refused, status_code=status
+        )
+    return RedirectResponse(f"/san-pham/{product_id}?da=tai_lieu", status_code=303)
