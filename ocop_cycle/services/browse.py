@@ -12,18 +12,20 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from ocop_cycle.db.models import Certificate, History, Product
+from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
+from ocop_cycle.identity.accounts import user_view
 from ocop_cycle.identity.actors import require_role
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.certificates import STATUSES
 from ocop_cycle.services.lookup import get_unit, get_user, products_under, unit_names
+from ocop_cycle.services.producers import producer_view
 from ocop_cycle.services.views import certificate_view, history_view, product_view
-from ocop_cycle.services.visibility import visible_product, visible_products
+from ocop_cycle.services.visibility import visible_producers, visible_product, visible_products
 from ocop_cycle.workflow.permissions import transition_problem
 
 MAX_PER_PAGE = 100
@@ -245,3 +247,59 @@ def ensure_visible(runtime: Runtime, viewer: str, product_id: int) -> None:
     """Refuse with NotFound unless ``viewer`` may see the product (before another service)."""
     with runtime.transaction() as session:
         visible_product(session, get_user(session, viewer), product_id)
+
+
+def producers_for(
+    runtime: Runtime, viewer: str, *, commune_code: str | None = None
+) -> list[dict[str, Any]]:
+    """The producers ``viewer`` may see, with their contact details, by name."""
+    with runtime.transaction() as session:
+        statement = (
+            select(Producer)
+            .where(visible_producers(get_user(session, viewer)))
+            .order_by(Producer.name, Producer.id)
+            .limit(1000)
+        )
+        if commune_code:
+            statement = statement.where(Producer.commune_code == commune_code)
+        rows = list(session.scalars(statement))
+        names = unit_names(session, {row.commune_code for row in rows})
+        return [producer_view(row, names.get(row.commune_code, row.commune_code)) for row in rows]
+
+
+def producer_for(runtime: Runtime, viewer: str, producer_id: int) -> dict[str, Any]:
+    with runtime.transaction() as session:
+        producer = session.scalars(
+            select(Producer).where(
+                Producer.id == producer_id, visible_producers(get_user(session, viewer))
+            )
+        ).first()
+        if producer is None:
+            raise NotFound(f"no producer with id {producer_id} in your jurisdiction")
+        names = unit_names(session, {producer.commune_code})
+        return producer_view(producer, names.get(producer.commune_code, producer.commune_code))
+
+
+def users_for(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
+    """Accounts an admin (all) or a province officer (their province's) looks after."""
+    with runtime.transaction() as session:
+        user = get_user(session, viewer)
+        role = require_role(user, (Role.ADMIN, Role.PROVINCE_OFFICER), "list users")
+        statement = select(User).where(User.role != Role.SYSTEM.value).order_by(User.username)
+        if role is Role.PROVINCE_OFFICER:
+            statement = statement.where(
+                or_(
+                    User.unit_code == user.unit_code,
+                    User.unit_code.in_(_units_under(user.unit_code)),
+                    User.producer_id.in_(
+                        select(Producer.id).where(visible_producers(user))
+                    ),
+                )
+            )
+        return [user_view(row) for row in session.scalars(statement)]
+
+
+def _units_under(code: str | None) -> Any:
+    children = select(AdminUnit.code).where(AdminUnit.parent_code == code)
+    grandchildren = select(AdminUnit.code).where(AdminUnit.parent_code.in_(children))
+    return children.union(grandchildren)

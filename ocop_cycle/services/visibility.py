@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import Council, CouncilMember, Product, User
+from ocop_cycle.db.models import AdminUnit, Council, CouncilMember, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import NotFound
 from ocop_cycle.services.lookup import get_product
@@ -60,3 +60,24 @@ def visible_product(session: Session, viewer: User, product_id: int) -> Product:
     if found is None:
         raise NotFound(f"no product with id {product_id} in your jurisdiction")
     return get_product(session, product_id)
+
+
+def visible_producers(viewer: User) -> ColumnElement[bool]:
+    """The condition selecting the producers ``viewer`` may see (contact details included)."""
+    if not viewer.active:
+        return false()
+    role = Role(viewer.role)
+    if role is Role.PRODUCER:
+        return Producer.id == viewer.producer_id
+    if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
+        return true()
+    if role in _UNIT_COLUMN and viewer.unit_code is not None:
+        # Communes are one or two levels below a province (before and after 2025).
+        children = select(AdminUnit.code).where(AdminUnit.parent_code == viewer.unit_code)
+        grandchildren = select(AdminUnit.code).where(AdminUnit.parent_code.in_(children))
+        return or_(
+            Producer.commune_code == viewer.unit_code,
+            Producer.commune_code.in_(children),
+            Producer.commune_code.in_(grandchildren),
+        )
+    return false()

@@ -19,6 +19,7 @@ from ocop_cycle.web.api import (
     councils,
     documents,
     health,
+    people,
     products,
     public,
     reports,
@@ -45,7 +46,17 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.public_limiter = SlidingWindow(runtime.settings.public_rate_per_minute)
     errors.install(app)
     app.include_router(health.router)
-    for module in (auth, products, documents, certificates, councils, catalogue, reports, public):
+    for module in (
+        auth,
+        products,
+        documents,
+        certificates,
+        councils,
+        people,
+        catalogue,
+        reports,
+        public,
+    ):
         app.include_router(module.router, prefix=API)
     _mount_docs(app)
     if importlib.util.find_spec("ocop_cycle.web.pages") is not None:

@@ -16,16 +16,15 @@ from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.identity import sessions
-from ocop_cycle.identity.apitokens import api_token_user
-from ocop_cycle.identity.principal import Principal
-from ocop_cycle.identity.tokens import API_TOKEN_PREFIX
+from ocop_cycle.identity import service as identity
+from ocop_cycle.identity.service import Principal
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web.errors import HttpProblem
 
 SESSION_COOKIE = "ocop_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_BEFORE_PASSWORD_CHANGE = frozenset({"/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"})
 
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -55,22 +54,22 @@ def current_principal(
     """The signed-in person, or 401; a cookie session without its CSRF token on an
     unsafe method is refused with 403."""
     if token:
-        principal = _bearer_principal(runtime, token)
+        principal = identity.token_user(runtime, token)
         if principal is None:
             raise _not_signed_in(
                 "this token is unknown, expired or revoked, or its user is deactivated; "
                 "sign in again (POST /api/v1/auth/token)"
             )
-        return principal
+        return _password_changed(request, principal)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise _not_signed_in(
             "sign in first: send 'Authorization: Bearer TOKEN' (POST /api/v1/auth/token)"
         )
-    active = sessions.session_user(runtime, cookie)
+    active = identity.session_user(runtime, cookie)
     if active is None:
         raise _not_signed_in("your session has ended (signed out, idle or expired); sign in again")
-    if request.method not in SAFE_METHODS and not sessions.check_csrf(
+    if request.method not in SAFE_METHODS and not identity.check_csrf(
         active, request.headers.get(CSRF_HEADER)
     ):
         raise HttpProblem(
@@ -80,15 +79,19 @@ def current_principal(
             f"token in the {CSRF_HEADER} header (GET /api/v1/me shows it)",
         )
     request.state.session = active
-    return active.principal
+    return _password_changed(request, active.principal)
 
 
-def _bearer_principal(runtime: Runtime, token: str) -> Principal | None:
-    if token.startswith(API_TOKEN_PREFIX):
-        with runtime.transaction() as session:
-            return api_token_user(session, token, runtime.clock.now())
-    active = sessions.session_user(runtime, token)
-    return active.principal if active else None
+def _password_changed(request: Request, principal: Principal) -> Principal:
+    """A password set by someone else must be changed before anything else is done."""
+    if principal.must_change_password and request.url.path not in _BEFORE_PASSWORD_CHANGE:
+        raise HttpProblem(
+            403,
+            "password_change_required",
+            "your password was set by an administrator: change it first "
+            "(POST /api/v1/me/password with your current and a new password)",
+        )
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -115,6 +118,24 @@ def officer(principal: PrincipalDep) -> Principal:
 
 
 OfficerDep = Annotated[Principal, Depends(officer)]
+
+_PROVINCE_STAFF = frozenset(
+    {Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.COUNCIL_MEMBER, Role.ADMIN}
+)
+
+
+def province_staff(principal: PrincipalDep) -> Principal:
+    """Who works on a province's evaluation rounds: its officers, councils, central, admin."""
+    if Role(principal.role) not in _PROVINCE_STAFF:
+        raise HttpProblem(
+            403,
+            "permission_denied",
+            f"permission denied: a {principal.role} does not take part in evaluation rounds",
+        )
+    return principal
+
+
+ProvinceStaffDep = Annotated[Principal, Depends(province_staff)]
 
 
 class SlidingWindow:

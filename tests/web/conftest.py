@@ -3,7 +3,9 @@ the test database (in-process client), and a real ``ocop serve`` on 127.0.0.1.""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,8 +24,11 @@ from ocop_cycle.identity import accounts
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people
 from ocop_cycle.web.app import create_app
+from tests.conftest import _reset_postgres, seed
 
 PASSWORD = "mật khẩu đủ dài 2026"
+# What an admin sets when adding an account; each user replaces it at the first sign-in.
+FIRST_PASSWORD = "mật khẩu tạm thời 2026"
 ROLES = {
     # username: (role, unit key or None, producer key or None)
     "commune1": ("commune_officer", "commune", None),
@@ -69,10 +74,40 @@ def build_province(runtime: Runtime) -> Province:
             runtime, username, actor="admin1", role=role,
             unit_code=getattr(p, unit) if unit else None,
             producer_id=getattr(p, producer) if producer else None,
-            password=PASSWORD,
+            password=FIRST_PASSWORD,
         )
+        accounts.change_password(runtime, username, current=FIRST_PASSWORD, new=PASSWORD)
     p.users = ["admin1", *ROLES]
     return p
+
+
+@pytest.fixture(scope="session")
+def web_sqlite_template(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Province]:
+    """The seeded template with the province's people added once (argon2 is slow on
+    purpose: hashing ten passwords per test would dominate the suite)."""
+    path = tmp_path_factory.mktemp("web-template") / "web.db"
+    shutil.copy(sqlite_template, path)
+    runtime = Runtime.create(Settings(database_url=f"sqlite:///{path}"))
+    built = build_province(runtime)
+    runtime.close()
+    return path, built
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database per test: a copy of the web template, or a reseeded PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "ocop.db"
+        shutil.copy(request.getfixturevalue("web_sqlite_template")[0], path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_ready")
+    _reset_postgres(url)
+    runtime = Runtime.create(Settings(database_url=url))
+    seed(runtime)
+    runtime.close()
+    return url
 
 
 @pytest.fixture
@@ -84,7 +119,10 @@ def web_runtime(database_url: str, tmp_path: Path) -> Iterator[Runtime]:
 
 
 @pytest.fixture
-def province(web_runtime: Runtime) -> Province:
+def province(request: pytest.FixtureRequest, database_url: str, web_runtime: Runtime) -> Province:
+    if database_url.startswith("sqlite"):
+        template: Province = request.getfixturevalue("web_sqlite_template")[1]
+        return dataclasses.replace(template, users=list(template.users))
     return build_province(web_runtime)
 
 

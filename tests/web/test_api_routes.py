@@ -237,3 +237,108 @@ def test_openapi_and_docs_are_served_without_a_cdn(client: TestClient) -> None:
     assert docs.status_code == 200
     assert "cdn" not in docs.text and "/api/docs-assets/swagger-ui-bundle.js" in docs.text
     assert client.get("/api/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_password_set_by_an_admin_must_be_changed_before_anything_else(
+    client: TestClient, province: Province
+) -> None:
+    admin = bearer(client, "admin1")
+    added = client.post("/api/v1/users", headers=admin, json={
+        "username": "commune3", "role": "commune_officer", "unit_code": province.commune,
+        "password": "mật khẩu tạm 12345"})
+    assert added.status_code == 201, added.text
+    assert added.json()["must_change_password"] is True
+    signed = client.post("/api/v1/auth/token",
+                         data={"username": "commune3", "password": "mật khẩu tạm 12345"})
+    headers = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+    blocked = client.get("/api/v1/products", headers=headers)
+    assert blocked.status_code == 403 and blocked.json()["code"] == "password_change_required"
+    assert client.get("/api/v1/me", headers=headers).json()["must_change_password"] is True
+    changed = client.post("/api/v1/me/password", headers=headers, json={
+        "current": "mật khẩu tạm 12345", "new": "mật khẩu mới của tôi"})
+    assert changed.status_code == 204
+    fresh = client.post("/api/v1/auth/token",
+                        data={"username": "commune3", "password": "mật khẩu mới của tôi"})
+    headers = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
+    assert client.get("/api/v1/products", headers=headers).status_code == 200
+
+
+def test_only_admins_and_province_officers_add_users_within_their_reach(
+    client: TestClient, province: Province
+) -> None:
+    body = {"username": "tinh2", "role": "admin", "password": "mật khẩu tạm 12345"}
+    refused = client.post("/api/v1/users", headers=bearer(client, "province1"), json=body)
+    assert refused.status_code == 403
+    by_commune = client.post("/api/v1/users", headers=bearer(client, "commune1"), json={
+        **body, "role": "commune_officer", "unit_code": province.commune})
+    assert by_commune.status_code == 403
+    assert client.get("/api/v1/users", headers=bearer(client, "commune1")).status_code == 403
+    names = {u["username"] for u in client.get(
+        "/api/v1/users", headers=bearer(client, "admin1")).json()}
+    assert {"commune1", "producer2", "member1"} <= names and "system" not in names
+
+
+def test_names_with_line_breaks_or_control_characters_are_refused(
+    client: TestClient, province: Province
+) -> None:
+    headers = bearer(client, "commune1")
+    for name in ("Tỏi\r\nBcc: x@example.vn", "Tỏi\x00", "Tỏi\x1b[31m"):
+        response = client.post("/api/v1/products", headers=headers, json={
+            "name": name, "producer_id": province.producer_id, "group": "food",
+            "workflow": "ocop-148"})
+        assert response.status_code == 422, name
+    producer = client.post("/api/v1/producers", headers=headers, json={
+        "name": "HTX\nGiả", "type": "cooperative", "commune_code": province.commune})
+    assert producer.status_code == 422
+    assert client.get("/api/v1/products", headers=headers).json()["total"] == 0
+
+
+def test_producers_are_seen_within_the_jurisdiction_only(
+    client: TestClient, province: Province
+) -> None:
+    def ids(user: str) -> set[int]:
+        return {p["id"] for p in client.get(
+            "/api/v1/producers", headers=bearer(client, user)).json()}
+
+    both = {province.producer_id, province.other_producer_id}
+    assert ids("district1") == both and ids("province1") == both
+    assert ids("commune1") == {province.producer_id}
+    assert ids("producer2") == {province.other_producer_id}
+    assert ids("district2") == set() and ids("member1") == set()
+    hidden = client.get(f"/api/v1/producers/{province.producer_id}",
+                        headers=bearer(client, "commune2"))
+    assert hidden.status_code == 404
+
+
+def test_a_user_manages_their_own_api_tokens(client: TestClient, province: Province) -> None:
+    headers = bearer(client, "province1")
+    created = client.post("/api/v1/me/tokens", headers=headers, json={"label": "Cổng tỉnh"})
+    assert created.status_code == 201
+    token = created.json()["token"]
+    api = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=api).json()["username"] == "province1"
+    listed = client.get("/api/v1/me/tokens", headers=headers).json()
+    assert [t["label"] for t in listed] == ["Cổng tỉnh"] and "token" not in listed[0]
+    assert client.delete(f"/api/v1/me/tokens/{created.json()['id']}",
+                         headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=api).status_code == 401
+
+
+def test_a_province_officer_sets_up_a_council_its_members_cannot(
+    client: TestClient, province: Province
+) -> None:
+    admin = bearer(client, "admin1")
+    for name in ("member2", "member3"):
+        assert client.post("/api/v1/users", headers=admin, json={
+            "username": name, "role": "council_member",
+            "password": "mật khẩu tạm 12345"}).status_code == 201
+    body = {"level": "province", "unit_code": province.province, "chair": "member1",
+            "members": ["member1", "member2", "member3"]}
+    by_member = client.post("/api/v1/councils", headers=bearer(client, "member1"), json=body)
+    assert by_member.status_code == 403
+    created = client.post("/api/v1/councils", headers=bearer(client, "province1"), json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["chair"] == "member1"
+    duplicated = client.post("/api/v1/councils", headers=bearer(client, "province1"),
+                             json={**body, "members": ["member1", "member1", "member2"]})
+    assert duplicated.status_code == 422

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from ocop_cycle.identity import sessions
-from ocop_cycle.identity.signin import authenticate
+from ocop_cycle.identity import service as identity
 from ocop_cycle.web.deps import (
     SESSION_COOKIE,
     PrincipalDep,
@@ -54,7 +53,7 @@ def token(
 ) -> dict[str, Any]:
     """OAuth2 password flow: a bearer token for a session (idle and absolute timeouts)."""
     address = client_address(request)
-    result = authenticate(runtime, form.username[:100], form.password[:1024], address)
+    result = identity.authenticate(runtime, form.username[:100], form.password[:1024], address)
     if result.retry_after is not None:
         raise HttpProblem(
             429,
@@ -69,7 +68,7 @@ def token(
             "wrong username or password (or the account is deactivated)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    opened = sessions.open_session(runtime, result.principal, address)
+    opened = identity.open_session(runtime, result.principal, address)
     return {
         "access_token": opened.session_id,
         "token_type": "bearer",
@@ -91,7 +90,7 @@ def logout(
     """End this session at once (bearer session token or session cookie)."""
     session_id = token or request.cookies.get(SESSION_COOKIE)
     if session_id:
-        sessions.close_session(runtime, session_id, client_address(request))
+        identity.close_session(runtime, session_id, client_address(request))
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
