@@ -290,3 +290,32 @@ def test_the_paper_path_records_that_no_option_level_result_exists(runtime: Runt
     shown = scoring.show_scores(runtime, product_id)["evaluation"]
     assert shown["option_level"] is False
     assert shown["explanation"] == "chấm trên giấy: không có kết quả theo từng lựa chọn"
+
+
+def test_criteria_stats_give_mean_points_and_how_often_each_star_minimum_failed(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    first = product_at_council(runtime, qn)
+    second = product_at_council(runtime, qn)
+    for member in MEMBERS_26:
+        submit(runtime, first, member, answers_for(SET_1, 78, {"1.5": 1}))
+        submit(runtime, second, member, answers_for(SET_1, 80, {"1.5": 2}))
+    submit(runtime, first, "chuthe26", answers_for(SET_1, 100))  # self-assessments are not counted
+    shown = cli("criteria", "stats", "ocop-26-2026", "--set", "1", "--year", "2026", "--json",
+                as_of="2026-06-01")
+    assert shown.exit_code == 0, shown.stderr
+    stats = shown.json()
+    assert (stats["sheets"], stats["products"]) == (10, 2)
+    linkage = next(row for row in stats["criteria"] if row["code"] == "1.5")
+    assert linkage["answered"] == 10 and linkage["mean_points"] == 1.5
+    assert linkage["minimums"] == [
+        {"stars": 4, "points": 2, "failed": 5, "failed_share": 0.5},
+        {"stars": 5, "points": 3, "failed": 10, "failed_share": 1.0},
+    ]
+    earlier = cli("criteria", "stats", "ocop-26-2026", "--set", "1", "--year", "2025", "--json",
+                  as_of="2026-06-01").json()
+    assert earlier["sheets"] == 0 and earlier["criteria"][0]["mean_points"] is None
+    human = cli("criteria", "stats", "ocop-26-2026", "--set", "1", "--year", "2026", as_of="2026-06-01")
+    assert human.exit_code == 0 and "4★: 5 (50%)" in human.stdout
+    older = cli("criteria", "stats", "ocop-148", "--set", "1", "--json", as_of="2026-06-01")
+    assert older.exit_code == 2 and "no option-level sheets" in older.error()["message"]

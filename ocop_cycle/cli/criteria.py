@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
-from ocop_cycle.services import criteria
+from ocop_cycle.services import criteria, sheet_stats
 
 app = typer.Typer(help="Criteria catalogues (bộ tiêu chí).", no_args_is_help=True)
 
@@ -114,3 +114,34 @@ def render_sets(rows: list[dict[str, Any]]) -> None:
 def sets(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """List the 26 product sets of Decision 26/2026 (Appendix I and II)."""
     emit(criteria.list_product_sets(runtime(ctx)), as_json, render_sets)
+
+
+def render_stats(view: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]Bộ sản phẩm số {view['set']}: {view['name']['vi']} — năm {view['year']}[/bold]"
+    )
+    console.print(f"  {view['sheets']} phiếu của hội đồng, {view['products']} sản phẩm")
+    table = Table("mã", "tiêu chí", "điểm TB / tối đa", "chưa đạt mức sao tối thiểu")
+    for row in view["criteria"]:
+        mean = "—" if row["mean_points"] is None else f"{row['mean_points']:.2f}"
+        failures = ", ".join(
+            f"{m['stars']}★: {m['failed']} ({m['failed_share']:.0%})"
+            for m in row["minimums"]
+            if m["failed_share"] is not None
+        )
+        table.add_row(row["code"], row["name"], f"{mean} / {row['max']}", failures)
+    console.print(table)
+
+
+@app.command("stats")
+def stats(
+    ctx: typer.Context,
+    catalogue: str = typer.Argument(..., help="ocop-26-2026 (or a workflow scoring on it)."),
+    product_set: int = typer.Option(..., "--set", help="The product set (1–26)."),
+    year: int | None = typer.Option(None, "--year", help="Calendar year; default this year."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Mean points per criterion and how often each star minimum failed, over a year."""
+    run = runtime(ctx)
+    view = sheet_stats.criteria_stats(run, catalogue, product_set, year or run.clock.today().year)
+    emit(view, as_json, render_stats)

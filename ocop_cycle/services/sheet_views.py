@@ -16,7 +16,7 @@ from ocop_cycle.domain.council import CouncilRules
 from ocop_cycle.domain.scores import StarBand, round_half_up, stars_for
 from ocop_cycle.domain.star_minimums import StarResult, Unmet, explain, stars_with_minimums
 from ocop_cycle.workflow.evaluations import CLOSED, counted_sheets, sheet_choices
-from ocop_cycle.workflow.sheets import Sheet, star_minimums
+from ocop_cycle.workflow.sheets import Sheet
 
 
 def member_options(session: Session, sheets: list[ScoreSheet]) -> dict[int, dict[str, int]]:
@@ -102,7 +102,7 @@ def evaluation_additions(
         score = evaluation.score
     elif mean is not None and rules is not None and sheets:
         result = stars_with_minimums(
-            stars_for(mean, bands), star_minimums(sheet_def), _points(session, sheets),
+            stars_for(mean, bands), sheet_def.minimums, _points(session, sheets),
             rules.minimum_majority,
         )
         score = mean

@@ -224,3 +224,23 @@ def counted_sheets(
     """The member sheets the council's result counts: those of its current members."""
     member_ids = {member.id for member in council_members(session, council)}
     return [(user, sheet) for user, sheet in member_sheets(session, evaluation) if user.id in member_ids]
+
+
+def counted_points(
+    session: Session, evaluation: Evaluation, council: Council
+) -> list[dict[str, int]]:
+    """{criterion: points} of each counted sheet (its council's members'), in one query."""
+    rows = session.execute(
+        select(SheetChoice.sheet_id, SheetChoice.criterion, SheetChoice.points)
+        .join(ScoreSheet, ScoreSheet.id == SheetChoice.sheet_id)
+        .join(
+            CouncilMember,
+            (CouncilMember.user_id == ScoreSheet.user_id)
+            & (CouncilMember.council_id == council.id),
+        )
+        .where(ScoreSheet.evaluation_id == evaluation.id, ScoreSheet.kind == MEMBER_SHEET)
+    )
+    sheets: dict[int, dict[str, int]] = {}
+    for sheet_id, criterion, points in rows:
+        sheets.setdefault(sheet_id, {})[criterion] = points
+    return list(sheets.values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -132,12 +132,27 @@ class Sheet:
         return self.product_set.number
 
     def criteria(self) -> list[Criterion]:
+        return self._criteria
+
+    @cached_property
+    def _criteria(self) -> list[Criterion]:
+        # A sheet is read once per process and consulted at every close: build once.
         return [
             criterion
             for part in self.file.parts
             for section in part.sections
             for criterion in section.criteria
         ]
+
+    @cached_property
+    def minimums(self) -> dict[str, dict[int, int]]:
+        """{criterion: {stars: points of the option marked for it}} for marked criteria."""
+        found: dict[str, dict[int, int]] = {}
+        for criterion in self.criteria():
+            marks = {o.stars: o.points for o in criterion.options if o.stars is not None}
+            if marks:
+                found[criterion.code] = marks
+        return found
 
     def criterion(self, code: str) -> Criterion | None:
         return next((c for c in self.criteria() if c.code == code), None)
@@ -261,16 +276,6 @@ def sheet_for(number: int, workflows_dir: Path | None = None) -> Sheet:
 
 def all_sheets(workflows_dir: Path | None = None) -> list[Sheet]:
     return [sheet_for(entry.number, workflows_dir) for entry in all_product_sets(workflows_dir)]
-
-
-def star_minimums(sheet: Sheet) -> dict[str, dict[int, int]]:
-    """{criterion: {stars: points of the option marked for it}} for the marked criteria."""
-    found: dict[str, dict[int, int]] = {}
-    for criterion in sheet.criteria():
-        marks = {o.stars: o.points for o in criterion.options if o.stars is not None}
-        if marks:
-            found[criterion.code] = marks
-    return found
 
 
 def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str, int], list[str]]:

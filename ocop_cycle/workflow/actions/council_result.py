@@ -23,17 +23,17 @@ from ocop_cycle.workflow.evaluations import (
     catalogue_for,
     catalogue_name,
     council_rules,
-    counted_sheets,
+    counted_points,
     dossier_purpose,
     evaluation_tally,
     is_evaluation_state,
     member_sheets,
     open_evaluation,
     option_sheet_for,
-    sheet_choices,
 )
 from ocop_cycle.workflow.hooks import FireContext, action, data_field, step
-from ocop_cycle.workflow.sheets import Sheet, is_sheet_catalogue, star_minimums
+from ocop_cycle.workflow.paper_path import check_paper_result
+from ocop_cycle.workflow.sheets import Sheet, is_sheet_catalogue
 
 NO_STAR_ROUTE_SCORE = "0"
 
@@ -89,10 +89,8 @@ def apply_star_minimums(
     rules: CouncilRules,
 ) -> int:
     """Lower the band's stars to what the council's options meet; route by the result."""
-    rows = counted_sheets(context.session, evaluation, council)
-    choices = sheet_choices(context.session, [row.id for _, row in rows])
-    points = [{code: c.points for code, c in chosen.items()} for chosen in choices.values()]
-    result = stars_with_minimums(band, star_minimums(sheet), points, rules.minimum_majority)
+    points = counted_points(context.session, evaluation, council)
+    result = stars_with_minimums(band, sheet.minimums, points, rules.minimum_majority)
     evaluation.band_stars = result.band_stars
     evaluation.held_back = [
         {"criterion": u.criterion, "stars": u.stars, "met": u.met, "counted": u.counted}
@@ -189,6 +187,7 @@ def council_result(context: FireContext) -> None:
                 "close without --data score and the result comes from them (a paper score "
                 "would silently override the members)"
             )
+        check_paper_result(session, context.data, evaluation)
         path = "paper"
         score = Decimal(context.data["score"])
     else:
