@@ -92,7 +92,7 @@ def test_an_upgrade_with_no_gain_says_the_product_keeps_its_stars_and_never_cong
     for trigger, actor, data in (
         ("request_upgrade", "producer1", {}),
         ("accept_dossier", "district1", {}),
-        ("close_evaluation", "district1", {"score": "68"}),
+        ("close_evaluation", "district1", {"score": "68", "minutes": "01/BB-HĐ"}),
     ):
         fire(runtime, product_id, trigger, actor=actor, data=data)
     tick(runtime, "2024-07-02T10:00")
@@ -141,8 +141,8 @@ def test_the_verification_names_the_issuing_province_once(
     at(runtime, "2024-09-01T09:00")
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     for trigger, actor, data in (
-        ("close_evaluation", "district1", {"score": "75"}),
-        ("close_evaluation", "province1", {"score": "80"}),
+        ("close_evaluation", "district1", {"score": "75", "minutes": "01/BB-HĐ"}),
+        ("close_evaluation", "province1", {"score": "80", "minutes": "01/BB-HĐ"}),
         ("issue_certificate", "province1",
          {"decision_number": "1890/QĐ-UBND", "decision_date": "2024-08-15"}),
     ):

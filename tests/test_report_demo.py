@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from rich.console import Console
 
 from ocop_cycle.runtime import Runtime
@@ -31,5 +32,13 @@ def test_demo_imports_the_sample_province_and_writes_the_2022_report(
     assert report["rewards"]["total_vnd"] == 60 * 8_000_000 + 5 * 10_000_000
     html = (tmp_path / "demo" / "bao-cao-ocop-2022.html").read_text(encoding="utf-8")
     assert 'id="chart-units"' in html and 'id="chart-stars"' in html
-    assert (tmp_path / "demo" / "bao-cao-ocop-2022.xlsx").stat().st_size > 0
+    sheet = load_workbook(tmp_path / "demo" / "bao-cao-ocop-2022.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert "2022" in str(rows[0][0])
+    # The officer reads the same figures in the workbook's cells as in the report.
+    assert ["3 sao", 60] in [row[:2] for row in rows]
+    assert ["4 sao", 5] in [row[:2] for row in rows]
+    assert any(row[0] == "Tổng số" and row[1] == 65 for row in rows)
+    assert any(row[0] == "Tổng số" and 60 * 8_000_000 + 5 * 10_000_000 in row for row in rows)
+    assert any("Huyện Sơn Tây" in row for row in rows)
     assert "bao-cao-ocop-2022.html" in out.getvalue()

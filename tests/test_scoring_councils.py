@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from ocop_cycle.errors import GuardFailed, TransitionNotAllowed
 from ocop_cycle.resources import data_dir
@@ -43,12 +45,13 @@ def close(runtime: Runtime, product_id: int, actor: str = "district1", **data: s
 
 
 def test_council_create_names_its_level_unit_chair_and_members(cli, runtime: Runtime, world: World) -> None:
-    seat_councils(runtime, world)
-    shown = cli("council", "show", "1", "--json").json()
+    seated = seat_councils(runtime, world)
+    shown = cli("council", "show", str(seated["district"]), "--json").json()
     assert shown["level"] == "district" and shown["unit"]["code"] == world.district
     assert shown["chair"] == "hd.huyen1"
     assert [m["username"] for m in shown["members"]] == DISTRICT_MEMBERS
-    assert shown["name"].startswith("Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp huyện")
+    # The district's own name carries its prefix: once, in lower case, after "OCOP".
+    assert shown["name"] == "Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Mộ Đức"
 
 
 def test_a_council_of_officers_is_refused(cli, world: World) -> None:
@@ -353,6 +356,24 @@ def test_a_workflow_migration_cancels_district_evaluations_and_keeps_provincial_
     assert view["state"] == "awaiting_decision" and view["score"] == 81.0
 
 
+def wait_until_blocked(runtime: Runtime, thread: threading.Thread) -> None:
+    """Return once ``thread`` waits for a lock the test's transaction holds: on SQLite,
+    inside BEGIN IMMEDIATE (the write lock); on PostgreSQL, a lock request not granted."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if runtime.engine.dialect.name == "postgresql":
+            with runtime.engine.connect() as probe:
+                if probe.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+                    return
+        else:
+            frame = sys._current_frames().get(thread.ident or 0)
+            if frame is not None and frame.f_code.co_name == "_sqlite_begin":
+                return
+        assert thread.is_alive(), "the late submission finished without waiting"
+        time.sleep(0.001)
+    raise AssertionError("the late submission never waited for the lock")
+
+
 def test_a_sheet_cannot_slip_into_an_evaluation_while_it_closes(runtime: Runtime, world: World, seated) -> None:
     """A member submitting while the officer's close is in flight waits for it, then is
     refused: the result never leaves out a sheet that was accepted."""
@@ -376,7 +397,8 @@ def test_a_sheet_cannot_slip_into_an_evaluation_while_it_closes(runtime: Runtime
                     workflows=runtime.workflows)
         late.start()
         started.wait(10)
-        time.sleep(0.5)  # the late submission reaches the evaluation row and waits
+        # The close commits only once the late submission is blocked on its lock.
+        wait_until_blocked(runtime, late)
     late.join(30)
     assert outcome == {"late": "refused"}
     evaluation = scoring.show_scores(runtime, product_id)["evaluation"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ocop_cycle.localtime import show_date
 from ocop_cycle.runtime import Runtime
 from tests.conftest import World
 from tests.flows import product_in
@@ -48,21 +49,28 @@ def test_criteria_show_refuses_unknown_names_with_the_known_ones(cli, world: Wor
 
 
 def test_human_output_of_council_score_and_certificate_commands(cli, runtime: Runtime, world: World) -> None:
-    seat_councils(runtime, world)
+    certified = product_in(runtime, world.producer_id, "certified")  # on paper, before
+    seated = seat_councils(runtime, world)
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     score(runtime, product_id, {"hd.huyen1": "60", "hd.huyen2": "61"})
-    council = cli("council", "show", "1")
+    council = cli("council", "show", str(seated["district"]))
     assert council.exit_code == 0 and "chủ tịch / chair: hd.huyen1" in council.stdout
     assert "hd.tinh1" in cli("council", "list").stdout
     shown = cli("score", "show", str(product_id))
     assert "cannot close" in shown.stdout and "hd.huyen3" in shown.stdout
-    certified = product_in(runtime, world.producer_id, "certified")
     listed = cli("certificate", "list")
     assert listed.exit_code == 0 and "1462/QĐ-UBND" in listed.stdout
-    one = cli("certificate", "show", "1")
-    assert one.exit_code == 0 and "2027-06-20" in one.stdout
-    assert cli("certificate", "show", "99", "--json").exit_code == 6
-    assert certified > product_id
+    (certificate,) = [
+        c for c in cli("certificate", "list", "--json").json() if c["product_id"] == certified
+    ]
+    one = cli("certificate", "show", str(certificate["id"]))
+    assert one.exit_code == 0
+    # What the officer reads: the number, the decision and the last valid day as printed.
+    for seen in (certificate["number"], "1462/QĐ-UBND", show_date(certificate["expires_on"])):
+        assert seen in one.stdout
+    assert certificate["expires_on"] == "2027-06-20"  # 36 months from the decision
+    missing = cli("certificate", "show", "99", "--json")
+    assert missing.exit_code == 6 and "ocop certificate list" in missing.error()["message"]
 
 
 def test_score_submit_needs_exactly_one_source_of_scores(cli, runtime: Runtime, world: World) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Council, CouncilMember
+from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.runtime import Runtime
@@ -22,6 +23,14 @@ _DEFAULT_NAME = {
     Level.PROVINCE: "Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp tỉnh",
     Level.CENTRAL: "Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp Trung ương",
 }
+
+
+def default_name(level: Level, unit_name: str) -> str:
+    """"… OCOP huyện Mộ Đức": the unit's own prefix replaces "cấp huyện", once."""
+    if not unit_name:
+        return _DEFAULT_NAME[level]
+    base, _, level_word = _DEFAULT_NAME[level].rpartition(" cấp ")
+    return f"{base} {in_sentence(unit_name, level_word)}"
 
 
 def create_council(
@@ -57,7 +66,7 @@ def create_council(
                 "council_member'"
             )
         council = Council(
-            name=(name or "").strip() or f"{_DEFAULT_NAME[council_level]} {unit_name}".strip(),
+            name=(name or "").strip() or default_name(council_level, unit_name),
             level=council_level.value,
             unit_code=unit_code,
             chair_id=users[0].id,
