@@ -273,6 +273,7 @@ FEATURE_DEMOS = [
     ("ocop_cycle.services.demo_scoring", "demo_scoring"),
     ("ocop_cycle.services.demo_reminders", "demo_reminders"),
     ("ocop_cycle.services.demo_import_report", "demo_import_report"),
+    ("ocop_cycle.services.demo_law", "demo_law"),
 ]
 
 
@@ -313,7 +314,9 @@ def run_demo(directory: Path, console: Console) -> None:
         f"ocop {db} product show 1 --actor province1",
         f"ocop {db} product fire 3 issue_certificate --actor district1 "
         "--data decision_number=301/QĐ-UBND --data decision_date=2026-11-20",
-        f"ocop {db} workflow graph ocop-148",
+        f"ocop {db} workflow list",
+        f"ocop {db} workflow graph ocop-26-2026",
+        f"ocop {db} round list",
         f"ocop {db} workflow migrate --from ocop-148 --to ocop-1489 "
         "--map ocop-148-to-1489 --dry-run",
     ):
