@@ -27,8 +27,9 @@ from sqlalchemy import insert, select
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.db.models import Evaluation, History, Producer, Product, ScoreSheet, User
+from ocop_cycle.identity.accounts import add_user, create_first_admin
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import councils, people, scoring, units
+from ocop_cycle.services import councils, scoring, units
 from ocop_cycle.services.lookup import get_product, get_user
 from ocop_cycle.services.setup import initialise
 from ocop_cycle.workflow import engine
@@ -53,11 +54,13 @@ def build(path: Path, products: int) -> Runtime:
     runtime = Runtime.create(Settings(database_url=f"sqlite:///{path}"), Clock(fixed=NOW))
     initialise(runtime)
     units.load_province(runtime, PROVINCE, "legacy")
-    people.add_user(runtime, "district1", role="district_officer", unit_code=DISTRICT)
+    create_first_admin(runtime, "admin1", password=None)
+    add_user(runtime, "district1", actor="admin1", role="district_officer", unit_code=DISTRICT)
     for member in MEMBERS:
-        people.add_user(runtime, member, role="council_member")
+        add_user(runtime, member, actor="admin1", role="council_member")
     council_id = councils.create_council(
-        runtime, level="district", unit_code=DISTRICT, chair=MEMBERS[0], members=MEMBERS
+        runtime, actor="district1", level="district", unit_code=DISTRICT, chair=MEMBERS[0],
+        members=MEMBERS,
     )["id"]
     with runtime.transaction() as session:
         producer = Producer(name="HTX Đức Tân", type="cooperative", commune_code=COMMUNE,

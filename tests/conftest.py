@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.db import schema
 from ocop_cycle.db.base import Base, make_engine
+from ocop_cycle.identity.accounts import add_user, create_first_admin
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
-from ocop_cycle.services.people import ensure_system_user
+from ocop_cycle.services.setup import initialise
 
 POSTGRES_URL = os.environ.get("OCOP_TEST_POSTGRES_URL")
 NO_POSTGRES = (
@@ -38,11 +40,16 @@ def pytest_report_header() -> str:
     return f"PostgreSQL tests: skipped, {NO_POSTGRES}"
 
 
+ADMIN = "admin1"
+
+
 def seed(runtime: Runtime) -> None:
-    """What every test database holds: the schema, the system user, Quảng Ngãi's units."""
-    schema.upgrade(runtime.engine)
-    ensure_system_user(runtime)
-    units.load_province(runtime, "51", "legacy")
+    """What every test database holds: the schema, the system user, the first admin
+    (``admin1``, no password), Quảng Ngãi's units. It is a sandbox: tests act at the
+    dates they choose with ``--as-of``."""
+    initialise(runtime, sandbox=True)
+    create_first_admin(runtime, ADMIN, password=None)
+    units.load_province(runtime, "51", "legacy", actor=ADMIN)
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +102,14 @@ def _mail_to_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("OCOP_MAIL_DIR", str(tmp_path / "mail"))
 
 
+@pytest.fixture(autouse=True)
+def _scripted_decisions_may_be_dated_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scripted walks run on a clock frozen at 01/03/2024 and date their decisions in
+    the months and years after it; the 30-day default (OCOP_LEGAL_DATES_DAYS_AHEAD) is
+    tested on its own in tests/test_input_bounds.py."""
+    monkeypatch.setenv("OCOP_LEGAL_DATES_DAYS_AHEAD", "1500")
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(fixed=START)
@@ -125,14 +140,14 @@ class World:
 def world(runtime: Runtime) -> World:
     w = World()
     w.producer_id = people.add_producer(
-        runtime, name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=w.commune,
+        runtime, actor=ADMIN, name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=w.commune,
         email="htx.ductan@example.vn", phone="0255 3845 123", tax_code="4300123456",
     ).id
     w.other_producer_id = people.add_producer(
-        runtime, name="Cơ sở Bánh tráng Thắng Lợi", type="household",
+        runtime, actor=ADMIN, name="Cơ sở Bánh tráng Thắng Lợi", type="household",
         commune_code=w.other_commune, email="banhtrang@example.vn",
     ).id
-    add = people.add_user
+    add = partial(add_user, actor=ADMIN)
     add(runtime, "commune1", role="commune_officer", unit_code=w.commune, email="xa@example.vn")
     add(runtime, "commune2", role="commune_officer", unit_code=w.other_commune)
     add(runtime, "district1", role="district_officer", unit_code=w.district, email="huyen@example.vn")
@@ -141,7 +156,6 @@ def world(runtime: Runtime) -> World:
     add(runtime, "central1", role="central_officer", email="tw@example.vn")
     add(runtime, "producer1", role="producer", producer_id=w.producer_id)
     add(runtime, "producer2", role="producer", producer_id=w.other_producer_id)
-    add(runtime, "admin1", role="admin")
     return w
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, register_product
+from ocop_cycle.services.products import fire, fire_timer, register_product
 
 Step = tuple[str, str, dict[str, Any]]  # trigger, actor, {"comment": …, "data": {…}}
 
@@ -20,8 +20,8 @@ _base = [
     ("submit_dossier", "producer1", {}),
 ]
 _district = [*_base, ("accept_dossier", "district1", {})]
-_province = [*_district, ("close_evaluation", "district1", {"data": {"score": "75"}})]
-_central = [*_province, ("close_evaluation", "province1", {"data": {"score": "92"}})]
+_province = [*_district, ("close_evaluation", "district1", {"data": {"score": "75", "minutes": "01/BB-HĐ"}})]
+_central = [*_province, ("close_evaluation", "province1", {"data": {"score": "92", "minutes": "01/BB-HĐ"}})]
 TO_148.update(
     {
         "idea_registered": [],
@@ -33,13 +33,13 @@ TO_148.update(
         "dossier_submitted": _base,
         "dossier_returned": [*_base, ("return_dossier", "district1", {"comment": "Thiếu phiếu kiểm nghiệm"})],
         "district_evaluation": _district,
-        "not_ranked": [*_district, ("close_evaluation", "district1", {"data": {"score": "45"}})],
-        "awaiting_decision": [*_district, ("close_evaluation", "district1", {"data": {"score": "62.5"}})],
+        "not_ranked": [*_district, ("close_evaluation", "district1", {"data": {"score": "45", "minutes": "01/BB-HĐ"}})],
+        "awaiting_decision": [*_district, ("close_evaluation", "district1", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}})],
         "province_evaluation": _province,
         "central_evaluation": _central,
         "certified": [
             *_district,
-            ("close_evaluation", "district1", {"data": {"score": "62.5"}}),
+            ("close_evaluation", "district1", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
             ("issue_certificate", "district1", {"data": DECISION}),
         ],
         "withdrawn": [*_base[:2], ("withdraw", "producer1", {})],
@@ -64,6 +64,9 @@ def register(runtime: Runtime, producer_id: int, workflow: str | None = None) ->
 def walk(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, Any]:
     view: dict[str, Any] = {}
     for trigger, actor, options in steps:
+        if actor == "system":  # a timer on its date: the scheduler's own path
+            view = fire_timer(runtime, product_id, trigger)
+            continue
         view = fire(
             runtime, product_id, trigger, actor=actor, comment=options.get("comment"),
             data=options.get("data"),

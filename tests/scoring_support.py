@@ -8,15 +8,18 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ocop_cycle.db.models import Certificate, Product
+from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import councils, people, scoring
-from tests.conftest import World
+from ocop_cycle.services import councils, scoring
+from tests.conftest import ADMIN, World
 
 # The ocop-148 sections in order, with their maxima (workflows/criteria/ocop-148.yaml).
 SECTIONS_148 = {"A1": 15, "A2": 15, "A3": 10, "B1": 15, "B2": 10, "C1": 15, "C2": 15, "C3": 5}
 DISTRICT_MEMBERS = ["hd.huyen1", "hd.huyen2", "hd.huyen3", "hd.huyen4"]
 PROVINCE_MEMBERS = ["hd.tinh1", "hd.tinh2", "hd.tinh3", "hd.tinh4"]
 CENTRAL_MEMBERS = ["hd.tw1", "hd.tw2", "hd.tw3"]
+# The council of another district (Thành phố Quảng Ngãi).
+OTHER_MEMBERS = ["hd.huyen.khac", "hd.huyen.khac2", "hd.huyen.khac3"]
 
 
 def sections_for(total: str | Decimal) -> dict[str, str]:
@@ -33,23 +36,26 @@ def sections_for(total: str | Decimal) -> dict[str, str]:
 
 def seat_councils(runtime: Runtime, world: World) -> dict[str, int]:
     """A district council of Mộ Đức, a provincial council of Quảng Ngãi and the central one."""
-    for username in DISTRICT_MEMBERS + PROVINCE_MEMBERS + CENTRAL_MEMBERS + ["hd.huyen.khac"]:
-        people.add_user(runtime, username, role="council_member", name=f"Thành viên {username}")
+    for username in DISTRICT_MEMBERS + PROVINCE_MEMBERS + CENTRAL_MEMBERS + OTHER_MEMBERS:
+        add_user(runtime, username, actor=ADMIN, role="council_member",
+                 name=f"Thành viên {username}")
     ids = {
         "district": councils.create_council(
-            runtime, level="district", unit_code=world.district, chair=DISTRICT_MEMBERS[0],
+            runtime, actor=ADMIN, level="district", unit_code=world.district,
+            chair=DISTRICT_MEMBERS[0],
             members=DISTRICT_MEMBERS,
         )["id"],
         "other_district": councils.create_council(
-            runtime, level="district", unit_code=world.other_district, chair="hd.huyen.khac",
-            members=["hd.huyen.khac"],
+            runtime, actor=ADMIN, level="district", unit_code=world.other_district,
+            chair=OTHER_MEMBERS[0], members=OTHER_MEMBERS,
         )["id"],
         "province": councils.create_council(
-            runtime, level="province", unit_code=world.province, chair=PROVINCE_MEMBERS[0],
+            runtime, actor=ADMIN, level="province", unit_code=world.province,
+            chair=PROVINCE_MEMBERS[0],
             members=PROVINCE_MEMBERS,
         )["id"],
         "central": councils.create_council(
-            runtime, level="central", unit_code=None, chair=CENTRAL_MEMBERS[0],
+            runtime, actor=ADMIN, level="central", unit_code=None, chair=CENTRAL_MEMBERS[0],
             members=CENTRAL_MEMBERS,
         )["id"],
     }

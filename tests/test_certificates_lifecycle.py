@@ -12,7 +12,7 @@ from ocop_cycle.config import Settings
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import certificates, scoring
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire, fire_timer, show_product
 from tests.conftest import World
 from tests.flows import TO_148, product_in, register
 from tests.scoring_support import PROVINCE_MEMBERS, consistent, score, seat_councils, snapshot
@@ -32,7 +32,10 @@ def seated(runtime: Runtime, world: World) -> dict[str, int]:
 def go(runtime: Runtime, product_id: int, *steps: tuple[str, str, dict[str, str]]) -> dict[str, Any]:
     view: dict[str, Any] = {}
     for trigger, actor, data in steps:
-        view = fire(runtime, product_id, trigger, actor=actor, data=data)
+        if actor == "system":  # a timer on its date: the scheduler's own path
+            view = fire_timer(runtime, product_id, trigger)
+        else:
+            view = fire(runtime, product_id, trigger, actor=actor, data=data)
         consistent(runtime)
     return view
 
@@ -40,8 +43,8 @@ def go(runtime: Runtime, product_id: int, *steps: tuple[str, str, dict[str, str]
 def certified_4_stars(runtime: Runtime, world: World) -> int:
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     go(runtime, product_id,
-       ("close_evaluation", "district1", {"score": "75"}),
-       ("close_evaluation", "province1", {"score": "80"}),
+       ("close_evaluation", "district1", {"score": "75", "minutes": "01/BB-HĐ"}),
+       ("close_evaluation", "province1", {"score": "80", "minutes": "01/BB-HĐ"}),
        ("issue_certificate", "province1", DECISION_4))
     return product_id
 
@@ -84,7 +87,7 @@ def test_verification_shows_what_a_consumer_needs_and_nothing_private(cli, runti
     for output in (as_json.stdout, human.stdout):
         for private in ("htx.ductan@example.vn", "0255 3845 123", "4300123456", "@", "score"):
             assert private not in output
-    assert "Hiệu lực đến / valid until: 2027-06-20" in human.stdout
+    assert "Hiệu lực đến / valid until: 20/06/2027" in human.stdout
 
 
 def test_verification_after_the_expiry_date_reads_expired(cli, runtime: Runtime, world: World) -> None:
@@ -121,7 +124,7 @@ def test_a_renewal_to_a_lower_star_supersedes_the_old_certificate(runtime: Runti
     go(runtime, product_id,
        ("submit_renewal", "producer1", {}),
        ("accept_dossier", "district1", {}),
-       ("close_evaluation", "district1", {"score": "61"}),
+       ("close_evaluation", "district1", {"score": "61", "minutes": "01/BB-HĐ"}),
        ("issue_certificate", "district1", DECISION_RENEWAL))
     old, new = certificates_of(runtime, product_id)
     assert (old["stars"], old["status"], old["superseded_by_id"]) == (4, "superseded", new["id"])
@@ -133,8 +136,8 @@ def test_a_renewal_to_a_higher_star_supersedes_the_old_certificate(runtime: Runt
     go(runtime, product_id,
        ("submit_renewal", "producer1", {}),
        ("accept_dossier", "district1", {}),
-       ("close_evaluation", "district1", {"score": "74"}),
-       ("close_evaluation", "province1", {"score": "78.5"}),
+       ("close_evaluation", "district1", {"score": "74", "minutes": "01/BB-HĐ"}),
+       ("close_evaluation", "province1", {"score": "78.5", "minutes": "01/BB-HĐ"}),
        ("issue_certificate", "province1", DECISION_RENEWAL))
     old, new = certificates_of(runtime, product_id)
     assert (old["stars"], old["status"]) == (3, "superseded")
@@ -148,7 +151,7 @@ def test_a_renewal_below_50_keeps_the_old_certificate_until_its_expiry_date(
     view = go(runtime, product_id,
               ("submit_renewal", "producer1", {}),
               ("accept_dossier", "district1", {}),
-              ("close_evaluation", "district1", {"score": "45"}))
+              ("close_evaluation", "district1", {"score": "45", "minutes": "01/BB-HĐ"}))
     assert view["state"] == "not_ranked" and view["certificate"]["status"] == "active"
     assert view["certificate"]["expires_on"] == "2027-06-20"
     # The scheduler (issue 4) expires the certificate on its date, whatever the state.
@@ -206,7 +209,7 @@ def test_a_1489_product_is_never_moved_back_to_148(runtime: Runtime, world: Worl
               ("submit_dossier", "producer1", {}),
               ("forward_dossier", "commune1", {"origin_report": "BC-01"}),
               ("accept_dossier", "province1", {}),
-              ("close_evaluation", "province1", {"score": "60"}),
+              ("close_evaluation", "province1", {"score": "60", "minutes": "01/BB-HĐ"}),
               ("issue_certificate", "province1", DECISION_4),
               ("open_renewal", "system", {}),
               ("submit_renewal", "producer1", {}))
@@ -225,7 +228,7 @@ def test_an_upgrade_with_no_gain_keeps_the_certificate_and_returns_to_certified(
     view = go(runtime, product_id,
               ("request_upgrade", "producer1", {}),
               ("accept_dossier", "district1", {}),
-              ("close_evaluation", "district1", {"score": "68"}))
+              ("close_evaluation", "district1", {"score": "68", "minutes": "01/BB-HĐ"}))
     assert view["state"] == "certified"
     assert (view["stars"], view["score"]) == (3, 62.5)
     data = view["history"][-1]["data"]
@@ -241,9 +244,9 @@ def test_an_upgrade_forwarded_but_not_gained_at_the_province_keeps_the_certifica
     view = go(runtime, product_id,
               ("request_upgrade", "producer1", {}),
               ("accept_dossier", "district1", {}),
-              ("close_evaluation", "district1", {"score": "72"}))
+              ("close_evaluation", "district1", {"score": "72", "minutes": "01/BB-HĐ"}))
     assert view["state"] == "province_evaluation"
-    view = go(runtime, product_id, ("close_evaluation", "province1", {"score": "40"}))
+    view = go(runtime, product_id, ("close_evaluation", "province1", {"score": "40", "minutes": "01/BB-HĐ"}))
     assert view["state"] == "certified" and view["stars"] == 3
     assert certificates_of(runtime, product_id)[0]["status"] == "active"
 
@@ -334,8 +337,8 @@ def test_under_148_only_the_district_issues_a_3_star_certificate(
 
 def test_under_148_a_4_star_certificate_is_the_provinces(runtime: Runtime, world: World) -> None:
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
-    go(runtime, product_id, ("close_evaluation", "district1", {"score": "75"}),
-       ("close_evaluation", "province1", {"score": "80"}))
+    go(runtime, product_id, ("close_evaluation", "district1", {"score": "75", "minutes": "01/BB-HĐ"}),
+       ("close_evaluation", "province1", {"score": "80", "minutes": "01/BB-HĐ"}))
     with pytest.raises(GuardFailed, match="4★ certificates are issued at province level"):
         fire(runtime, product_id, "issue_certificate", actor="district1", data=DECISION_4)
     assert go(runtime, product_id, ("issue_certificate", "province1", DECISION_4))["certificate"]["issuing_level"] == "province"

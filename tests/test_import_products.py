@@ -21,9 +21,11 @@ from ocop_cycle.db.models import (
     ScheduleItem,
 )
 from ocop_cycle.errors import PermissionDenied
+from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.importing.rule_sets import RuleSetCalendar
 from ocop_cycle.importing.service import ImportRejected, import_products
 from ocop_cycle.runtime import Runtime
+from tests.conftest import ADMIN
 
 HEADER = [
     "product_name",
@@ -108,6 +110,16 @@ def products(runtime: Runtime) -> list[Product]:
         return list(session.scalars(select(Product).order_by(Product.id)))
 
 
+# The provincial office that imports in these tests (issue 10 §2: only a province officer
+# of the file's province imports).
+IMPORTER = "tinh_nhap"
+
+
+@pytest.fixture(autouse=True)
+def _importer(runtime: Runtime) -> None:
+    add_user(runtime, IMPORTER, actor=ADMIN, role="province_officer", unit_code="51")
+
+
 def test_certificates_take_the_rule_set_in_force_on_their_decision_date(
     runtime: Runtime, tmp_path: Path
 ) -> None:
@@ -117,7 +129,7 @@ def test_certificates_take_the_rule_set_in_force_on_their_decision_date(
         for i, d in enumerate(dates)
     ]
     runtime.clock.fixed = runtime.clock.fixed.replace(year=2025, month=8)  # type: ignore[union-attr]
-    import_products(runtime, write_csv(tmp_path / "rules.csv", rows))
+    import_products(runtime, write_csv(tmp_path / "rules.csv", rows), actor=IMPORTER)
     found = {
         c.decision_date.isoformat(): (c.rule_set, c.issuing_level) for c in certificates(runtime)
     }
@@ -143,7 +155,7 @@ def test_imported_products_get_the_state_that_follows_from_today(
             product_name="Hết hạn đúng hôm nay", decision_number="4/QĐ", decision_date="2021-03-01"
         ),
     ]
-    summary = import_products(runtime, write_csv(tmp_path / "states.csv", rows))
+    summary = import_products(runtime, write_csv(tmp_path / "states.csv", rows), actor=IMPORTER)
     assert summary["states"] == {"certified": 1, "expired": 2, "renewal_due": 1}
     states = {p.name: (p.state, p.workflow, p.stars) for p in products(runtime)}
     assert states == {
@@ -180,8 +192,8 @@ def test_reimporting_the_same_file_creates_no_duplicates(runtime: Runtime, tmp_p
             row(product_name="Nước mắm", decision_number="192/QĐ-UBND", decision_date="2023-03-22"),
         ],
     )
-    first = import_products(runtime, path)
-    second = import_products(runtime, path)
+    first = import_products(runtime, path, actor=IMPORTER)
+    second = import_products(runtime, path, actor=IMPORTER)
     assert first["certificates_created"] == 2
     assert second["certificates_created"] == 0
     assert second["rows_already_imported"] == 2
@@ -201,7 +213,7 @@ def test_same_producer_name_in_the_same_commune_is_one_producer_even_one_already
         row(producer_name="HTX Nông nghiệp Đức Tân", product_name="Mật ong"),
         row(producer_name="HTX Nông nghiệp Đức Tân", product_name="Mật ong", commune_code="21400"),
     ]
-    summary = import_products(runtime, write_csv(tmp_path / "p.csv", rows))
+    summary = import_products(runtime, write_csv(tmp_path / "p.csv", rows), actor=IMPORTER)
     assert summary["producers_created"] == 1  # only the one in the other commune
     owners = {(p.name, p.commune_code): p.producer_id for p in products(runtime)}
     assert owners[("Gạo", "21427")] == owners[("Mật ong", "21427")] == world.producer_id
@@ -215,7 +227,7 @@ def test_product_certified_under_1048_then_renewed_under_148_is_one_product_with
         row(stars="4", score="72", decision_number="2000/QĐ-UBND", decision_date="2023-06-30"),
         row(stars="3", decision_number="1197/QĐ-UBND", decision_date="2020-06-30"),
     ]
-    import_products(runtime, write_csv(tmp_path / "r.csv", rows))
+    import_products(runtime, write_csv(tmp_path / "r.csv", rows), actor=IMPORTER)
     [product] = products(runtime)
     old, new = certificates(runtime)
     assert (old.rule_set, old.status, old.superseded_by_id) == ("1048/QĐ-TTg", "superseded", new.id)
@@ -227,6 +239,7 @@ def test_a_later_file_renews_a_product_imported_before(runtime: Runtime, tmp_pat
     import_products(
         runtime,
         write_csv(tmp_path / "2020.csv", [row(decision_date="2020-06-30", decision_number="1/QĐ")]),
+        actor=IMPORTER,
     )
     assert products(runtime)[0].state == "expired"
     import_products(
@@ -235,6 +248,7 @@ def test_a_later_file_renews_a_product_imported_before(runtime: Runtime, tmp_pat
             tmp_path / "2023.csv",
             [row(decision_date="2023-06-30", decision_number="2/QĐ", stars="4")],
         ),
+        actor=IMPORTER,
     )
     [product] = products(runtime)
     old, new = certificates(runtime)
@@ -260,7 +274,7 @@ def test_every_error_is_listed_with_row_and_column_and_nothing_is_imported(
         row(product_name="Sao sai", stars="2", score="abc"),  # row 7: two errors
     ]
     with pytest.raises(ImportRejected) as caught:
-        import_products(runtime, write_csv(tmp_path / "bad.csv", rows))
+        import_products(runtime, write_csv(tmp_path / "bad.csv", rows), actor=IMPORTER)
     found = {(e.row, e.column) for e in caught.value.errors}
     assert found == {
         (3, "commune_code"),
@@ -286,7 +300,7 @@ def test_a_wrong_header_is_refused_naming_the_unknown_and_missing_columns(
 ) -> None:
     header = [c for c in HEADER if c != "stars"] + ["ghi_chu"]
     with pytest.raises(ImportRejected) as caught:
-        import_products(runtime, write_csv(tmp_path / "h.csv", [row()], header=header))
+        import_products(runtime, write_csv(tmp_path / "h.csv", [row()], header=header), actor=IMPORTER)
     assert {(e.row, e.column) for e in caught.value.errors} == {(1, "ghi_chu"), (1, "stars")}
     assert count(runtime, Product) == 0
 
@@ -301,7 +315,7 @@ def test_score_must_match_the_stars_and_round_year_must_fit_the_decision(
         row(product_name="D", district_code="522"),  # commune 21427 is in 533
     ]
     with pytest.raises(ImportRejected) as caught:
-        import_products(runtime, write_csv(tmp_path / "x.csv", rows))
+        import_products(runtime, write_csv(tmp_path / "x.csv", rows), actor=IMPORTER)
     assert {(e.row, e.column) for e in caught.value.errors} == {
         (2, "score"),
         (3, "round_year"),
@@ -317,6 +331,7 @@ def test_round_year_may_be_the_year_before_the_decision(runtime: Runtime, tmp_pa
             tmp_path / "r.csv",
             [row(decision_number="192/QĐ-UBND", decision_date="22/03/2023", round_year="2022")],
         ),
+        actor=IMPORTER,
     )
     [certificate] = certificates(runtime)
     assert (certificate.round_year, certificate.decision_date) == (2022, date(2023, 3, 22))
@@ -326,7 +341,7 @@ def test_a_district_is_enough_when_the_commune_is_not_known(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     rows = [row(commune_code="", district_code="536", producer_name="HTX Tỏi Lý Sơn")]
-    import_products(runtime, write_csv(tmp_path / "d.csv", rows))
+    import_products(runtime, write_csv(tmp_path / "d.csv", rows), actor=IMPORTER)
     [product] = products(runtime)
     assert (product.district_code, product.province_code) == ("536", "51")
 
@@ -359,7 +374,7 @@ def test_xlsx_and_csv_give_the_same_result(database_url: str, tmp_path: Path, cl
         url = database_url
         runtime = Runtime.create(Settings(database_url=url), clock)
         try:
-            import_products(runtime, writer(tmp_path / name, rows))
+            import_products(runtime, writer(tmp_path / name, rows), actor=IMPORTER)
             with runtime.transaction() as session:
                 found = session.execute(
                     select(
@@ -386,12 +401,12 @@ def test_xlsx_and_csv_give_the_same_result(database_url: str, tmp_path: Path, cl
 def test_a_csv_with_a_byte_order_mark_reads_like_one_without(
     runtime: Runtime, tmp_path: Path
 ) -> None:
-    import_products(runtime, write_csv(tmp_path / "bom.csv", [row()], bom=True))
+    import_products(runtime, write_csv(tmp_path / "bom.csv", [row()], bom=True), actor=IMPORTER)
     assert products(runtime)[0].name == "Tỏi cô đơn"
 
 
 def test_dry_run_checks_and_plans_but_writes_nothing(runtime: Runtime, tmp_path: Path) -> None:
-    summary = import_products(runtime, write_csv(tmp_path / "a.csv", [row()]), dry_run=True)
+    summary = import_products(runtime, write_csv(tmp_path / "a.csv", [row()]), dry_run=True, actor=IMPORTER)
     assert (summary["dry_run"], summary["products_created"], summary["certificates_created"]) == (
         True,
         1,
@@ -416,7 +431,7 @@ def test_products_in_the_middle_of_their_workflow_do_not_take_imported_certifica
     )
     rows = [row(producer_name="HTX Nông nghiệp Đức Tân", product_name="Gạo")]
     with pytest.raises(ImportRejected) as caught:
-        import_products(runtime, write_csv(tmp_path / "a.csv", rows))
+        import_products(runtime, write_csv(tmp_path / "a.csv", rows), actor=IMPORTER)
     assert "idea_registered" in caught.value.errors[0].reason
     assert count(runtime, Certificate) == 0
 
@@ -425,15 +440,15 @@ def test_cli_lists_errors_as_json_and_exits_2(cli: Any, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "bad.csv", [row(stars="6"), row(product_name="x", decision_date="hôm qua")]
     )
-    result = cli("import", "products", str(path), "--json")
+    result = cli("import", "products", str(path), "--json", "--actor", IMPORTER)
     assert result.exit_code == 2
     error = result.error()
     assert error["code"] == "invalid_input"
     assert [(r["row"], r["column"]) for r in error["rows"]] == [(2, "stars"), (3, "decision_date")]  # type: ignore[index]
-    human = cli("import", "products", str(path))
+    human = cli("import", "products", str(path), "--actor", IMPORTER)
     assert human.exit_code == 2
     assert "row 2, column stars" in human.stderr and "row 3, column decision_date" in human.stderr
-    again = cli("import", "products", str(write_csv(tmp_path / "ok.csv", [row()])), "--json")
+    again = cli("import", "products", str(write_csv(tmp_path / "ok.csv", [row()])), "--json", "--actor", IMPORTER)
     assert again.exit_code == 0
     assert again.json()["certificates_created"] == 1
 
@@ -462,7 +477,7 @@ def test_imported_products_get_their_timers_as_if_they_had_gone_through_the_work
         row(product_name="Đến hạn", decision_number="2/QĐ", decision_date="2021-06-01"),
         row(product_name="Hết hạn", decision_number="3/QĐ", decision_date="2020-12-16"),
     ]
-    import_products(runtime, write_csv(tmp_path / "t.csv", rows))
+    import_products(runtime, write_csv(tmp_path / "t.csv", rows), actor=IMPORTER)
     with runtime.transaction() as session:
         items = session.execute(
             select(Product.name, ScheduleItem.kind, ScheduleItem.name, ScheduleItem.due_on)
@@ -487,10 +502,10 @@ def test_empty_columns_after_the_last_one_are_ignored_and_quoted_newlines_kept(
     for cell in ("N1", "N2", "O1", "O2"):  # formatted but empty: Excel leaves these about
         sheet[cell].font = Font(bold=True)
     workbook.save(tmp_path / "a.xlsx")
-    import_products(runtime, tmp_path / "a.xlsx")
+    import_products(runtime, tmp_path / "a.xlsx", actor=IMPORTER)
     assert products(runtime)[0].name == "Bánh tráng"  # names are cleaned to single spaces
     path = write_csv(tmp_path / "b.csv", [row(product_name='Nước "mắm"\nnhĩ')])
-    import_products(runtime, path)
+    import_products(runtime, path, actor=IMPORTER)
     assert {p.name for p in products(runtime)} == {"Bánh tráng", 'Nước "mắm" nhĩ'}
 
 
@@ -499,7 +514,7 @@ def test_a_value_under_no_header_is_refused(runtime: Runtime, tmp_path: Path) ->
     write_csv(path, [row()])
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ",thừa\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as caught:
-        import_products(runtime, path)
+        import_products(runtime, path, actor=IMPORTER)
     assert [(e.row, e.column) for e in caught.value.errors] == [(2, f"#{len(HEADER) + 1}")]
 
 
@@ -508,7 +523,7 @@ def test_a_province_officer_imports_only_their_province(
 ) -> None:
     from ocop_cycle.services.units import load_province
 
-    load_province(runtime, "49", "legacy")  # Quảng Nam, the neighbour
+    load_province(runtime, "49", "legacy", actor="admin1")  # Quảng Nam, the neighbour
     with runtime.transaction() as session:
         commune = session.scalar(
             select(func.min(AdminUnit.code)).where(
@@ -523,4 +538,6 @@ def test_a_province_officer_imports_only_their_province(
         import_products(runtime, write_csv(tmp_path / "a.csv", rows), actor="province1")
     assert [(e.row, e.column) for e in caught.value.errors] == [(3, "commune_code")]
     assert "outside province 51" in caught.value.errors[0].reason
-    assert import_products(runtime, tmp_path / "a.csv", actor="admin1")["certificates_created"] == 2
+    # Not even an admin imports for a province: its own office does (issue 10 §2).
+    with pytest.raises(PermissionDenied, match="allowed roles: province_officer"):
+        import_products(runtime, tmp_path / "a.csv", actor="admin1")

@@ -228,6 +228,7 @@ def test_a_producer_preferring_english_gets_english(
 
     english = people.add_producer(
         smtp_runtime,
+        actor="admin1",
         name="Ly Son Garlic Co.",
         type="enterprise",
         commune_code=world.commune,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ocop_cycle.errors import PermissionDenied
+from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import people
 from ocop_cycle.services.products import fire, register_product, show_product
-from tests.conftest import World
+from tests.conftest import ADMIN, World
 from tests.flows import DECISION, product_in
 from tests.test_workflow_148 import snapshot
 
@@ -16,8 +16,8 @@ from tests.test_workflow_148 import snapshot
 ACTIONS = {
     "commune": ("idea_registered", "approve_idea", {}),
     "district": ("dossier_submitted", "accept_dossier", {}),
-    "province": ("province_evaluation", "close_evaluation", {"score": "80"}),
-    "central": ("central_evaluation", "close_evaluation", {"score": "95"}),
+    "province": ("province_evaluation", "close_evaluation", {"score": "80", "minutes": "01/BB-HĐ"}),
+    "central": ("central_evaluation", "close_evaluation", {"score": "95", "minutes": "01/BB-HĐ"}),
     "producer": ("plan_preparation", "submit_plan", {}),
 }
 # Who may do each, and who may not, with the reason the refusal must give.
@@ -30,7 +30,8 @@ ALLOWED = {
 }
 REFUSED = {
     "commune": [("commune2", "serves unit 21400"), ("producer1", "may not fire"),
-                ("district1", "may not fire"), ("admin1", "may not fire"), ("system", "timer")],
+                ("district1", "may not fire"), ("admin1", "may not fire"),
+                ("system", "only the scheduler acts as system")],
     "district": [("district2", "serves unit 522"), ("commune1", "may not fire"),
                  ("province1", "may not fire")],
     "province": [("district1", "may not fire"), ("central1", "may not fire")],
@@ -67,11 +68,11 @@ def test_actors_in_role_and_jurisdiction_may_act(
 def test_province_officer_of_another_province_is_refused(runtime: Runtime, world: World) -> None:
     from ocop_cycle.services import units
 
-    units.load_province(runtime, "49", "legacy")  # Quảng Nam
-    people.add_user(runtime, "province49", role="province_officer", unit_code="49")
+    units.load_province(runtime, "49", "legacy", actor=ADMIN)  # Quảng Nam
+    add_user(runtime, "province49", actor=ADMIN, role="province_officer", unit_code="49")
     product_id = product_in(runtime, world.producer_id, "province_evaluation")
     with pytest.raises(PermissionDenied, match="province 51"):
-        fire(runtime, product_id, "close_evaluation", actor="province49", data={"score": "80"})
+        fire(runtime, product_id, "close_evaluation", actor="province49", data={"score": "80", "minutes": "01/BB-HĐ"})
 
 
 def test_only_commune_officers_of_the_producers_commune_register(runtime: Runtime, world: World) -> None:
@@ -104,8 +105,8 @@ def test_revocation_belongs_to_the_certifying_level_or_above(runtime: Runtime, w
     from ocop_cycle.errors import GuardFailed
 
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
-    fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": "80"})
-    fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "80"})
+    fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": "80", "minutes": "01/BB-HĐ"})
+    fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "80", "minutes": "01/BB-HĐ"})
     fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
     reason = {"reason": "Không duy trì chất lượng", "decision_number": "5/QĐ-UBND"}
     with pytest.raises(GuardFailed, match="province level or above"):

@@ -56,15 +56,18 @@ def test_council_create_names_its_level_unit_chair_and_members(cli, runtime: Run
 
 def test_a_council_of_officers_is_refused(cli, world: World) -> None:
     result = cli("council", "create", "--level", "district", "--unit", world.district,
-                 "--chair", "district1", "--members", "district1,commune1", "--json")
+                 "--chair", "district2", "--members", "district2,commune1,commune2", "--json",
+                 "--actor", "province1")
     assert result.exit_code == 2
-    assert "district1 (district_officer), commune1 (commune_officer)" in result.error()["message"]
+    assert ("district2 (district_officer), commune1 (commune_officer), commune2 "
+            "(commune_officer)") in result.error()["message"]
 
 
 def test_a_district_council_must_serve_a_district(cli, runtime: Runtime, world: World) -> None:
     seat_councils(runtime, world)
     result = cli("council", "create", "--level", "district", "--unit", world.province,
-                 "--chair", "hd.tinh1", "--members", "hd.tinh2", "--json")
+                 "--chair", "hd.tinh1", "--members", "hd.tinh1,hd.tinh2,hd.tinh3", "--json",
+                 "--actor", "province1")
     assert result.exit_code == 2 and "is a province" in result.error()["message"]
 
 

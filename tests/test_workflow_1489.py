@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied
+from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
 from ocop_cycle.services.products import fire, register_product
-from tests.conftest import World
+from tests.conftest import ADMIN, World
 from tests.flows import DECISION, register, walk
 
 TO_PROVINCE = [
@@ -26,7 +27,7 @@ def test_commune_checks_forwards_and_province_certifies_three_stars(runtime: Run
     product_id = register(runtime, world.producer_id, workflow="ocop-1489")
     view = walk(runtime, product_id, TO_PROVINCE)
     assert view["state"] == "province_evaluation"
-    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "55"})
+    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "55", "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == ("awaiting_decision", 3)
     view = fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
     assert view["certificate"]["issuing_level"] == "province"
@@ -64,15 +65,15 @@ def test_province_forwards_90_or_more_to_the_centre(
 ) -> None:
     product_id = register(runtime, world.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE)
-    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": score})
+    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == (state, stars)
 
 
 def test_five_stars_are_certified_by_the_centre_only(runtime: Runtime, world: World) -> None:
     product_id = register(runtime, world.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, [*TO_PROVINCE,
-                               ("close_evaluation", "province1", {"data": {"score": "93"}}),
-                               ("close_evaluation", "central1", {"data": {"score": "91"}})])
+                               ("close_evaluation", "province1", {"data": {"score": "93", "minutes": "01/BB-HĐ"}}),
+                               ("close_evaluation", "central1", {"data": {"score": "91", "minutes": "01/BB-HĐ"}})])
     with pytest.raises(GuardFailed, match="central level"):
         fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
     view = fire(runtime, product_id, "issue_certificate", actor="central1", data=DECISION)
@@ -80,10 +81,10 @@ def test_five_stars_are_certified_by_the_centre_only(runtime: Runtime, world: Wo
 
 
 def test_two_tier_products_in_a_2025_commune_have_no_district(runtime: Runtime) -> None:
-    units.load_province(runtime, "51", "2025")
-    producer = people.add_producer(runtime, name="HTX Nghĩa Lộ", type="cooperative",
-                                   commune_code="21028")
-    people.add_user(runtime, "nghialo", role="commune_officer", unit_code="21028")
+    units.load_province(runtime, "51", "2025", actor=ADMIN)
+    producer = people.add_producer(runtime, actor=ADMIN, name="HTX Nghĩa Lộ",
+                                   type="cooperative", commune_code="21028")
+    add_user(runtime, "nghialo", actor=ADMIN, role="commune_officer", unit_code="21028")
     view = register_product(
         runtime, name="Mạch nha", producer_id=producer.id, group="food", actor="nghialo",
         workflow="ocop-1489")

@@ -27,7 +27,8 @@ def products(runtime: Runtime, world: World) -> dict[str, int]:
 
 def test_complete_map_moves_every_running_product_and_records_it(runtime: Runtime, world: World) -> None:
     ids = products(runtime, world)
-    summary = migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=SHIPPED_MAP)
+    summary = migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=SHIPPED_MAP,
+                      actor="admin1")
     assert summary["products"] == 4  # the withdrawn product is history, not moved
     assert summary["moves"]["district_evaluation → province_review"] == 1
     moved = show_product(runtime, ids["district_evaluation"])
@@ -47,7 +48,7 @@ def test_dry_run_changes_nothing(runtime: Runtime, world: World) -> None:
     products(runtime, world)
     before = snapshot(runtime)
     summary = migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489",
-                      map_path=SHIPPED_MAP, dry_run=True)
+                      map_path=SHIPPED_MAP, dry_run=True, actor="admin1")
     assert summary["dry_run"] and summary["products"] == 4
     assert snapshot(runtime) == before
 
@@ -60,7 +61,8 @@ def test_incomplete_map_refuses_and_lists_the_products(runtime: Runtime, world: 
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     before = snapshot(runtime)
     with pytest.raises(InvalidInput) as refused:
-        migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=path)
+        migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=path,
+                actor="admin1")
     assert f"#{ids['district_evaluation']} (district_evaluation)" in refused.value.message
     assert snapshot(runtime) == before
 
@@ -71,11 +73,12 @@ def test_map_naming_unknown_states_is_refused(runtime: Runtime, world: World, tm
     path = tmp_path / "typo.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"'district_council' .* is not a state of ocop-1489@1"):
-        migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=path)
+        migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=path,
+                actor="admin1")
 
 
 def test_only_an_admin_migrates(runtime: Runtime, world: World) -> None:
-    with pytest.raises(PermissionDenied, match="only an admin"):
+    with pytest.raises(PermissionDenied, match="allowed roles: admin"):
         migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489", map_path=SHIPPED_MAP,
                 actor="province1")
     assert migrate(runtime, from_workflow="ocop-148", to_workflow="ocop-1489",
@@ -85,6 +88,6 @@ def test_only_an_admin_migrates(runtime: Runtime, world: World) -> None:
 def test_migrate_command(cli: Any, world: World, runtime: Runtime) -> None:
     products(runtime, world)
     result = cli("workflow", "migrate", "--from", "ocop-148", "--to", "ocop-1489", "--map",
-                 str(SHIPPED_MAP), "--dry-run", "--json")
+                 str(SHIPPED_MAP), "--dry-run", "--actor", "admin1", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["products"] == 4

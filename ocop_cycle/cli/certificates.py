@@ -6,8 +6,10 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.localtime import show_date
 from ocop_cycle.services import certificates
@@ -17,7 +19,9 @@ app = typer.Typer(help="OCOP certificates (giấy chứng nhận).", no_args_is_
 
 
 def render_certificate(view: dict[str, Any]) -> None:
-    console.print(f"[bold]{view['number']}[/bold] — {view['product']} ({view['producer']})")
+    console.print(
+        Text.assemble((view["number"], "bold"), f" — {view['product']} ({view['producer']})")
+    )
     console.print(
         f"  {view['stars']}★ điểm / score {view['score']}   {view['rule_set']}   cấp / level "
         f"{view['issuing_level']}   QĐ / decision {view['decision_number']} "
@@ -40,6 +44,21 @@ def render_certificate(view: dict[str, Any]) -> None:
             "until the decision, at the latest "
             f"{show_date(view['valid_until_decision_cap'])} (Decision 26/2026 Art. 12.3)"
         )
+    unreachable = _UNREACHABLE.get(view.get("producer_email_status") or "ok")
+    if unreachable:
+        console.print(
+            f"  ! {unreachable.format(email=view['producer_email'])}: "
+            f"ocop producer edit {view['producer_id']} --email …",
+            markup=False,
+        )
+
+
+_UNREACHABLE = {
+    "missing": "chủ thể chưa có email, sẽ không nhận được thư nhắc / the producer has no "
+    "email address and will get no reminders",
+    "undeliverable": "máy chủ thư từ chối địa chỉ {email} của chủ thể / the mail server "
+    "refused the producer's address {email}",
+}
 
 
 @app.command("list")
@@ -93,6 +112,14 @@ def show(ctx: typer.Context, certificate_id: int, as_json: bool = JsonOption) ->
     emit(certificates.show_certificate(runtime(ctx), certificate_id), as_json, render_certificate)
 
 
+def _authority(issuer: dict[str, Any]) -> str:
+    """ "tỉnh Quảng Ngãi" from "Tỉnh Quảng Ngãi"; "cấp tỉnh" when the unit is unknown."""
+    level = issuer["label"]["vi"]
+    if not issuer["unit"]:
+        return str(level)
+    return in_sentence(issuer["unit"], level.removeprefix("cấp ").strip())
+
+
 @app.command("verify")
 def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
     """What a consumer scanning the QR code on a package sees; nothing private."""
@@ -100,12 +127,12 @@ def verify(ctx: typer.Context, code: str, as_json: bool = JsonOption) -> None:
     def render(view: dict[str, Any]) -> None:
         issuer = view["issued_by"]
         console.print(
-            f"[bold]Sản phẩm OCOP {view['stars']} sao / {view['stars']}-star OCOP product[/bold]"
+            f"Sản phẩm OCOP {view['stars']} sao / {view['stars']}-star OCOP product", style="bold"
         )
         console.print(f"  Sản phẩm / product: {view['product']}")
         console.print(f"  Chủ thể / producer: {view['producer']}")
         console.print(
-            f"  Công nhận / recognised by: UBND {issuer['label']['vi']} {issuer['unit'] or ''}"
+            f"  Công nhận / recognised by: UBND {_authority(issuer)}"
             f" — {view['decision_number']} ({show_date(view['decision_date'])})"
         )
         console.print(f"  Giấy chứng nhận / certificate: {view['number']}")

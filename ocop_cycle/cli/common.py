@@ -14,9 +14,11 @@ from rich.console import Console
 
 from ocop_cycle.db.presence import require_schema
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity.sandbox import guard_backdated_writes
 from ocop_cycle.runtime import Runtime
 
-console = Console()
+# Markup off: names typed by people (``[/]``…) print as typed and never break output.
+console = Console(markup=False)
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
@@ -31,6 +33,10 @@ def runtime(ctx: typer.Context, *, schema_required: bool = True) -> Runtime:
     if schema_required and not root.obj.get("schema_checked"):
         require_schema(built.engine)
         root.obj["schema_checked"] = True
+    if built.clock.fixed is not None and not root.obj.get("backdating_guarded"):
+        # --as-of: reading is fine anywhere, changing data only in a sandbox.
+        guard_backdated_writes(built.engine)
+        root.obj["backdating_guarded"] = True
     return built
 
 
@@ -63,3 +69,23 @@ def parse_pairs(pairs: list[str] | None, option: str) -> dict[str, str]:
             raise InvalidInput(f"{option} {pair!r} is not KEY=VALUE")
         parsed[key.strip()] = value
     return parsed
+
+
+# Who is asking, on every command that changes data; the services decide what they may do.
+ActorOption = typer.Option(
+    None,
+    "--actor",
+    envvar="OCOP_ACTOR",
+    help="Username of who is acting (default: $OCOP_ACTOR); required to change data.",
+)
+
+
+def read_password(flag: bool) -> str:
+    """The password piped on stdin (``--password-stdin``): never on the command line,
+    where other users of the server could read it in the process list."""
+    if not flag:
+        raise InvalidInput("give the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InvalidInput("no password on standard input; pipe one in with --password-stdin")
+    return password

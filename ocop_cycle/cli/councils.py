@@ -6,8 +6,9 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.services import councils
 
 app = typer.Typer(help="Evaluation councils (hội đồng đánh giá, phân hạng).", no_args_is_help=True)
@@ -15,7 +16,7 @@ app = typer.Typer(help="Evaluation councils (hội đồng đánh giá, phân h�
 
 def render_council(view: dict[str, Any]) -> None:
     unit = view["unit"]["name"] if view["unit"] else "toàn quốc / national"
-    console.print(f"[bold]Hội đồng #{view['id']}[/bold] {view['name']}")
+    console.print(Text.assemble((f"Hội đồng #{view['id']}", "bold"), f" {view['name']}"))
     console.print(f"  cấp / level: {view['level']}   đơn vị / unit: {unit}")
     console.print(f"  chủ tịch / chair: {view['chair']}")
     members = ", ".join(member["username"] for member in view["members"])
@@ -30,11 +31,13 @@ def create(
     chair: str = typer.Option(..., "--chair", help="Username of the chair."),
     members: str = typer.Option(..., "--members", help="Usernames, comma-separated."),
     name: str | None = typer.Option(None, "--name", help="Default: from the level and unit."),
+    actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Set up a council; it evaluates the products of its level and unit from now on."""
     view = councils.create_council(
         runtime(ctx),
+        actor=actor or "",
         level=level,
         unit_code=unit,
         chair=chair,

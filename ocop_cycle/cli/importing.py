@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ocop_cycle.cli.common import JsonOption, console, dump_json, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, dump_json, emit, runtime
 from ocop_cycle.importing.service import ImportRejected, import_products
 
 app = typer.Typer(help="Import existing data from spreadsheets.", no_args_is_help=True)
@@ -24,9 +24,7 @@ def products(
         ..., help="A .csv (UTF-8) or .xlsx file; columns in docs/import-and-annual-report.md."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and plan; write nothing."),
-    actor: str | None = typer.Option(
-        None, "--actor", help="Who imports (recorded in history); default: system."
-    ),
+    actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Import certified products with their certificates; all rows or none."""
@@ -49,10 +47,10 @@ def products(
                     bar.update(tasks[phase], completed=done, total=total)
 
                 summary = import_products(
-                    runtime(ctx), file, actor=actor, dry_run=dry_run, progress=progress
+                    runtime(ctx), file, actor=actor or "", dry_run=dry_run, progress=progress
                 )
         else:
-            summary = import_products(runtime(ctx), file, actor=actor, dry_run=dry_run)
+            summary = import_products(runtime(ctx), file, actor=actor or "", dry_run=dry_run)
     except ImportRejected as exc:
         if as_json:
             error = {"code": exc.code, "message": exc.message.splitlines()[0]}

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.table import Column, Table
+from rich.text import Text
 
 from ocop_cycle.cli.common import JsonOption, console, emit, parse_pairs, runtime
 from ocop_cycle.localtime import show_date, show_instant
@@ -16,7 +17,7 @@ app = typer.Typer(help="Products and their workflow.", no_args_is_help=True)
 
 def render_product(view: dict[str, Any]) -> None:
     district = view["district"]["name"] if view["district"] else "—"
-    console.print(f"[bold]#{view['id']} {view['name']}[/bold] ({view['group']})")
+    console.print(Text.assemble((f"#{view['id']} {view['name']}", "bold"), f" ({view['group']})"))
     console.print(
         f"  state: {view['state']} — {view['state_label']}   "
         f"workflow: {view['workflow']} v{view['workflow_version']}"

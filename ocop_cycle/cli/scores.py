@@ -18,7 +18,9 @@ app = typer.Typer(help="Scoresheets of council members (phiếu chấm điểm).
 
 
 def render_scores(view: dict[str, Any]) -> None:
-    console.print(f"[bold]#{view['product_id']} {view['product']}[/bold] — {view['state']}")
+    console.print(
+        Text.assemble((f"#{view['product_id']} {view['product']}", "bold"), f" — {view['state']}")
+    )
     own = view["self_assessment"]
     if own:
         console.print(
@@ -62,7 +64,7 @@ def render_scores(view: dict[str, Any]) -> None:
     if "option_level" in evaluation:
         render_option_level(evaluation)
     for blocker in evaluation.get("blockers", []):
-        console.print(f"  [red]chưa thể kết thúc / cannot close:[/red] {blocker}")
+        console.print(Text.assemble("  ", ("chưa thể kết thúc / cannot close:", "red"), f" {blocker}"))
 
 
 def render_option_level(evaluation: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.services import units
 
 app = typer.Typer(
@@ -18,10 +18,11 @@ def load(
     ctx: typer.Context,
     province: str = typer.Option(..., "--province", help="National code, e.g. 51 (Quảng Ngãi)."),
     scheme: str = typer.Option("legacy", "--scheme", help="legacy (with districts) or 2025."),
+    actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Load a province's units from the vietnamadminunits package (safe to repeat)."""
-    counts = units.load_province(runtime(ctx), province, scheme)
+    counts = units.load_province(runtime(ctx), province, scheme, actor=actor or "")
     emit(
         {"province": province, "scheme": scheme, "loaded": counts},
         as_json,

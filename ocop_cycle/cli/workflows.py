@@ -7,10 +7,12 @@ from typing import Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.services.migration import migrate as migrate_products
 from ocop_cycle.workflow.loader import load_definition
+from ocop_cycle.workflow.pins import pinned_hashes
 
 app = typer.Typer(help="Workflow definitions (the rules as data).", no_args_is_help=True)
 
@@ -22,6 +24,7 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     today = rt.clock.today()
     in_force = rt.workflows.in_force(today).definition.key
     new_products = rt.workflows.for_new_product(today, rt.settings.default_workflow)
+    pins = pinned_hashes(rt.sessions)
     rows = [
         {
             "name": c.definition.name,
@@ -34,6 +37,9 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
             "in_force": c.definition.key == in_force,
             "default": c.definition.key == new_products.definition.key,
             "path": str(c.path),
+            "content_hash": c.content_hash,
+            # "in use": this database pinned the version to this content on first use.
+            "pinned": pins.get((c.definition.name, c.definition.version)) == c.content_hash,
         }
         for c in rt.workflows.all()
     ]
@@ -41,7 +47,7 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     def render(data: list[dict[str, Any]]) -> None:
         table = Table(
             "name", "version", "rule set", "from", "until", f"in force {today:%d/%m/%Y}",
-            "new products", "file",
+            "new products", "hash", "file",
         )
         for row in data:
             table.add_row(
@@ -52,6 +58,7 @@ def list_(ctx: typer.Context, as_json: bool = JsonOption) -> None:
                 row["effective_until"] or "",
                 "yes" if row["in_force"] else "",
                 "yes" if row["default"] else "",
+                row["content_hash"][:12] + (" (in use)" if row["pinned"] else ""),
                 row["path"],
             )
         console.print(table)
@@ -71,7 +78,9 @@ def show(
     definition = runtime(ctx).workflows.get(name, version).definition
 
     def render(_: Any) -> None:
-        console.print(f"[bold]{definition.title.in_language(lang)}[/bold] ({definition.key})")
+        console.print(
+            Text.assemble((definition.title.in_language(lang), "bold"), f" ({definition.key})")
+        )
         states = Table("state", "label", "level", "final")
         for state_name, state in definition.states.items():
             states.add_row(
@@ -126,7 +135,7 @@ def migrate(
     from_: str = typer.Option(..., "--from", help="Workflow the products are on now."),
     to: str = typer.Option(..., "--to", help="Workflow to move them to."),
     map_: Path = typer.Option(..., "--map", help="YAML state map (see workflows/migrations/)."),
-    actor: str = typer.Option("system", "--actor", help="Admin recorded in the history."),
+    actor: str | None = ActorOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would move; change nothing."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -136,7 +145,7 @@ def migrate(
         from_workflow=from_,
         to_workflow=to,
         map_path=map_,
-        actor=actor,
+        actor=actor or "",
         dry_run=dry_run,
     )
 

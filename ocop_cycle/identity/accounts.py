@@ -50,16 +50,18 @@ def create_first_admin(
     runtime: Runtime,
     username: str,
     *,
-    password: str,
+    password: str | None,
     name: str | None = None,
     email: str | None = None,
 ) -> User:
-    """The first account of an empty database: an admin with their own password."""
+    """The first account of an empty database: an admin with their own password (none:
+    an operator's account that acts only through the command line)."""
     inputs.username(username)
-    check_new_password(password, username)
+    password_hash = None
+    if password is not None:
+        password_hash = hash_password(check_new_password(password, username))
     display = inputs.single_line(name, "name") if name else username
     address = inputs.email(email)
-    password_hash = hash_password(password)
     with runtime.transaction() as session:
         if human_users(session):
             raise PermissionDenied(
@@ -90,8 +92,10 @@ def add_user(
     name: str | None = None,
     language: str = "vi",
     password: str | None = None,
+    must_change_password: bool = True,
 ) -> User:
-    """Add an account; a password set here must be changed at the first sign-in."""
+    """Add an account; a password set here must be changed at the first sign-in (unless
+    ``must_change_password`` is false: the demo's known passwords)."""
     try:
         user_role = parse_choice(Role, role, "role")
     except ValueError as exc:
@@ -124,7 +128,7 @@ def add_user(
             language=language,
             active=True,
             password_hash=password_hash,
-            must_change_password=password_hash is not None,
+            must_change_password=password_hash is not None and must_change_password,
         )
         session.add(user)
         session.flush()

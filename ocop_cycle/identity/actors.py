@@ -10,10 +10,10 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import User
+from ocop_cycle.db.models import AdminUnit, User
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, PermissionDenied
-from ocop_cycle.services.lookup import get_user
+from ocop_cycle.services.lookup import get_unit, get_user
 
 SYSTEM_USERNAME = "system"
 
@@ -66,3 +66,30 @@ def require_province(user: User, province_code: str, action: str) -> None:
             f"permission denied: {user.username} serves province {user.unit_code} and may "
             f"not {action} for province {province_code}"
         )
+
+
+def require_over_unit(session: Session, user: User, unit_code: str, action: str) -> None:
+    """An admin or central officer acts everywhere; an officer only in and under their
+    own unit (a commune officer in their commune, a district officer in their district…)."""
+    role = require_role(
+        user,
+        (Role.ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER,
+         Role.COMMUNE_OFFICER),
+        action,
+    )
+    if role in (Role.ADMIN, Role.CENTRAL_OFFICER):
+        return
+    if user.unit_code not in _unit_and_above(session, unit_code):
+        raise PermissionDenied(
+            f"permission denied: {user.username} serves unit {user.unit_code}, which does not "
+            f"include {unit_code}; they may not {action}"
+        )
+
+
+def _unit_and_above(session: Session, unit_code: str) -> set[str]:
+    codes: set[str] = set()
+    current: AdminUnit | None = get_unit(session, unit_code)
+    while current is not None:
+        codes.add(current.code)
+        current = session.get(AdminUnit, current.parent_code) if current.parent_code else None
+    return codes

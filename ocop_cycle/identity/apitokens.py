@@ -80,7 +80,7 @@ def list_tokens(runtime: Runtime, *, username: str | None = None) -> list[dict[s
                 "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
                 "status": _status(token, now),
             }
-            for token, owner in session.execute(statement).tuples()
+            for token, owner in session.execute(statement)
         ]
 
 
@@ -110,7 +110,7 @@ def api_token_user(session: Session, secret: str, now: datetime) -> Principal | 
     ).first()
     if row is None:
         return None
-    token, user = row.tuple()
+    token, user = row
     if _status(token, now) != "active" or not user.active:
         return None
     token.last_used_at = now

@@ -67,7 +67,7 @@ def session_user(runtime: Runtime, session_id: str) -> ActiveSession | None:
         ).first()
         if row is None:
             return None
-        stored, user = row.tuple()
+        stored, user = row
         if (
             stored.revoked_at is not None
             or now >= stored.expires_at
@@ -95,7 +95,7 @@ def close_session(runtime: Runtime, session_id: str, address: str | None = None)
         ).first()
         if row is None:
             return False
-        stored, user = row.tuple()
+        stored, user = row
         stored.revoked_at = now
         record(session, AuditKind.SIGN_OUT, at=now, actor=user.username, address=address)
         return True

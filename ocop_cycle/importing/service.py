@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.importing.ids import collector_paused
 from ocop_cycle.importing.lifecycle import IMPORT_STATES, state_reached
 from ocop_cycle.importing.plan import NewCertificate, make_plan
@@ -28,11 +29,10 @@ from ocop_cycle.importing.store import (
 )
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.bulk import schedule_products
-from ocop_cycle.services.lookup import get_user
-from ocop_cycle.services.people import SYSTEM_USERNAME
+from ocop_cycle.workflow.pins import ensure_pinned
 
-# Who may bring a province's certificates in: its office, the centre, an administrator.
-IMPORT_ROLES = (Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.ADMIN, Role.SYSTEM)
+# Who may bring a province's certificates in: its own office (issue 10 §2).
+IMPORT_ROLES = (Role.PROVINCE_OFFICER,)
 Progress = Callable[[str, int, int], None]
 
 
@@ -53,7 +53,7 @@ def import_products(
     runtime: Runtime,
     path: Path,
     *,
-    actor: str | None = None,
+    actor: str,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -66,7 +66,7 @@ def _import(
     runtime: Runtime,
     path: Path,
     *,
-    actor: str | None,
+    actor: str,
     dry_run: bool,
     progress: Progress | None,
 ) -> dict[str, Any]:
@@ -88,13 +88,9 @@ def _import(
     today = runtime.clock.today()
     now = runtime.clock.now()
     with runtime.transaction() as session:
-        user = get_user(session, actor or SYSTEM_USERNAME)
-        role = Role(user.role)
-        if role not in IMPORT_ROLES:
-            raise PermissionDenied(
-                f"{user.username} ({role.value}) may not import certificates; a province "
-                "officer, central officer or administrator may"
-            )
+        user = acting_user(session, actor)
+        role = require_role(user, IMPORT_ROLES, "import certificates")
+        ensure_pinned(session, definition, compiled.content_hash, now)
         tell("check", 0, len(sheet.rows))
         validator = RowValidator(
             load_units(session),

@@ -7,10 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import Council, CouncilMember
+from ocop_cycle import inputs
+from ocop_cycle.db.models import Council, CouncilMember, User
 from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
-from ocop_cycle.errors import InvalidInput, NotFound
+from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
+from ocop_cycle.identity.actors import acting_user, require_over_unit, require_role
+from ocop_cycle.identity.audit import AuditKind, record
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_unit, get_user
 from ocop_cycle.services.views import unit_ref
@@ -36,13 +39,19 @@ def default_name(level: Level, unit_name: str) -> str:
 def create_council(
     runtime: Runtime,
     *,
+    actor: str,
     level: str,
     unit_code: str | None,
     chair: str,
     members: list[str],
     name: str | None = None,
 ) -> dict[str, Any]:
-    """Set up a council; it becomes the current council of its level and unit."""
+    """Set up a council; it becomes the current council of its level and unit.
+
+    Members are distinct, at least the workflow files' ``min_members``, the chair among
+    them; the council is set up by an officer of its level or the level above (or an
+    admin), never by one of its own members, and the act is audited.
+    """
     try:
         council_level = parse_choice(Level, level, "council level")
     except ValueError as exc:
@@ -50,9 +59,17 @@ def create_council(
     if council_level not in COUNCIL_LEVELS:
         allowed = ", ".join(item.value for item in COUNCIL_LEVELS)
         raise InvalidInput(f"councils sit at {allowed} level, not {council_level.value}")
-    usernames = list(dict.fromkeys([chair, *(m.strip() for m in members if m.strip())]))
+    usernames = _member_names(runtime, chair, members)
+    title = inputs.single_line(name, "council name") if name else None
+    now = runtime.clock.now()
     with runtime.transaction() as session:
+        manager = acting_user(session, actor)
         unit_name = _check_unit(session, council_level, unit_code)
+        _check_may_set_up(session, manager, council_level, unit_code)
+        if manager.username in usernames:
+            raise PermissionDenied(
+                f"permission denied: {manager.username} may not set up a council they sit on"
+            )
         users = [get_user(session, username) for username in usernames]
         wrong = [
             f"{user.username} ({user.role})"
@@ -66,18 +83,67 @@ def create_council(
                 "council_member'"
             )
         council = Council(
-            name=(name or "").strip() or default_name(council_level, unit_name),
+            name=title or default_name(council_level, unit_name),
             level=council_level.value,
             unit_code=unit_code,
             chair_id=users[0].id,
             active=True,
-            created_at=runtime.clock.now(),
+            created_at=now,
         )
         session.add(council)
         session.flush()
         session.add_all(CouncilMember(council_id=council.id, user_id=user.id) for user in users)
         session.flush()
+        record(
+            session, AuditKind.COUNCIL_CREATED, at=now, actor=manager.username,
+            subject=f"council {council.id}", level=council_level.value, unit=unit_code,
+            chair=chair, members=usernames,
+        )
         return council_view(session, council)
+
+
+def _member_names(runtime: Runtime, chair: str, members: list[str]) -> list[str]:
+    """The chair first, then the other members; duplicates and too few are refused."""
+    listed = [member.strip() for member in members if member.strip()]
+    repeated = sorted({member for member in listed if listed.count(member) > 1})
+    if repeated:
+        raise InvalidInput(
+            f"{', '.join(repeated)} listed more than once in --members; name each member once"
+        )
+    chair = chair.strip()
+    if chair not in listed:
+        raise InvalidInput(f"the chair {chair} must be one of the members: add them to --members")
+    required = max(
+        (
+            compiled.definition.scoring.council.min_members
+            for compiled in runtime.workflows.all()
+            if compiled.definition.scoring.council is not None
+        ),
+        default=3,
+    )
+    if len(listed) < required:
+        raise InvalidInput(
+            f"a council has at least {required} members (the workflow files' min_members); "
+            f"{len(listed)} given"
+        )
+    return [chair, *(member for member in listed if member != chair)]
+
+
+def _check_may_set_up(
+    session: Session, user: User, level: Level, unit_code: str | None
+) -> None:
+    """An admin anywhere; a central officer for the central council; an officer of the
+    council's level or the level above for a district or provincial council."""
+    action = f"set up a {level.value} council"
+    if level is Level.CENTRAL:
+        require_role(user, (Role.ADMIN, Role.CENTRAL_OFFICER), action)
+        return
+    assert unit_code is not None
+    require_role(
+        user, (Role.ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER),
+        action,
+    )
+    require_over_unit(session, user, unit_code, action)
 
 
 def show_council(runtime: Runtime, council_id: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,18 @@ from ocop_cycle.config import Settings
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.validity import add_months
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity import accounts
+from ocop_cycle.identity.accounts import create_first_admin
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
-from ocop_cycle.services.products import fire, register_product
+from ocop_cycle.services.products import fire, fire_timer, register_product
 from ocop_cycle.services.setup import initialise
 
 PROVINCE = "51"  # Quảng Ngãi, legacy scheme: 13 district-level units
+# The demo database is a sandbox; its users share this known password, printed by the
+# demo and nowhere else. Never use it for a real database.
+DEMO_PASSWORD = "ocop-demo-2026"
+ADMIN = "admin1"
 STARTED = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
 # Products whose certificates must be old enough, today, to be due for renewal or expired.
 EARLY_START = {
@@ -91,6 +98,9 @@ class Walker:
     def __call__(self, trigger: str, role: str, days: int = 9, **options: Any) -> None:
         assert self.clock.fixed is not None
         self.clock.fixed += timedelta(days=days)
+        if role == "system":  # a timer: the scheduler's path, as on its due date
+            fire_timer(self.runtime, self.product_id, trigger)
+            return
         fire(self.runtime, self.product_id, trigger, actor=self.cast[role], **options)
 
 
@@ -177,8 +187,11 @@ def walk_to(walker: Walker, target: str) -> None:
 
 def build_province(runtime: Runtime, clock: Clock) -> dict[str, int]:
     """Units, officers at every level, producers of each type, products in every state."""
-    units.load_province(runtime, PROVINCE, "legacy")
-    add_user = people.add_user
+    create_first_admin(runtime, ADMIN, password=DEMO_PASSWORD, name="Quản trị hệ thống")
+    units.load_province(runtime, PROVINCE, "legacy", actor=ADMIN)
+    add_user = partial(
+        accounts.add_user, actor=ADMIN, password=DEMO_PASSWORD, must_change_password=False
+    )
     for commune in COMMUNES:
         add_user(
             runtime,
@@ -220,12 +233,12 @@ def build_province(runtime: Runtime, clock: Clock) -> dict[str, int]:
         email="ocop@central.example",
         name="Văn phòng Điều phối NTM Trung ương",
     )
-    add_user(runtime, "admin1", role="admin", name="Quản trị hệ thống")
     officers = {c.officer: c for c in COMMUNES}
     producer_ids = []
     for index, (name, kind, officer, account) in enumerate(PRODUCERS, start=1):
         producer = people.add_producer(
             runtime,
+            actor=officer,
             name=name,
             type=kind,
             commune_code=officers[officer].code,
@@ -257,7 +270,6 @@ def build_province(runtime: Runtime, clock: Clock) -> dict[str, int]:
             "district": commune.district_officer,
             "province": "province1",
             "central": "central1",
-            "system": "system",
             "producer": PRODUCERS[producer_index][3],
         }
         walk_to(Walker(runtime, clock, int(view["id"]), cast), target)
@@ -286,8 +298,8 @@ def run_demo(directory: Path, console: Console) -> None:
     clock = Clock(fixed=STARTED)
     runtime = Runtime.create(settings, clock)
     try:
-        initialise(runtime)
-        console.print(f"[bold]ocop-cycle demo[/bold] in {directory}")
+        initialise(runtime, sandbox=True)
+        console.print(f"ocop-cycle demo in {directory}", style="bold")
         by_state = build_province(runtime, clock)
         table = Table("state", "products", title="Products of the demo province (ocop-148)")
         for state, count in sorted(by_state.items()):
@@ -305,10 +317,11 @@ def run_demo(directory: Path, console: Console) -> None:
                 continue
             clock.fixed = None
             getattr(module, function_name)(runtime, console, directory)
+        users = accounts.list_users(runtime)
     finally:
         runtime.close()
     db = f"--db sqlite:///{database}"
-    console.print("\n[bold]Try next[/bold]")
+    console.print("\nTry next", style="bold")
     for line in (
         f"ocop {db} product list",
         f"ocop {db} product show 1 --actor province1",
@@ -318,6 +331,20 @@ def run_demo(directory: Path, console: Console) -> None:
         f"ocop {db} workflow graph ocop-26-2026",
         f"ocop {db} round list",
         f"ocop {db} workflow migrate --from ocop-148 --to ocop-1489 "
-        "--map ocop-148-to-1489 --dry-run",
+        "--map ocop-148-to-1489 --dry-run --actor admin1",
     ):
         console.print(f"  {line}")
+    _print_demo_users(console, users)
+
+
+def _print_demo_users(console: Console, users: list[dict[str, Any]]) -> None:
+    """The demo's accounts; a sandbox's known password is printed here and only here."""
+    console.print(
+        f"\nDemo users (sandbox; every password is {DEMO_PASSWORD})", style="bold"
+    )
+    by_role: dict[str, list[str]] = {}
+    for user in users:
+        if user["has_password"]:
+            by_role.setdefault(user["role"], []).append(user["username"])
+    for role, names in by_role.items():
+        console.print(f"  {role}: {', '.join(names)}")

@@ -46,7 +46,7 @@ def _next_dates(runtime: Runtime, after: date, count: int) -> list[date]:
 
 
 def demo_reminders(runtime: Runtime, console: Console, directory: Path) -> None:
-    console.print("\n[bold]Deadlines, timers and reminders[/bold]")
+    console.print("\nDeadlines, timers and reminders", style="bold")
     original = runtime.clock
     today = original.today()
     mail_dir = runtime.settings.mail_dir

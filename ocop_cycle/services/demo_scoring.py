@@ -19,8 +19,10 @@ from sqlalchemy import select
 
 from ocop_cycle.db.models import Product
 from ocop_cycle.errors import GuardFailed
+from ocop_cycle.identity import accounts
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import certificates, councils, people, scoring
+from ocop_cycle.services import certificates, councils, scoring
+from ocop_cycle.services.demo import DEMO_PASSWORD
 from ocop_cycle.services.products import fire
 
 # The 148 sections and their maxima, in order (workflows/criteria/ocop-148.yaml).
@@ -51,7 +53,7 @@ def product_id(runtime: Runtime, name: str) -> int:
 
 
 def demo_scoring(runtime: Runtime, console: Console, directory: Path) -> None:
-    console.print("\n[bold]Chấm điểm và giấy chứng nhận / council scoring and certificates[/bold]")
+    console.print("\nChấm điểm và giấy chứng nhận / council scoring and certificates", style="bold")
     today = runtime.clock.today().isoformat()
     # The province has switched to the two-tier procedure (Decision 1489, from 2025-07-06).
     runtime_1489 = replace(
@@ -59,9 +61,13 @@ def demo_scoring(runtime: Runtime, console: Console, directory: Path) -> None:
     )
 
     for username in DISTRICT_COUNCIL + PROVINCE_COUNCIL:
-        people.add_user(runtime, username, role="council_member", name=f"Thành viên {username}")
+        accounts.add_user(
+            runtime, username, actor="admin1", role="council_member",
+            name=f"Thành viên {username}", password=DEMO_PASSWORD, must_change_password=False,
+        )
     district = councils.create_council(
         runtime,
+        actor="province1",
         level="district",
         unit_code=BA_TO,
         chair=DISTRICT_COUNCIL[0],
@@ -69,6 +75,7 @@ def demo_scoring(runtime: Runtime, console: Console, directory: Path) -> None:
     )
     province = councils.create_council(
         runtime,
+        actor="province1",
         level="province",
         unit_code=PROVINCE,
         chair=PROVINCE_COUNCIL[0],

@@ -16,13 +16,14 @@ from sqlalchemy import select
 
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import InvalidInput, PermissionDenied
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_user
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.definition import Label, TransitionDef
 from ocop_cycle.workflow.hooks import FireContext
+from ocop_cycle.workflow.pins import ensure_pinned
 
 MIGRATE_TRIGGER = "migrate_workflow"
 
@@ -72,7 +73,7 @@ def migrate(
     from_workflow: str,
     to_workflow: str,
     map_path: Path,
-    actor: str = "system",
+    actor: str,
     dry_run: bool = False,
 ) -> dict[str, Any]:
     """Move every running product of ``from_workflow``; all or nothing."""
@@ -103,12 +104,13 @@ def migrate(
     final_states = [name for name, state in source.states.items() if state.final]
     now = runtime.clock.now()
     with runtime.transaction() as session:
-        user = get_user(session, actor)
-        if user.role not in (Role.ADMIN.value, Role.SYSTEM.value):
-            raise PermissionDenied(
-                f"permission denied: only an admin may migrate workflows, not {user.username} "
-                f"({user.role})"
-            )
+        user = acting_user(session, actor)
+        require_role(user, (Role.ADMIN,), "migrate workflows")
+        for compiled in (
+            runtime.workflows.get(from_workflow, state_map.from_version),
+            runtime.workflows.get(to_workflow, state_map.to_version),
+        ):
+            ensure_pinned(session, compiled.definition, compiled.content_hash, now)
         running = list(
             session.scalars(
                 select(Product)
@@ -146,8 +148,7 @@ def migrate(
             source=list(state_map.states),
             dest=target.initial,
             label=Label(vi="Chuyển quy trình", en="Workflow migration"),
-            roles=[Role(user.role)] if user.role != Role.SYSTEM.value else [],
-            system=user.role == Role.SYSTEM.value,
+            roles=[Role.ADMIN],
         )
         for product in running:
             old_state = product.state

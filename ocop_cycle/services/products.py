@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ocop_cycle import inputs
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
+from ocop_cycle.identity.actors import acting_user, system_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import (
     get_producer,
@@ -26,6 +28,7 @@ from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.permissions import check_transition
+from ocop_cycle.workflow.pins import ensure_pinned
 from ocop_cycle.workflow.product_sets import parse_set_number
 from ocop_cycle.workflow.product_sets import product_set as find_product_set
 
@@ -41,8 +44,7 @@ def register_product(
     product_set: int | None = None,
 ) -> dict[str, Any]:
     """Register a product idea under the workflow in force today (or ``workflow``)."""
-    if not name.strip():
-        raise InvalidInput("a product needs a name")
+    name = inputs.single_line(name, "product name")
     compiled = runtime.workflows.for_new_product(
         runtime.clock.today(), workflow or runtime.settings.default_workflow
     )
@@ -50,7 +52,8 @@ def register_product(
     product_group = _product_group(runtime, definition, group, product_set)
     now = runtime.clock.now()
     with runtime.transaction() as session:
-        user = get_user(session, actor)
+        user = acting_user(session, actor)
+        ensure_pinned(session, definition, compiled.content_hash, now)
         producer = get_producer(session, producer_id)
         codes = ancestry(session, get_unit(session, producer.commune_code))
         product = Product(
@@ -139,7 +142,7 @@ def fire(
         with runtime.reading() as session:
             if not engine.replayed_request(session, request_id, product_id, trigger):
                 raise
-            user = get_user(session, actor)
+            user = acting_user(session, actor)
             return product_view(runtime, session, get_product(session, product_id), user)
 
 
@@ -155,9 +158,14 @@ def _fire_once(
     expected_version: int | None,
 ) -> dict[str, Any]:
     check_transition_data(data or {}, runtime.clock.today(), runtime.settings)
+    comment = inputs.optional_single_line(comment, "comment")
     with runtime.transaction() as session:
-        user = get_user(session, actor)
+        user = acting_user(session, actor)
         product = get_product(session, product_id)
+        compiled = runtime.workflows.get(product.workflow, product.workflow_version)
+        pin = (compiled.definition.name, compiled.definition.version)
+        if pin not in runtime.verified_pins:
+            ensure_pinned(session, compiled.definition, compiled.content_hash, runtime.clock.now())
         if request_id is None or not engine.replayed_request(
             session, request_id, product_id, trigger
         ):
@@ -169,7 +177,7 @@ def _fire_once(
                 )
             engine.fire(
                 session,
-                runtime.workflows.get(product.workflow, product.workflow_version),
+                compiled,
                 product,
                 user,
                 trigger,
@@ -182,7 +190,33 @@ def _fire_once(
                     runtime.clock.today(), runtime.settings.default_workflow
                 ).definition.name,
             )
-        return product_view(runtime, session, product, user)
+        view = product_view(runtime, session, product, user)
+    runtime.verified_pins.add(pin)  # committed: a pin written just now is stored
+    return view
+
+
+def fire_timer(runtime: Runtime, product_id: int, trigger: str) -> dict[str, Any]:
+    """Fire a timer trigger as the system account: the scheduler's own path (and the
+    demo's simulation of it). No interface exposes it; nobody can name ``system``."""
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        system = system_user(session)
+        product = get_product(session, product_id)
+        compiled = runtime.workflows.get(product.workflow, product.workflow_version)
+        ensure_pinned(session, compiled.definition, compiled.content_hash, now)
+        engine.fire(
+            session,
+            compiled,
+            product,
+            system,
+            trigger,
+            now=now,
+            workflows=runtime.workflows,
+            default_workflow=runtime.workflows.for_new_product(
+                runtime.clock.today(), runtime.settings.default_workflow
+            ).definition.name,
+        )
+        return product_view(runtime, session, product, system)
 
 
 def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:

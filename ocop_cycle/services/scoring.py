@@ -12,12 +12,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ocop_cycle import inputs
 from ocop_cycle.db.models import Council, Evaluation, Product, ScoreSheet, User
 from ocop_cycle.domain.scores import round_half_up
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_product, get_user
+from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.sheet_views import (
     earlier_comparison,
     evaluation_additions,
@@ -125,7 +127,7 @@ def submit_sheet(
     """Record (or replace) one member's scoresheet, or the producer's self-assessment."""
     now = runtime.clock.now()
     with runtime.transaction() as session:
-        user = get_user(session, actor)
+        user = acting_user(session, actor)
         product = get_product(session, product_id)
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
         if option_sheet_for(definition, product, runtime.workflows.directory) is not None:
@@ -157,10 +159,9 @@ def submit_sheet(
 
 def discuss(runtime: Runtime, product_id: int, *, actor: str, note: str) -> dict[str, Any]:
     """The chair records that the council discussed a spread of totals (domain notes §4)."""
-    if not note.strip():
-        raise InvalidInput("give --note saying what the council discussed and concluded")
+    note = inputs.multi_line(note, "note")
     with runtime.transaction() as session:
-        user = get_user(session, actor)
+        user = acting_user(session, actor)
         product = get_product(session, product_id)
         evaluation = open_evaluation(session, product.id, product.state, lock=True)
         if evaluation is None:
@@ -284,7 +285,10 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
             )
         )
         counted = [row for _, row in counted_sheets(session, evaluation, council)] if council else []
-        result["compared_with_earlier"] = earlier_comparison(session, sheet_def, evaluation, counted)
+        own = self_sheet if self_sheet is not None and self_sheet.product_set else None
+        result["compared_with_earlier"] = earlier_comparison(
+            session, sheet_def, evaluation, counted, own
+        )
         if self_sheet is not None and self_sheet.product_set:
             view["self_assessment"].update(self_comparison(session, sheet_def, self_sheet, counted))
     view["evaluation"] = result

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit
-from ocop_cycle.domain.vocabulary import Level
+from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.runtime import Runtime
 
 SCHEMES = ("legacy", "2025")
@@ -61,11 +62,19 @@ def province_units(province_code: str, scheme: str) -> list[UnitRow]:
     return list(rows.values())
 
 
-def load_province(runtime: Runtime, province_code: str, scheme: str = "legacy") -> dict[str, int]:
-    """Insert or update a province's units; returns how many of each level were loaded."""
+def load_province(
+    runtime: Runtime, province_code: str, scheme: str = "legacy", *, actor: str | None = None
+) -> dict[str, int]:
+    """Insert or update a province's units; returns how many of each level were loaded.
+
+    Interfaces pass the ``actor`` asking (an admin); ``None`` is for setting up a database
+    in code (the demo, test and benchmark fixtures), never for a person's request.
+    """
     rows = province_units(province_code, scheme)
     counts = {level.value: 0 for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)}
     with runtime.transaction() as session:
+        if actor is not None:
+            require_role(acting_user(session, actor), (Role.ADMIN,), "load units")
         existing = {
             unit.code: unit
             for unit in session.scalars(

@@ -79,6 +79,9 @@ class DeadlineDef(_Strict):
     # Escalate on the escalate_after-th working day after the due date.
     escalate_after: int | None = Field(default=None, gt=0)
     escalate_to: Role | None = None
+    # Count from a date the trigger gives (a data field, e.g. ``conclusion_date``)
+    # instead of the day the product enters the state.
+    counted_from: str | None = None
 
     def escalation_role(self, levels: list[Level], acting: Role) -> Role | None:
         """The role told of a missed deadline: the one named, or the next level up from
@@ -190,12 +193,15 @@ class CouncilRulesDef(_Strict):
     """How a council's scoresheets become its result (provincial council regulations).
 
     ``quorum`` is a fraction of the members ("3/4"); ``max_spread`` is the largest
-    difference between members' totals accepted without the council discussing it.
+    difference between members' totals accepted without the council discussing it;
+    ``min_members`` is the smallest council that may be set up.
     """
 
     quorum: Fraction
     chair_required: bool
     max_spread: Decimal = Field(ge=0, le=100)
+    # The fewest members a council may have (distinct people, the chair among them).
+    min_members: int = Field(default=3, ge=1)
 
     @field_validator("quorum", mode="before")
     @classmethod

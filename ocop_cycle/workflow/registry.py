@@ -21,6 +21,7 @@ from ocop_cycle.errors import NotFound
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.definition import ScoreRange, WorkflowDef
 from ocop_cycle.workflow.loader import load_definition
+from ocop_cycle.workflow.pins import content_hash
 
 
 class ScoreCondition:
@@ -98,6 +99,11 @@ class CompiledWorkflow:
             auto_transitions=False,
             send_event=True,
         )
+
+    @cached_property
+    def content_hash(self) -> str:
+        """The canonical hash a database pins this (name, version) to on first use."""
+        return content_hash(self.definition)
 
     @cached_property
     def mermaid(self) -> str:
