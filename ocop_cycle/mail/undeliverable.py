@@ -14,6 +14,14 @@ from ocop_cycle.db.models.outbox import PENDING, SKIPPED, OutboxMessage
 
 OK = "ok"
 UNDELIVERABLE = "undeliverable"
+MISSING = "missing"
+
+
+def reachability(email: str | None, status: str) -> str:
+    """What officers see of an address: "ok", "undeliverable" or "missing" (none)."""
+    if not email:
+        return MISSING
+    return UNDELIVERABLE if status == UNDELIVERABLE else OK
 
 
 def skip_reason(email: str | None, error: str | None, failed_at: datetime | None) -> str:

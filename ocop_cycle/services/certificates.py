@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ocop_cycle.db.models import AdminUnit, Certificate, Product
 from ocop_cycle.errors import InvalidInput, NotFound
+from ocop_cycle.mail.undeliverable import reachability
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_unit, products_under
 from ocop_cycle.services.views import certificate_view
@@ -71,13 +72,17 @@ def show_certificate(runtime: Runtime, certificate_id: int) -> dict[str, Any]:
             raise NotFound(f"no certificate with id {certificate_id}; see 'ocop certificate list'")
         product = session.get(Product, certificate.product_id)
         assert product is not None
+        producer = product.producer
         return {
             **certificate_view(certificate),
             "product": product.name,
-            "producer": product.producer.name,
+            "producer": producer.name,
             "product_state": product.state,
             # Decision 26/2026 Appendix II: the product's code.
             "product_code": product.product_code,
+            # Flagged when mail cannot reach the holder: no reminder will arrive.
+            "producer_email": producer.email,
+            "producer_email_status": reachability(producer.email, producer.email_status),
         }
 
 

@@ -20,11 +20,10 @@ from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user, require_over_unit
 from ocop_cycle.mail.addresses import optional_email
-from ocop_cycle.mail.undeliverable import OK, UNDELIVERABLE
+from ocop_cycle.mail.undeliverable import MISSING, OK, UNDELIVERABLE, reachability
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_producer, get_unit, unit_names
 
-MISSING = "missing"
 LANGUAGES = ("vi", "en")
 
 
@@ -55,9 +54,7 @@ def refuse_duplicate_producer(
 
 
 def email_status(producer: Producer) -> str:
-    if not producer.email:
-        return MISSING
-    return UNDELIVERABLE if producer.email_status == UNDELIVERABLE else OK
+    return reachability(producer.email, producer.email_status)
 
 
 def producer_view(producer: Producer, commune_name: str) -> dict[str, Any]:
