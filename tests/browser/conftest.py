@@ -121,6 +121,22 @@ def product_named(runtime: Runtime, world: World, name: str, state: str) -> int:
     return int(view["id"])
 
 
+def certified_under_26(runtime: Runtime, world: World, name: str) -> int:
+    """A set-10 product taken to a certificate under Decision 26/2026 by this world's people."""
+    from ocop_cycle.services.products import fire, register_product
+    from tests.law_26_2026 import TO_26
+
+    people_here = {"xa26": "commune1", "chuthe26": "producer1", "tinh26": "province1"}
+    view = register_product(
+        runtime, name=name, producer_id=world.producer_id, actor="commune1",
+        workflow="ocop-26-2026", product_set=10,
+    )
+    for trigger, actor, options in TO_26["certified"]:
+        fire(runtime, int(view["id"]), trigger, actor=people_here[actor],
+             comment=options.get("comment"), data=options.get("data"))
+    return int(view["id"])
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -141,6 +157,7 @@ def running_site(folder: Path) -> Iterator[Site]:
     world = build_world(runtime)
     built = Site(url=url, runtime=runtime, world=world)
     built.products["certified"] = product_named(runtime, world, "Tỏi đen Đức Tân", "certified")
+    built.products["certified26"] = certified_under_26(runtime, world, "Mật ong hoa cà phê")
     env = {
         **os.environ,
         "OCOP_DATABASE_URL": database,

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ocop_cycle.web.pages import home, inbox, language, products, public, register, signin
+from ocop_cycle.web.pages import (
+    certificates,
+    home,
+    inbox,
+    language,
+    products,
+    public,
+    register,
+    signin,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (home, language, public, signin, inbox, register, products):
+for module in (home, language, public, signin, inbox, register, products, certificates):
     router.include_router(module.router)
 
 __all__ = ["router"]
