@@ -17,7 +17,7 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import scoring
 from ocop_cycle.services.products import fire
 from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import Province26, seat
+from tests.law_26_2026 import DECISION, FORWARD, Province26, seat, walk26
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
@@ -319,3 +319,31 @@ def test_criteria_stats_give_mean_points_and_how_often_each_star_minimum_failed(
     assert human.exit_code == 0 and "4★: 5 (50%)" in human.stdout
     older = cli("criteria", "stats", "ocop-148", "--set", "1", "--json", as_of="2026-06-01")
     assert older.exit_code == 2 and "no option-level sheets" in older.error()["message"]
+
+
+def test_an_upgrade_shows_each_criterion_against_the_sheets_that_earned_the_certificate(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    for member in MEMBERS_26:
+        submit(runtime, product_id, member, answers_for(SET_1, 78, {"1.5": 1}))
+    _close(runtime, product_id)
+    fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
+    assert _product(runtime, product_id).stars == 3
+    walk26(runtime, product_id, [
+        ("request_upgrade", "chuthe26", {}),
+        ("forward_dossier", "xa26", {"data": FORWARD}),
+        ("accept_dossier", "tinh26", {}),
+        ("complete_review", "tinh26", {"data": {"advisory_report": "BC 5/TTV"}}),
+    ])
+    submit(runtime, product_id, "chuthe26", answers_for(SET_1, 84, {"1.5": 3}))
+    for member in MEMBERS_26:
+        submit(runtime, product_id, member, answers_for(SET_1, 80, {"1.5": 2}))
+    view = scoring.show_scores(runtime, product_id)
+    earlier = view["evaluation"]["compared_with_earlier"]
+    assert earlier["stars"] == 3 and earlier["score"] == 78
+    linkage = next(change for change in earlier["changes"] if change["criterion"] == "1.5")
+    assert linkage == {"criterion": "1.5", "then": 1.0, "now": 2.0, "self": 3}
+    assert view["evaluation"]["purpose"] == "upgrade"
+    _close(runtime, product_id)
+    assert _product(runtime, product_id).stars == 4

@@ -145,10 +145,15 @@ def self_comparison(
 
 
 def earlier_comparison(
-    session: Session, sheet_def: Sheet, evaluation: Evaluation, now_sheets: list[ScoreSheet]
+    session: Session,
+    sheet_def: Sheet,
+    evaluation: Evaluation,
+    now_sheets: list[ScoreSheet],
+    own: ScoreSheet | None = None,
 ) -> dict[str, Any] | None:
     """For an upgrade or a re-rating: per criterion, the council's mean points on the
-    evaluation that earned the current rank against this one's."""
+    evaluation that earned the current rank against this one's, and the producer's own
+    points now (their self-assessment) where they have one."""
     if evaluation.purpose not in ("upgrade", "renewal"):
         return None
     earlier = session.scalars(
@@ -175,12 +180,14 @@ def earlier_comparison(
     if not then_sheets:
         return None
     then_points, now_points = _points(session, then_sheets), _points(session, now_sheets)
+    own_points = _points(session, [own])[0] if own is not None else {}
     changes = []
     for criterion in sheet_def.criteria():
         then = _mean_points(then_points, criterion.code)
         now = _mean_points(now_points, criterion.code)
-        if then != now:
-            changes.append({"criterion": criterion.code, "then": then, "now": now})
+        mine = own_points.get(criterion.code)
+        if then != now or (mine is not None and mine != then):
+            changes.append({"criterion": criterion.code, "then": then, "now": now, "self": mine})
     return {
         "evaluation_id": earlier.id,
         "score": float(earlier.score) if earlier.score is not None else None,
