@@ -87,7 +87,7 @@ _review: list[Step] = [*_intake, ("accept_dossier", "tinh26", {})]
 _council: list[Step] = [
     *_review, ("complete_review", "tinh26", {"data": {"advisory_report": "BC 3/TTV"}}),
 ]
-_chair: list[Step] = [*_council, ("close_evaluation", "tinh26", {"data": {"score": "93"}})]
+_chair: list[Step] = [*_council, ("close_evaluation", "tinh26", {"data": {"score": "93", "minutes": "01/BB-HĐ"}})]
 _ministry: list[Step] = [
     *_chair, ("forward_to_ministry", "tinh26", {"data": {"decision_number": "77/QĐ-UBND"}}),
 ]
@@ -97,7 +97,7 @@ _central: list[Step] = [
 ]
 _certified: list[Step] = [
     *_council,
-    ("close_evaluation", "tinh26", {"data": {"score": "72"}}),
+    ("close_evaluation", "tinh26", {"data": {"score": "72", "minutes": "01/BB-HĐ"}}),
     ("issue_certificate", "tinh26", {"data": DECISION}),
 ]
 
@@ -113,15 +113,15 @@ TO_26: dict[str, list[Step]] = {
     "province_intake": _intake,
     "advisory_review": _review,
     "province_council": _council,
-    "not_ranked": [*_council, ("close_evaluation", "tinh26", {"data": {"score": "41"}})],
-    "province_decision": [*_council, ("close_evaluation", "tinh26", {"data": {"score": "72"}})],
+    "not_ranked": [*_council, ("close_evaluation", "tinh26", {"data": {"score": "41", "minutes": "01/BB-HĐ"}})],
+    "province_decision": [*_council, ("close_evaluation", "tinh26", {"data": {"score": "72", "minutes": "01/BB-HĐ"}})],
     "chair_approval": _chair,
     "ministry_intake": _ministry,
     "ministry_review": _ministry_review,
     "central_council": _central,
-    "ministry_decision": [*_central, ("close_evaluation", "bo26", {"data": {"score": "91"}})],
+    "ministry_decision": [*_central, ("close_evaluation", "bo26", {"data": {"score": "91", "minutes": "01/BB-HĐ"}})],
     "province_reconsideration": [
-        *_central, ("close_evaluation", "bo26", {"data": {"score": "86"}}),
+        *_central, ("close_evaluation", "bo26", {"data": {"score": "86", "minutes": "01/BB-HĐ"}}),
     ],
     "certified": _certified,
     "revocation_pending": [
@@ -157,5 +157,5 @@ TO_148_CERTIFIED: list[Step] = [
     ("approve_plan", "huyen_moduc", {}),
     ("submit_dossier", "xa_ductan", {}),
     ("accept_dossier", "huyen_moduc", {}),
-    ("close_evaluation", "huyen_moduc", {"data": {"score": "62.5"}}),
+    ("close_evaluation", "huyen_moduc", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
 ]

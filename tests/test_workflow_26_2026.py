@@ -209,7 +209,7 @@ def test_one_and_two_stars_are_recorded_with_no_decision_and_no_certificate(
 ) -> None:
     product_id = register26(runtime, qn)
     walk26(runtime, product_id, TO_26["province_council"])
-    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": score})
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": score, "minutes": "01/BB-HĐ"})
     assert view["state"] == "not_ranked" and view["stars"] in (1, 2)
     assert view["certificate"] is None
     assert "issue_certificate" not in view["allowed_triggers"]
@@ -431,7 +431,8 @@ def test_a_proposed_revocation_has_a_legal_deadline_of_15_days(
         row = session.scalars(select(ScheduleItem).where(
             ScheduleItem.product_id == product_id, ScheduleItem.name == "revocation")).one()
         assert (row.role, row.rule["basis"]) == ("province_officer", "legal")
-        assert row.due_on == clock.today() + timedelta(days=15)
+        # Art. 8.4: 15 days from the conclusion of 29/05/2026, not from recording it.
+        assert row.due_on == date(2026, 6, 13) and row.rule["from"] == "2026-05-29"
 
 
 def test_a_commune_officer_cannot_act_at_the_province(runtime: Runtime, qn: Province26) -> None:
@@ -689,3 +690,31 @@ def test_a_late_filers_certificate_says_it_is_valid_until_the_decision(
     past_cap = cli("certificate", "verify", certificate["verification_code"], "--json",
                    as_of="2029-11-28").json()
     assert past_cap["status"] == "expired"
+
+
+def test_the_certificate_counts_in_the_programme_year_of_its_round(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["dossier_submitted"])
+    on(clock, "2026-11-02")
+    walk26(runtime, product_id, TO_26["province_decision"][4:])
+    view = fire(runtime, product_id, "issue_certificate", actor="tinh26",
+                data={"decision_number": "5/QĐ-UBND", "decision_date": "2026-11-02"})
+    assert view["round"]["year"] == 2027
+    assert view["certificate"]["round_year"] == 2027
+
+
+def test_a_late_filers_certificate_ends_with_a_result_below_three_stars(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=100))
+    walk26(runtime, product_id, [
+        ("accept_late_rerating", "tinh26", {"data": {"reason": "Bão lũ"}}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
+    ])
+    on(clock, EXPIRES + timedelta(days=20))
+    view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "45", "minutes": "BB 1/HĐ"})
+    assert view["state"] == "not_ranked"
+    assert view["certificate"]["status"] == "expired"

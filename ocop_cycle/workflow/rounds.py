@@ -218,3 +218,13 @@ def _held_by_row(
         status=OPEN,
         created_at=context.now,
     )
+
+
+@action("round_year")
+def round_year(context: FireContext) -> None:
+    """The certificate's programme year is the year of the round that decided it."""
+    if context.product.round_id is None:
+        return
+    joined = context.session.get(Round, context.product.round_id)
+    if joined is not None:
+        context.data.setdefault("round_year", joined.year)

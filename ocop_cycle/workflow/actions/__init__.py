@@ -1,6 +1,6 @@
 """Actions: effects of a transition beyond the state change, run in its transaction."""
 
-from ocop_cycle.scheduling import carry_over
+from ocop_cycle.scheduling import carry_over, dated_deadlines
 from ocop_cycle.workflow import rounds
 from ocop_cycle.workflow.actions import (
     certificates,
@@ -19,6 +19,7 @@ __all__ = [
     "certificates",
     "council_result",
     "current_rules",
+    "dated_deadlines",
     "evaluation",
     "evaluation_tracking",
     "product_code",

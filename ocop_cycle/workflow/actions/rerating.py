@@ -97,3 +97,20 @@ def extend_validity_until_decision(context: FireContext) -> None:
         .execution_options(synchronize_session=False)
     )
     context.effects["valid_until_decision_cap"] = dates.late_cap.isoformat()
+
+
+@action("end_late_validity")
+def end_late_validity(context: FireContext) -> None:
+    """A late filer's result below 3★: the certificate kept past expiry ends with it."""
+    certificate = Certificate.active_for(context.session, context.product.id)
+    stars = context.product.stars
+    if (
+        certificate is None
+        or certificate.valid_until_decision_cap is None
+        or stars is None
+        or stars >= context.definition.scoring.recognised_from_stars
+        or context.today < certificate.expires_on
+    ):
+        return
+    certificate.status = "expired"
+    context.effects["certificate"] = certificate.number
