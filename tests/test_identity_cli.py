@@ -295,3 +295,17 @@ def test_workflow_migrate_is_for_admins(cli: Any, world: World) -> None:
 
 def test_cli_result_type_is_shared(cli: Any, world: World) -> None:
     assert isinstance(cli("user", "list"), CliResult)
+
+
+@pytest.mark.parametrize("bad", ["Tỏi \x1b[2Jđen", "Tỏi đen\u202e", "Tỏi\x00đen"])
+def test_import_refuses_control_characters_in_names_and_imports_nothing(
+    cli: Any, world: World, tmp_path: Path, database_url: str, bad: str
+) -> None:
+    from tests.test_import_products import row, write_csv
+
+    path = write_csv(tmp_path / "a.csv", [row(), row(product_name=bad)])
+    before = count(database_url, "products")
+    result = cli("import", "products", str(path), "--actor", "province1", "--json")
+    assert result.exit_code == 2
+    assert result.error()["rows"][0]["column"] == "product_name"  # type: ignore[index]
+    assert count(database_url, "products") == before

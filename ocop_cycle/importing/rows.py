@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ocop_cycle import inputs
 from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
 from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
+from ocop_cycle.errors import InvalidInput
 from ocop_cycle.importing.reader import Sheet
 from ocop_cycle.importing.rule_sets import RuleSet, RuleSetCalendar
 from ocop_cycle.mail.addresses import address_problem, optional_email
@@ -258,6 +260,13 @@ class RowValidator:
             self._fail(n, column, "required, but empty")
         elif len(text) > limit:
             self._fail(n, column, f"longer than {limit} characters")
+        else:
+            # Line breaks inside a cell become spaces (clean_name); other control
+            # characters and direction overrides are refused as at every entry point.
+            try:
+                inputs.single_line(clean_name(text), column, max_length=limit)
+            except InvalidInput as exc:
+                self._fail(n, column, exc.message)
         return text
 
     def _choice(self, n: int, v: dict[str, str], column: str, allowed: tuple[str, ...]) -> str:
