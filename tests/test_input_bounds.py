@@ -11,6 +11,12 @@ from tests.conftest import World
 from tests.flows import TO_148
 
 
+@pytest.fixture(autouse=True)
+def _default_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the default: 30 days ahead of today."""
+    monkeypatch.delenv("OCOP_LEGAL_DATES_DAYS_AHEAD", raising=False)
+
+
 def certified_ready(cli: Any, world: World) -> int:
     """A product awaiting the district's decision (score 62.5), fired through the CLI."""
     result = cli("product", "register", "--name", "Nước mắm Sa Huỳnh", "--producer",

@@ -65,7 +65,7 @@ def test_district_forwards_products_scoring_70_or_more(
     runtime: Runtime, world: World, score: str, state: str, stars: int
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
-    view = fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": score})
+    view = fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == (state, stars)
     assert view["score"] == float(score)
     assert view["history"][-1]["data"]["stars"] == stars
@@ -80,7 +80,7 @@ def test_province_forwards_products_scoring_90_or_more(
     runtime: Runtime, world: World, score: str, state: str, stars: int
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "province_evaluation")
-    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": score})
+    view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == (state, stars)
 
 
@@ -92,19 +92,19 @@ def test_central_council_ranks_up_to_five_stars(
     runtime: Runtime, world: World, score: str, state: str, stars: int
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "central_evaluation")
-    view = fire(runtime, product_id, "close_evaluation", actor="central1", data={"score": score})
+    view = fire(runtime, product_id, "close_evaluation", actor="central1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == (state, stars)
 
 
 @pytest.mark.parametrize(
     ("steps", "certifier", "others"),
     [
-        ([("close_evaluation", "district1", {"data": {"score": "65"}})], "district1", ["province1", "central1"]),
-        ([("close_evaluation", "district1", {"data": {"score": "80"}}),
-          ("close_evaluation", "province1", {"data": {"score": "80"}})], "province1", ["district1", "central1"]),
-        ([("close_evaluation", "district1", {"data": {"score": "95"}}),
-          ("close_evaluation", "province1", {"data": {"score": "95"}}),
-          ("close_evaluation", "central1", {"data": {"score": "95"}})], "central1", ["district1", "province1"]),
+        ([("close_evaluation", "district1", {"data": {"score": "65", "minutes": "01/BB-HĐ"}})], "district1", ["province1", "central1"]),
+        ([("close_evaluation", "district1", {"data": {"score": "80", "minutes": "01/BB-HĐ"}}),
+          ("close_evaluation", "province1", {"data": {"score": "80", "minutes": "01/BB-HĐ"}})], "province1", ["district1", "central1"]),
+        ([("close_evaluation", "district1", {"data": {"score": "95", "minutes": "01/BB-HĐ"}}),
+          ("close_evaluation", "province1", {"data": {"score": "95", "minutes": "01/BB-HĐ"}}),
+          ("close_evaluation", "central1", {"data": {"score": "95", "minutes": "01/BB-HĐ"}})], "central1", ["district1", "province1"]),
     ],
     ids=["3-stars-district", "4-stars-province", "5-stars-centre"],
 )
@@ -179,7 +179,7 @@ def test_out_of_range_score_is_refused_and_changes_nothing(runtime: Runtime, wor
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     before = snapshot(runtime)
     with pytest.raises(InvalidInput, match="score"):
-        fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": score})
+        fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert snapshot(runtime) == before
 
 
