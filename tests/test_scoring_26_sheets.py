@@ -347,3 +347,22 @@ def test_an_upgrade_shows_each_criterion_against_the_sheets_that_earned_the_cert
     assert view["evaluation"]["purpose"] == "upgrade"
     _close(runtime, product_id)
     assert _product(runtime, product_id).stars == 4
+
+
+def test_the_commune_officer_fills_the_self_assessment_for_the_producer(
+    cli, runtime: Runtime, qn: Province26, tmp_path
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    path = tmp_path / "mau02.yaml"
+    path.write_text(yaml.safe_dump(answers_for(SET_1, 90, keep=(3, 4, 5))), encoding="utf-8")
+    own = cli("score", "submit", str(product_id), "--actor", "xa26", "--file", str(path), "--json",
+              as_of="2026-06-01")
+    assert own.exit_code == 0, own.stderr
+    assert own.json()["self_assessment"]["total"] == 90 and own.json()["evaluation"]["sheets"] == []
+    path.write_text(yaml.safe_dump(answers_for(SET_1, 80)), encoding="utf-8")
+    member = cli("score", "submit", str(product_id), "--actor", "hd26.1", "--file", str(path),
+                 "--opinion", "Đạt 4 sao; cần bổ sung hợp đồng liên kết", as_of="2026-06-01")
+    assert member.exit_code == 0, member.stderr
+    assert "khác hội đồng (tự đánh giá / hội đồng)" in member.stdout
+    assert scoring.show_scores(runtime, product_id)["evaluation"]["sheets"][0]["opinion"] == (
+        "Đạt 4 sao; cần bổ sung hợp đồng liên kết")
