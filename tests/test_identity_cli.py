@@ -309,3 +309,19 @@ def test_import_refuses_control_characters_in_names_and_imports_nothing(
     assert result.exit_code == 2
     assert result.error()["rows"][0]["column"] == "product_name"  # type: ignore[index]
     assert count(database_url, "products") == before
+
+
+def test_reads_given_an_actor_are_scoped_to_their_jurisdiction(cli: Any, world: World) -> None:
+    for producer, officer in ((world.producer_id, "commune1"),
+                              (world.other_producer_id, "commune2")):
+        registered = cli("product", "register", "--name", "Tỏi đen", "--producer", str(producer),
+                         "--group", "food", "--actor", officer, "--json")
+        assert registered.exit_code == 0, registered.stderr
+    everyone = cli("product", "list", "--json").json()
+    own = cli("product", "list", "--actor", "producer1", "--json").json()
+    assert len(everyone) == 2
+    assert [p["producer"]["id"] for p in own] == [world.producer_id]
+    other = next(p["id"] for p in everyone if p["producer"]["id"] == world.other_producer_id)
+    hidden = cli("product", "show", str(other), "--actor", "commune1", "--json")
+    assert hidden.exit_code == 6 and hidden.error()["code"] == "not_found"
+    assert cli("product", "show", str(other), "--actor", "district1", "--json").exit_code == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocop_cycle.errors import PermissionDenied
+from ocop_cycle.errors import NotFound, PermissionDenied
 from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, register_product, show_product
@@ -119,6 +119,8 @@ def test_allowed_triggers_are_those_the_actor_may_fire(runtime: Runtime, world: 
     assert show_product(runtime, product_id, "district1")["allowed_triggers"] == [
         "return_plan", "approve_plan"]
     assert show_product(runtime, product_id, "producer1")["allowed_triggers"] == ["withdraw"]
-    assert show_product(runtime, product_id, "district2")["allowed_triggers"] == []
+    # Another district's officer may fire nothing: the product is not even theirs to see.
+    with pytest.raises(NotFound):
+        show_product(runtime, product_id, "district2")
     assert show_product(runtime, product_id)["allowed_triggers"] == [
         "return_plan", "approve_plan", "withdraw"]

@@ -118,7 +118,9 @@ def fire(
 def show(
     ctx: typer.Context,
     product_id: int,
-    actor: str | None = typer.Option(None, "--actor", help="Show the triggers this user may fire."),
+    actor: str | None = typer.Option(
+        None, "--actor", help="As this user: their jurisdiction and the triggers they may fire."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Show a product, its history and what may happen next."""
@@ -132,11 +134,14 @@ def list_(
     unit: str | None = typer.Option(None, "--unit", help="Province, district or commune code."),
     limit: int = typer.Option(200, "--limit", min=1),
     offset: int = typer.Option(0, "--offset", min=0),
+    actor: str | None = typer.Option(
+        None, "--actor", help="Only the products this user's jurisdiction covers."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """List products."""
     rows = products.list_products(
-        runtime(ctx), state=state, unit_code=unit, limit=limit, offset=offset
+        runtime(ctx), state=state, unit_code=unit, limit=limit, offset=offset, viewer=actor
     )
 
     def render(data: list[dict[str, Any]]) -> None:

@@ -23,6 +23,7 @@ from ocop_cycle.services.lookup import (
 )
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
+from ocop_cycle.services.visibility import visible_product, visible_products
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
@@ -220,10 +221,13 @@ def fire_timer(runtime: Runtime, product_id: int, trigger: str) -> dict[str, Any
 
 
 def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
+    """A product; with ``actor``, only one in their jurisdiction (others are not found)."""
     with runtime.reading() as session:
-        user = get_user(session, actor) if actor else None
-        product = get_product(session, product_id)
-        return product_view(runtime, session, product, user)
+        if actor:
+            user = get_user(session, actor)
+            product = visible_product(session, user, product_id)
+            return product_view(runtime, session, product, user)
+        return product_view(runtime, session, get_product(session, product_id), None)
 
 
 def list_products(
@@ -233,8 +237,10 @@ def list_products(
     unit_code: str | None = None,
     limit: int = 200,
     offset: int = 0,
+    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of products, optionally in one state or under one unit (any level)."""
+    """A page of products, optionally in one state or under one unit (any level); with
+    ``viewer``, only those in that user's jurisdiction."""
     if state is not None:
         known = sorted({name for compiled in runtime.workflows.all()
                         for name in compiled.definition.states})
@@ -246,6 +252,8 @@ def list_products(
             statement = statement.where(Product.state == state)
         if unit_code is not None:
             statement = statement.where(products_under(get_unit(session, unit_code)))
+        if viewer is not None:
+            statement = statement.where(visible_products(session, get_user(session, viewer)))
         page = list(session.scalars(statement))
         names = unit_names(session, {product.commune_code for product in page})
         return [
