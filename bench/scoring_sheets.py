@@ -24,8 +24,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
@@ -51,9 +53,10 @@ BATCH = 20_000
 
 def _answers(sheet: Sheet, variant: int) -> dict[str, int]:
     """A plausible sheet: each criterion's best option, or the one below it for some."""
-    chosen = {}
+    chosen: dict[str, int] = {}
     for position, criterion in enumerate(sheet.criteria()):
-        ranked = sorted(range(len(criterion.options)), key=lambda i, c=criterion: c.options[i].points)
+        points = [option.points for option in criterion.options]
+        ranked = sorted(range(len(points)), key=points.__getitem__)
         step_down = (position + variant) % 3 == 0 and len(ranked) > 1
         chosen[criterion.code] = ranked[-2] if step_down else ranked[-1]
     return chosen
@@ -101,8 +104,10 @@ def build(path: Path, products: int) -> Runtime:
     return runtime
 
 
-def _products(session, ids, producer_id: int, province_council: int, district_council: int) -> None:  # type: ignore[no-untyped-def]
-    rows = []
+def _products(
+    session: Session, ids: range, producer_id: int, province_council: int, district_council: int
+) -> None:
+    rows: list[dict[str, Any]] = []
     for i in ids:
         rows.append({"id": 2 * i - 1, "name": f"Sản phẩm 26/{i}", "producer_id": producer_id,
                      "commune_code": COMMUNE_2025, "province_code": PROVINCE,
@@ -129,7 +134,9 @@ def _products(session, ids, producer_id: int, province_council: int, district_co
          "actor": "admin1", "role": "admin", "at": NOW, "data": {}} for row in rows])
 
 
-def _sheets(session, ids, member_ids: list[int], sheet: Sheet, points: list[dict[str, int]]) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _sheets(
+    session: Session, ids: range, member_ids: list[int], sheet: Sheet, points: list[dict[str, int]]
+) -> list[tuple[int, int]]:
     """Nine sheets per product; returns (sheet id, variant) of the option-level ones."""
     totals = [sum(p.values()) for p in points]
     sections = [{c: str(v) for c, v in section_totals(sheet, p).items()} for p in points]
