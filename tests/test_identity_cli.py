@@ -325,3 +325,19 @@ def test_reads_given_an_actor_are_scoped_to_their_jurisdiction(cli: Any, world: 
     hidden = cli("product", "show", str(other), "--actor", "commune1", "--json")
     assert hidden.exit_code == 6 and hidden.error()["code"] == "not_found"
     assert cli("product", "show", str(other), "--actor", "district1", "--json").exit_code == 0
+
+
+def test_certificates_given_an_actor_are_scoped_to_their_jurisdiction(
+    cli: Any, runtime: Any, world: World
+) -> None:
+    from tests.flows import product_in
+
+    product_in(runtime, world.producer_id, "certified")
+    certificate = cli("certificate", "list", "--json").json()[0]
+    assert [c["id"] for c in cli("certificate", "list", "--actor", "producer1", "--json").json()
+            ] == [certificate["id"]]
+    assert cli("certificate", "list", "--actor", "producer2", "--json").json() == []
+    assert cli("certificate", "show", str(certificate["id"]), "--actor", "district2",
+               "--json").exit_code == 6
+    assert cli("certificate", "show", str(certificate["id"]), "--actor", "district1",
+               "--json").exit_code == 0

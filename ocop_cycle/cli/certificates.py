@@ -71,6 +71,9 @@ def list_(
     expiring_before: str | None = typer.Option(None, "--expiring-before", help="YYYY-MM-DD."),
     limit: int = typer.Option(200, "--limit", min=1),
     offset: int = typer.Option(0, "--offset", min=0),
+    actor: str | None = typer.Option(
+        None, "--actor", help="Only the certificates this user's jurisdiction covers."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """List certificates, soonest expiry first."""
@@ -87,6 +90,7 @@ def list_(
         expiring_before=before,
         limit=limit,
         offset=offset,
+        viewer=actor,
     )
 
     def render(data: list[dict[str, Any]]) -> None:
@@ -107,9 +111,18 @@ def list_(
 
 
 @app.command("show")
-def show(ctx: typer.Context, certificate_id: int, as_json: bool = JsonOption) -> None:
+def show(
+    ctx: typer.Context,
+    certificate_id: int,
+    actor: str | None = typer.Option(None, "--actor", help="Only within this user's jurisdiction."),
+    as_json: bool = JsonOption,
+) -> None:
     """Show one certificate."""
-    emit(certificates.show_certificate(runtime(ctx), certificate_id), as_json, render_certificate)
+    emit(
+        certificates.show_certificate(runtime(ctx), certificate_id, viewer=actor),
+        as_json,
+        render_certificate,
+    )
 
 
 def _authority(issuer: dict[str, Any]) -> str:

@@ -16,8 +16,9 @@ from ocop_cycle.db.models import AdminUnit, Certificate, Product
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.mail.undeliverable import reachability
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_unit, products_under
+from ocop_cycle.services.lookup import get_unit, get_user, products_under
 from ocop_cycle.services.views import certificate_view
+from ocop_cycle.services.visibility import visible_product, visible_products
 
 STATUSES = ("active", "expired", "revoked", "superseded")
 _STATUS_LABEL = {
@@ -41,8 +42,10 @@ def list_certificates(
     expiring_before: date | None = None,
     limit: int = 200,
     offset: int = 0,
+    viewer: str | None = None,
 ) -> list[dict[str, Any]]:
-    """A page of certificates, filtered by status, the product's unit, or expiry."""
+    """A page of certificates, filtered by status, the product's unit, or expiry; with
+    ``viewer``, only those of products in that user's jurisdiction."""
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     with runtime.reading() as session:
@@ -59,17 +62,28 @@ def list_certificates(
             statement = statement.where(Certificate.expires_on < expiring_before)
         if unit_code is not None:
             statement = statement.where(products_under(get_unit(session, unit_code)))
+        if viewer is not None:
+            statement = statement.where(visible_products(session, get_user(session, viewer)))
         return [
             {**certificate_view(certificate), "product": name}
             for certificate, name in session.execute(statement)
         ]
 
 
-def show_certificate(runtime: Runtime, certificate_id: int) -> dict[str, Any]:
+def show_certificate(
+    runtime: Runtime, certificate_id: int, viewer: str | None = None
+) -> dict[str, Any]:
+    """One certificate; with ``viewer``, only one in their jurisdiction."""
     with runtime.reading() as session:
         certificate = session.get(Certificate, certificate_id)
+        missing = NotFound(f"no certificate with id {certificate_id}; see 'ocop certificate list'")
         if certificate is None:
-            raise NotFound(f"no certificate with id {certificate_id}; see 'ocop certificate list'")
+            raise missing
+        if viewer is not None:
+            try:
+                visible_product(session, get_user(session, viewer), certificate.product_id)
+            except NotFound:
+                raise missing from None
         product = session.get(Product, certificate.product_id)
         assert product is not None
         producer = product.producer
