@@ -42,4 +42,7 @@ def serve(
         proxy_headers=False,
         server_header=False,
         log_level="warning",
+        # A worker busy with requests on a loaded machine answers the supervisor's ping
+        # late; killing it for that would drop the requests it is serving.
+        timeout_worker_healthcheck=60,
     )

@@ -13,8 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
-from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, User
+from ocop_cycle.db.models import (
+    AdminUnit,
+    Certificate,
+    History,
+    IdempotentResponse,
+    Producer,
+    Product,
+    User,
+)
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.identity.accounts import user_view
@@ -123,12 +132,8 @@ def triggers_for(runtime: Runtime, viewer: str, product_id: int) -> list[dict[st
         return list(offered.values())
 
 
-def request_id(viewer: str, key: str, body: Mapping[str, Any]) -> str:
-    """The engine's request id for an ``Idempotency-Key``: per person, bound to the body."""
-    if not 1 <= len(key) <= 40 or not key.isprintable():
-        raise InvalidInput("Idempotency-Key must be 1–40 printable characters")
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{viewer}:{key}:{digest}"
+def _body_digest(body: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def fire_as(
@@ -142,34 +147,65 @@ def fire_as(
     expected_version: int | None = None,
     idempotency_key: str | None = None,
 ) -> dict[str, Any]:
-    """Fire a trigger for a signed-in person: unseen products are not found, a stale
-    ``expected_version`` is refused, and a repeated key with the same body fires nothing."""
-    body = {"trigger": trigger, "comment": comment, "data": dict(data), "product": product_id}
-    rid = request_id(viewer, idempotency_key, body) if idempotency_key else None
+    """Fire a trigger for a signed-in person: unseen products are not found and a stale
+    ``expected_version`` is refused. With an ``idempotency_key``, the first answer is kept:
+    the same key and body get it again without firing; the same key with another body is
+    refused. The engine's request id (``viewer:key``) still fires once if two copies race."""
+    if idempotency_key is not None and (
+        not 1 <= len(idempotency_key) <= 40 or not idempotency_key.isprintable()
+    ):
+        raise InvalidInput("Idempotency-Key must be 1–40 printable characters")
+    digest = _body_digest(
+        {"trigger": trigger, "comment": comment, "data": dict(data), "product": product_id}
+    )
     with runtime.transaction() as session:
         visible_product(session, get_user(session, viewer), product_id)
-        if rid is not None:
-            prefix = rid.rsplit(":", 1)[0] + ":"
+        if idempotency_key is not None:
             earlier = session.scalars(
-                select(History.request_id).where(
-                    History.request_id.startswith(prefix, autoescape=True)
+                select(IdempotentResponse).where(
+                    IdempotentResponse.username == viewer,
+                    IdempotentResponse.key == idempotency_key,
                 )
             ).first()
-            if earlier is not None and earlier != rid:
-                raise InvalidInput(
-                    f"Idempotency-Key {idempotency_key!r} was used with another request body; "
-                    "use a new key for a new request"
-                )
-    return products.fire(
+            if earlier is not None:
+                if earlier.body_sha256 != digest:
+                    raise InvalidInput(
+                        f"Idempotency-Key {idempotency_key!r} was used with another request "
+                        "body; use a new key for a new request"
+                    )
+                return dict(earlier.response)
+    view = products.fire(
         runtime,
         product_id,
         trigger,
         actor=viewer,
         comment=comment,
         data=data,
-        request_id=rid,
+        request_id=f"{viewer}:{idempotency_key}" if idempotency_key else None,
         expected_version=expected_version,
     )
+    if idempotency_key is not None:
+        _keep_response(runtime, viewer, idempotency_key, digest, view)
+    return view
+
+
+def _keep_response(
+    runtime: Runtime, viewer: str, key: str, digest: str, view: dict[str, Any]
+) -> None:
+    """Store the first answer; a concurrent copy of the request may have stored it first."""
+    try:
+        with runtime.transaction() as session:
+            session.add(
+                IdempotentResponse(
+                    username=viewer,
+                    key=key,
+                    body_sha256=digest,
+                    response=json.loads(json.dumps(view, default=str)),
+                    created_at=runtime.clock.now(),
+                )
+            )
+    except IntegrityError:
+        pass
 
 
 def certificates_for(

@@ -7,8 +7,11 @@ import io
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.documents import store_for, sweep_orphans
+from tests.flows import TO_148, walk
 from tests.web.conftest import Province, bearer
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -143,6 +146,12 @@ def test_an_idempotency_key_replays_the_same_body_and_refuses_another_with_422(
     assert again.json()["version"] == first.json()["version"]
     history = client.get(f"/api/v1/products/{product['id']}/history", headers=headers).json()
     assert [row["trigger"] for row in history].count("approve_idea") == 1
+    moved = client.post(url, json={"trigger": "submit_plan"}, headers=bearer(client, "producer1"))
+    assert moved.json()["state"] == "plan_submitted"
+    late = client.post(url, json={"trigger": "approve_idea", "comment": "Đạt"}, headers=headers)
+    assert late.status_code == 200
+    assert late.json()["state"] == first.json()["state"] == "plan_preparation"
+    assert late.headers["ETag"] == first.headers["ETag"]
     other = client.post(url, json={"trigger": "approve_idea", "comment": "Khác"}, headers=headers)
     assert other.status_code == 422
     assert "Idempotency-Key" in other.json()["detail"]
@@ -342,3 +351,71 @@ def test_a_province_officer_sets_up_a_council_its_members_cannot(
     duplicated = client.post("/api/v1/councils", headers=bearer(client, "province1"),
                              json={**body, "members": ["member1", "member1", "member2"]})
     assert duplicated.status_code == 422
+
+
+def test_a_certified_product_is_verified_publicly_without_private_details(
+    client: TestClient, province: Province, web_runtime: Runtime
+) -> None:
+    product = register(client, province, bearer(client, "commune1"))
+    view = walk(web_runtime, product["id"], TO_148["certified"])
+    certificate = view["certificate"]
+    public = client.get(f"/api/v1/public/certificates/{certificate['verification_code']}")
+    assert public.status_code == 200, public.text
+    body = public.json()
+    assert body["number"] == certificate["number"] and body["status"] == "active"
+    assert body["producer"] == "HTX Nông nghiệp Đức Tân"
+    for private in ("htx.ductan@example.vn", "0255 3845 123", "4300123456", "score", "62.5"):
+        assert private not in public.text
+    seen = client.get("/api/v1/certificates", headers=bearer(client, "producer1")).json()
+    assert [c["number"] for c in seen["items"]] == [certificate["number"]]
+    assert client.get("/api/v1/certificates", headers=bearer(client, "producer2")).json()[
+        "total"
+    ] == 0
+    assert client.get(f"/api/v1/certificates/{certificate['id']}",
+                      headers=bearer(client, "commune2")).status_code == 404
+
+
+def test_the_annual_report_is_the_province_officers_own(
+    client: TestClient, province: Province
+) -> None:
+    register(client, province, bearer(client, "commune1"))
+    ok = client.get("/api/v1/reports/annual", params={"year": 2026},
+                    headers=bearer(client, "province1"))
+    assert ok.status_code == 200, ok.text
+    workbook = client.get("/api/v1/reports/annual", params={"year": 2026, "format": "xlsx"},
+                          headers=bearer(client, "province1"))
+    assert workbook.content[:2] == b"PK"
+    other = client.get("/api/v1/reports/annual", params={"year": 2026, "province": "48"},
+                       headers=bearer(client, "province1"))
+    assert other.status_code == 404
+    assert client.get("/api/v1/reports/annual", params={"year": 2026},
+                      headers=bearer(client, "commune1")).status_code == 403
+
+
+def test_files_whose_row_never_committed_are_swept(
+    client: TestClient, province: Province, web_runtime: Runtime
+) -> None:
+    headers = bearer(client, "commune1")
+    product = register(client, province, headers)
+    kept = client.post(
+        f"/api/v1/products/{product['id']}/documents", data={"kind": "mau_01"},
+        files={"file": ("m.pdf", io.BytesIO(PDF), "application/pdf")}, headers=headers,
+    ).json()
+    store = store_for(web_runtime)
+    store.put(f"{product['id']}/orphan", PDF)  # as if the process died before the commit
+    assert sweep_orphans(web_runtime) == 0  # too young: may belong to an upload in flight
+    assert sweep_orphans(web_runtime, older_than=-1) == 1
+    keys = [key for key, _ in store.entries()]
+    assert len(keys) == 1
+    assert client.get(f"/api/v1/documents/{kept['id']}", headers=headers).content == PDF
+
+
+def test_readiness_fails_while_migrations_are_missing(
+    client: TestClient, web_runtime: Runtime
+) -> None:
+    with web_runtime.engine.begin() as connection:
+        head = connection.execute(text("SELECT min(version_num) FROM alembic_version")).scalar()
+        connection.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": head})
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert str(head) in response.json()["detail"]

@@ -2,7 +2,7 @@
 
 from ocop_cycle.db.models.certificate import Certificate
 from ocop_cycle.db.models.core import AdminUnit, History, Producer, Product, User
-from ocop_cycle.db.models.document import Document
+from ocop_cycle.db.models.document import Document, IdempotentResponse
 from ocop_cycle.db.models.identity import (
     ApiToken,
     AuditEvent,
@@ -23,10 +23,11 @@ __all__ = [
     "Certificate",
     "Council",
     "CouncilMember",
-    "Document",
     "DatabaseFlag",
+    "Document",
     "Evaluation",
     "History",
+    "IdempotentResponse",
     "Inspection",
     "OutboxMessage",
     "Producer",

@@ -1,13 +1,15 @@
-"""Uploaded dossier files: the row describes the file, the document store holds its bytes."""
+"""Records of the HTTP API: uploaded dossier files (the row describes the file, the
+document store holds its bytes) and the first answers to idempotent requests."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ocop_cycle.db.base import Base, UTCDateTime
+from ocop_cycle.db.base import Base, JSONData, UTCDateTime
 
 
 class Document(Base):
@@ -28,3 +30,18 @@ class Document(Base):
     storage_key: Mapped[str] = mapped_column(String(100), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(100))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdempotentResponse(Base):
+    """The first answer to an HTTP request sent with an ``Idempotency-Key``, per user,
+    so that a retry gets the same answer and a reuse with another body is refused."""
+
+    __tablename__ = "idempotent_responses"
+    __table_args__ = (UniqueConstraint("username", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(40))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(JSONData)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
