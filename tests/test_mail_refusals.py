@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from ocop_cycle.db.models import User
 from ocop_cycle.mail.sender import send_pending
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.digest import write_digests
@@ -131,3 +133,28 @@ def test_the_province_digest_lists_producers_mail_cannot_reach(
         f"địa chỉ {PRODUCER_EMAIL} bị máy chủ thư từ chối ({NO_SUCH_USER})"
     ) in text
     assert "Cơ sở Bánh tráng Thắng Lợi" not in text  # its address works
+
+
+def test_an_officers_refused_address_skips_their_digest_until_it_changes(
+    smtp_runtime: Runtime, smtp_sink: SmtpSink, world: World
+) -> None:
+    queue(smtp_runtime, recipient=PRODUCER_EMAIL)
+    smtp_sink.rcpt_reply = "550 5.1.1 <htx.ductan@example.vn>: Recipient address rejected"
+    send_pending(smtp_runtime)  # the producer becomes unreachable: the province is told
+    smtp_sink.rcpt_reply = "550 5.1.1 <tinh@example.vn>: Recipient address rejected"
+    write_digests(smtp_runtime)
+    send_pending(smtp_runtime)
+    with smtp_runtime.transaction() as session:
+        officer = session.scalars(select(User).where(User.username == "province1")).one()
+        assert (officer.email_status, officer.email_error) == (
+            "undeliverable", "550 5.1.1 <tinh@example.vn>: Recipient address rejected"
+        )
+        officer.email = "sonnmt@example.vn"  # a changed address starts deliverable again
+    with smtp_runtime.transaction() as session:
+        officer = session.scalars(select(User).where(User.username == "province1")).one()
+        assert (officer.email_status, officer.email_error) == ("ok", None)
+    later(smtp_runtime, 60 * 24)
+    smtp_sink.rcpt_reply = "250 OK"
+    write_digests(smtp_runtime)
+    send_pending(smtp_runtime)
+    assert [r.recipients for r in smtp_sink.received] == [["sonnmt@example.vn"]]
