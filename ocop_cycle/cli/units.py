@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
 
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
-from ocop_cycle.services import units
+from ocop_cycle.errors import InvalidInput
+from ocop_cycle.services import unit_conversion, units
 
 app = typer.Typer(
     help="Administrative units (provinces, districts, communes).", no_args_is_help=True
@@ -17,7 +20,9 @@ app = typer.Typer(
 def load(
     ctx: typer.Context,
     province: str = typer.Option(..., "--province", help="National code, e.g. 51 (Quảng Ngãi)."),
-    scheme: str = typer.Option("legacy", "--scheme", help="legacy (with districts) or 2025."),
+    scheme: str = typer.Option(
+        "2025", "--scheme", help="2025 (the units in force) or legacy (with districts)."
+    ),
     actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -58,3 +63,39 @@ def list_(
         console.print(table)
 
     emit(rows, as_json, render)
+
+
+@app.command("convert")
+def convert(
+    ctx: typer.Context,
+    to: str = typer.Option(..., "--to", help="The scheme to move to: 2025."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the moves; change nothing."),
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Move products, producers and users on legacy communes to their 2025 communes."""
+    if to != "2025":
+        raise InvalidInput(f"--to {to!r}: units convert only to 2025")
+    summary = unit_conversion.convert_to_2025(runtime(ctx), actor=actor or "", dry_run=dry_run)
+
+    def render(data: dict[str, Any]) -> None:
+        table = Table("legacy commune", "district", "2025 commune")
+        for move in data["communes"]:
+            table.add_row(
+                f"{move['from']['code']} {move['from']['name']}",
+                move["from"]["district"],
+                f"{move['to']['code']} {move['to']['name']}",
+            )
+        console.print(table)
+        verb = "would move" if data["dry_run"] else "moved"
+        console.print(
+            f"{verb}: {data['products']} products, {data['producers']} producers, "
+            f"{data['users']} users"
+        )
+        if data["users_left_on_districts"]:
+            console.print(
+                "district officers to give a new unit (districts no longer exist): "
+                + ", ".join(data["users_left_on_districts"])
+            )
+
+    emit(summary, as_json, render)

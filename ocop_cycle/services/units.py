@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import AdminUnit
+from ocop_cycle.db.models import AdminUnit, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user, require_role
@@ -71,28 +71,63 @@ def load_province(
     in code (the demo, test and benchmark fixtures), never for a person's request.
     """
     rows = province_units(province_code, scheme)
-    counts = {level.value: 0 for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)}
     with runtime.transaction() as session:
         if actor is not None:
             require_role(acting_user(session, actor), (Role.ADMIN,), "load units")
-        existing = {
-            unit.code: unit
-            for unit in session.scalars(
-                select(AdminUnit).where(AdminUnit.code.in_([row.code for row in rows]))
-            )
-        }
-        for row in rows:
-            unit = existing.get(row.code)
-            if unit is None:
-                unit = AdminUnit(code=row.code)
-                session.add(unit)
-            unit.name, unit.level, unit.parent_code = row.name, row.level.value, row.parent_code
-            unit.scheme = scheme
-            counts[row.level.value] += 1
-            # Parents are listed first; flush so a child's foreign key finds its parent.
-            if row.level is not Level.COMMUNE:
-                session.flush()
+            _refuse_overwriting_units_in_use(session, rows, scheme)
+        return upsert_units(session, rows, scheme)
+
+
+def upsert_units(session: Session, rows: list[UnitRow], scheme: str) -> dict[str, int]:
+    """Insert or update ``rows`` (parents first); how many of each level were written."""
+    counts = {level.value: 0 for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)}
+    existing = {
+        unit.code: unit
+        for unit in session.scalars(
+            select(AdminUnit).where(AdminUnit.code.in_([row.code for row in rows]))
+        )
+    }
+    for row in rows:
+        unit = existing.get(row.code)
+        if unit is None:
+            unit = AdminUnit(code=row.code)
+            session.add(unit)
+        unit.name, unit.level, unit.parent_code = row.name, row.level.value, row.parent_code
+        unit.scheme = scheme
+        counts[row.level.value] += 1
+        # Parents are listed first; flush so a child's foreign key finds its parent.
+        if row.level is not Level.COMMUNE:
+            session.flush()
     return counts
+
+
+def _refuse_overwriting_units_in_use(session: Session, rows: list[UnitRow], scheme: str) -> None:
+    """The two lists reuse commune codes for different places (21400 is Thị trấn Mộ Đức
+    before 2025, Xã Mộ Đức after): never rename a commune that products still name."""
+    names = {row.code: row.name for row in rows if row.level is Level.COMMUNE}
+    clashing = list(
+        session.scalars(
+            select(AdminUnit).where(
+                AdminUnit.code.in_(names),
+                AdminUnit.scheme != scheme,
+                AdminUnit.level == Level.COMMUNE.value,
+                or_(
+                    exists().where(Product.commune_code == AdminUnit.code),
+                    exists().where(Producer.commune_code == AdminUnit.code),
+                    exists().where(User.unit_code == AdminUnit.code),
+                ),
+            )
+        )
+    )
+    if clashing:
+        listed = "; ".join(
+            f"{unit.code} is {unit.name} ({unit.scheme}), {names[unit.code]} ({scheme})"
+            for unit in clashing[:10]
+        )
+        raise InvalidInput(
+            f"{len(clashing)} commune code(s) in use name another place in the {scheme} list: "
+            f"{listed}. Move what is registered there first: ocop units convert --to 2025"
+        )
 
 
 def list_units(runtime: Runtime, parent_code: str | None = None) -> list[AdminUnit]:
