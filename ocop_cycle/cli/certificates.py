@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.localtime import show_date
@@ -175,7 +175,7 @@ def revoke(
     conclusion: str = typer.Option(..., "--conclusion", help="Reference of the conclusion."),
     conclusion_date: str = typer.Option(..., "--conclusion-date", help="YYYY-MM-DD."),
     decision: str | None = typer.Option(None, "--decision", help="The revocation decision."),
-    actor: str = typer.Option(..., "--actor"),
+    actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Revoke a certificate on a ground of Art. 8 (the province 3–4★, the Ministry 5★)."""
@@ -184,6 +184,6 @@ def revoke(
 
     view = revoke_certificate(
         runtime(ctx), certificate_id, ground=ground, conclusion=conclusion,
-        conclusion_date=conclusion_date, actor=actor, decision_number=decision,
+        conclusion_date=conclusion_date, actor=actor or "", decision_number=decision,
     )
     emit(view, as_json, render_product)

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.services import inspections
 
 app = typer.Typer(
@@ -22,7 +22,7 @@ def record(
     inspected_on: str = typer.Option(..., "--date", help="YYYY-MM-DD or DD/MM/YYYY."),
     outcome: str = typer.Option(..., "--outcome", help="pass or fail."),
     findings: str = typer.Option(..., "--findings"),
-    actor: str = typer.Option(..., "--actor"),
+    actor: str | None = ActorOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Record an inspection; a failed one proposes revocation on ground b."""
@@ -46,7 +46,7 @@ def record(
             inspected_on=inspected_on,
             outcome=outcome,
             findings=findings,
-            actor=actor,
+            actor=actor or "",
         ),
         as_json,
         render,

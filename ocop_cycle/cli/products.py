@@ -8,7 +8,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from ocop_cycle.cli.common import JsonOption, console, emit, parse_pairs, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, parse_pairs, runtime
 from ocop_cycle.localtime import show_date, show_instant
 from ocop_cycle.services import products
 
@@ -33,6 +33,20 @@ def render_product(view: dict[str, Any]) -> None:
         console.print(
             f"  certificate {certificate['number']}: {certificate['stars']}★, "
             f"{certificate['status']}, expires {show_date(certificate['expires_on'])}"
+        )
+    if view.get("product_code"):
+        console.print(f"  mã sản phẩm / product code: {view['product_code']}")
+    joined = view.get("round")
+    if joined:
+        console.print(
+            f"  đợt / round {joined['number']}/{joined['year']} ({joined['level']}), "
+            f"họp trước / held by {show_date(joined['hold_by'])}"
+        )
+    window = view.get("rerating_window")
+    if window:
+        console.print(
+            f"  nộp hồ sơ đánh giá lại / re-rating window: {show_date(window['opens'])} → "
+            f"{show_date(window['closes'])}"
         )
     for key, value in view.items():
         if key.startswith("open_") and value:
@@ -69,7 +83,7 @@ def register(
     product_set: int | None = typer.Option(
         None, "--product-set", help="Product set 1–26 (Decision 26/2026, Appendix II)."
     ),
-    actor: str = typer.Option(..., "--actor", help="Username of the commune officer."),
+    actor: str | None = ActorOption,
     workflow: str | None = typer.Option(
         None,
         "--workflow",
@@ -83,7 +97,7 @@ def register(
         name=name,
         producer_id=producer,
         group=group,
-        actor=actor,
+        actor=actor or "",
         workflow=workflow,
         product_set=product_set,
     )
@@ -95,7 +109,7 @@ def fire(
     ctx: typer.Context,
     product_id: int,
     trigger: str,
-    actor: str = typer.Option(..., "--actor"),
+    actor: str | None = ActorOption,
     comment: str | None = typer.Option(None, "--comment"),
     data: list[str] | None = typer.Option(None, "--data", help="KEY=VALUE, repeatable."),
     request_id: str | None = typer.Option(None, "--request-id", help="Idempotency key."),
@@ -106,7 +120,7 @@ def fire(
         runtime(ctx),
         product_id,
         trigger,
-        actor=actor,
+        actor=actor or "",
         comment=comment,
         data=parse_pairs(data, "--data"),
         request_id=request_id,

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.services import option_sheets, scoring
 
@@ -112,7 +112,7 @@ def render_self_differences(own: dict[str, Any]) -> None:
 def submit(
     ctx: typer.Context,
     product_id: int,
-    actor: str = typer.Option(..., "--actor", help="The council member (or the producer)."),
+    actor: str | None = ActorOption,
     sections: str | None = typer.Option(None, "--sections", help="A1=12,A2=10,… every section."),
     file: Path | None = typer.Option(None, "--file", help="A scoresheet YAML file."),
     mandatory_failed: str | None = typer.Option(
@@ -134,7 +134,7 @@ def submit(
             )
         answers = option_sheets.read_answers(file)
         view = option_sheets.submit_options(
-            runtime(ctx), product_id, actor=actor, answers=answers, opinion=opinion
+            runtime(ctx), product_id, actor=actor or "", answers=answers, opinion=opinion
         )
         emit(view, as_json, render_scores)
         return
@@ -148,7 +148,7 @@ def submit(
         assert sections is not None
         given = scoring.parse_sections(sections)
     view = scoring.submit_sheet(
-        runtime(ctx), product_id, actor=actor, sections=given, mandatory_failed=failed
+        runtime(ctx), product_id, actor=actor or "", sections=given, mandatory_failed=failed
     )
     emit(view, as_json, render_scores)
 
@@ -169,9 +169,9 @@ def show(ctx: typer.Context, product_id: int, as_json: bool = JsonOption) -> Non
 def discuss(
     ctx: typer.Context,
     product_id: int,
-    actor: str = typer.Option(..., "--actor", help="The council's chair."),
+    actor: str | None = ActorOption,
     note: str = typer.Option(..., "--note", help="What the council discussed and concluded."),
     as_json: bool = JsonOption,
 ) -> None:
     """The chair records that the council discussed a spread of more than the rule allows."""
-    emit(scoring.discuss(runtime(ctx), product_id, actor=actor, note=note), as_json, render_scores)
+    emit(scoring.discuss(runtime(ctx), product_id, actor=actor or "", note=note), as_json, render_scores)

@@ -7,8 +7,9 @@ from typing import Any
 
 from ocop_cycle.db.models import Certificate, Inspection
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
+from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_product, get_user
+from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.products import fire
 from ocop_cycle.workflow.fields import parse_legal_date
 from ocop_cycle.workflow.permissions import jurisdiction_problem
@@ -42,7 +43,7 @@ def record_inspection(
     if day > runtime.clock.today():
         raise InvalidInput(f"inspection date {day:%d/%m/%Y} is in the future")
     with runtime.transaction() as session:
-        user = get_user(session, actor)
+        user = acting_user(session, actor)
         product = get_product(session, product_id)
         if user.role not in INSPECTING_ROLES:
             raise InvalidInput(
