@@ -331,7 +331,7 @@ def test_an_upgrade_shows_each_criterion_against_the_sheets_that_earned_the_cert
     fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
     assert _product(runtime, product_id).stars == 3
     walk26(runtime, product_id, [
-        ("request_upgrade", "chuthe26", {}),
+        ("request_upgrade", "chuthe26", {"data": {"upgrade_evidence": "Bao bì mới, mã QR"}}),
         ("forward_dossier", "xa26", {"data": FORWARD}),
         ("accept_dossier", "tinh26", {}),
         ("complete_review", "tinh26", {"data": {"advisory_report": "BC 5/TTV"}}),

@@ -193,14 +193,22 @@ def test_the_province_forwards_into_the_first_open_central_round(
         year, number, hold_by)
 
 
-def test_the_rounds_hold_by_date_is_the_councils_deadline(
+def test_the_rounds_hold_by_date_is_the_councils_deadline_escalated_to_the_centre(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
     product_id = register26(runtime, qn)
     walk26(runtime, product_id, TO_26["province_council"])
-    view = show_product(runtime, product_id)
-    due = [d for d in view["open_deadlines"] if "round_held_by" in str(d) or "2026-12-30" in str(d)]
-    assert due, view["open_deadlines"]
+    with runtime.transaction() as session:
+        rows = {(row.kind, row.role, row.due_on) for row in session.scalars(select(
+            ScheduleItem).where(ScheduleItem.product_id == product_id,
+                                ScheduleItem.name == "round_held_by"))}
+    assert rows == {("deadline", "province_officer", date(2026, 12, 30)),
+                    ("escalation", "central_officer", date(2027, 1, 6))}
+    tick_on(runtime, clock, date(2027, 1, 5), 12)
+    assert delivered(runtime, "escalation") == []
+    tick_on(runtime, clock, date(2027, 1, 6), 12)
+    (escalated,) = delivered(runtime, "escalation")
+    assert escalated["To"].addresses[0].addr_spec == "bo26@example.vn"
 
 
 @pytest.mark.parametrize("score", ["29.99", "49.99"])
@@ -293,7 +301,7 @@ def test_an_upgrade_keeps_the_old_certificate_until_a_higher_star_supersedes_it(
     product_id = register26(runtime, qn)
     walk26(runtime, product_id, TO_26["certified"])
     view = walk26(runtime, product_id, [
-        ("request_upgrade", "chuthe26", {}),
+        ("request_upgrade", "chuthe26", {"data": {"upgrade_evidence": "Bao bì mới, mã QR"}}),
         *TO_26["province_council"][4:],
     ])
     assert view["state"] == "province_council"
@@ -718,3 +726,18 @@ def test_a_late_filers_certificate_ends_with_a_result_below_three_stars(
     view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "45", "minutes": "BB 1/HĐ"})
     assert view["state"] == "not_ranked"
     assert view["certificate"]["status"] == "expired"
+
+
+def test_product_show_gives_the_code_the_round_and_the_rerating_window(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    shown = cli("product", "show", str(product_id), "--json", as_of="2026-06-01").json()
+    assert shown["product_code"] == "51-21028-001-2026"
+    assert (shown["round"]["level"], shown["round"]["hold_by"]) == ("province", "2026-12-30")
+    assert shown["rerating_window"] == {"opens": "2028-12-03", "closes": "2029-02-01"}
+    text = " ".join(cli("product", "show", str(product_id), as_of="2026-06-01").stdout.split())
+    assert "product code: 51-21028-001-2026" in text
+    assert "round 2/2026 (province), họp trước / held by 30/12/2026" in text
+    assert "re-rating window: 03/12/2028 → 01/02/2029" in text

@@ -119,7 +119,12 @@ def carry_over_deadline(context: FireContext) -> None:
     if rules is None or definition.name not in rules.replaces:
         return
     left = context.state_left
-    if left is not None and not (left.deadlines or left.timers or left.reminders):
+    left_definition = context.from_definition or definition
+    if (
+        left is not None
+        and not (left.deadlines or left.timers or left.reminders)
+        and awaiting_ranking(left_definition, context.from_state)
+    ):
         # The generic leaving-state statement did not run: close this row here.
         close_open_rows(context.session, product.id, context.now)
     row = carry_over_row(context.session, rules, definition, product, context.now)

@@ -303,6 +303,8 @@ class RoundsDef(_Strict):
     province: list[YearlyRoundDef]
     central: list[YearlyRoundDef]
     extra: list[ExtraRoundDef] = Field(default_factory=list)
+    # Days after a provincial round's hold-by date to tell the centre it was not held.
+    escalate_after_days: int | None = Field(default=None, gt=0)
 
 
 class ReratingDef(_Strict):

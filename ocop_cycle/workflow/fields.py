@@ -108,3 +108,8 @@ def _site_visit(text: str) -> str:
 @data_field("lab_tests")
 def _lab_tests(text: str) -> str:
     return _text("lab_tests (the extra tests ordered and their reports)", text)
+
+
+@data_field("upgrade_evidence")
+def _upgrade_evidence(text: str) -> str:
+    return _text("upgrade_evidence (what changed since the certificate, with its evidence)", text)

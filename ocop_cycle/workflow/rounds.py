@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Round, ScheduleItem
-from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.db.models.schedule import DEADLINE, ESCALATION, OPEN, PENDING
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.scheduling.notices import notify_producer
-from ocop_cycle.scheduling.planner import local_midnight
+from ocop_cycle.scheduling.planner import PRIORITY, local_midnight
 from ocop_cycle.workflow.definition import RoundsDef, WorkflowDef
 from ocop_cycle.workflow.evaluations import is_evaluation_state
 from ocop_cycle.workflow.hooks import FireContext, action, on_transition
@@ -184,18 +184,20 @@ def round_deadline(context: FireContext) -> None:
     state = definition.states[product.state]
     if joined is None or state.level is None or joined.level != state.level.value:
         return
-    context.session.add(_held_by_row(definition, context, joined, state.level))
+    context.session.add_all(_held_by_rows(definition, context, joined, state.level))
 
 
-def _held_by_row(
+def _held_by_rows(
     definition: WorkflowDef, context: FireContext, joined: Round, level: Level
-) -> ScheduleItem:
+) -> list[ScheduleItem]:
+    """The hold-by deadline; for a provincial round also its escalation to the centre
+    (``rounds.escalate_after_days`` after the date has passed)."""
     role = Role.PROVINCE_OFFICER if level is Level.PROVINCE else Role.CENTRAL_OFFICER
     label = {
         "vi": f"Hội đồng họp đánh giá (đợt {joined.number}/{joined.year})",
         "en": f"Council meets (round {joined.number} of {joined.year})",
     }
-    return ScheduleItem(
+    deadline = ScheduleItem(
         product_id=context.product.id,
         certificate_id=None,
         kind=DEADLINE,
@@ -218,6 +220,32 @@ def _held_by_row(
         status=OPEN,
         created_at=context.now,
     )
+    after = definition.rounds.escalate_after_days if definition.rounds else None
+    if level is not Level.PROVINCE or after is None:
+        return [deadline]
+    escalate_on = joined.held_by + timedelta(days=after)
+    escalation = ScheduleItem(
+        product_id=context.product.id,
+        certificate_id=None,
+        kind=ESCALATION,
+        name=HELD_BY_DEADLINE,
+        state=context.product.state,
+        workflow=definition.name,
+        role=Role.CENTRAL_OFFICER.value,
+        step="escalation",
+        due_on=escalate_on,
+        due_at=local_midnight(escalate_on),
+        remind_on=None,
+        priority=PRIORITY[ESCALATION],
+        rule={
+            "label": label,
+            "days_after_due": after,
+            "due_on": joined.held_by.isoformat(),
+        },
+        status=PENDING,
+        created_at=context.now,
+    )
+    return [deadline, escalation]
 
 
 @action("round_year")
