@@ -30,13 +30,15 @@ from ocop_cycle.db.models import User
 from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import people
+from ocop_cycle.services import councils, people
 from tests.conftest import World, seed
 from tests.flows import TO_148, walk
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe-4.11.0.min.js"
 PASSWORD = "mật khẩu thử nghiệm 2026"
+# The provincial council: its first member chairs it.
+COUNCIL = ["hd.chutich", "hd.thanhvien1", "hd.thanhvien2", "hd.thanhvien3"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "360px": {"width": 360, "height": 740}}
 
 try:
@@ -101,6 +103,11 @@ def build_world(runtime: Runtime) -> World:
         name="HTX Đức Tân")
     add(runtime, "producer2", actor="admin1", role="producer",
         producer_id=world.other_producer_id, name="Bánh tráng Thắng Lợi")
+    for member in COUNCIL:
+        add(runtime, member, actor="admin1", role="council_member",
+            name=f"Thành viên hội đồng {member}")
+    councils.create_council(runtime, actor="admin1", level="province", unit_code=world.province,
+                            chair=COUNCIL[0], members=COUNCIL)
     with runtime.transaction() as session:
         session.execute(
             update(User)
@@ -121,8 +128,8 @@ def product_named(runtime: Runtime, world: World, name: str, state: str) -> int:
     return int(view["id"])
 
 
-def certified_under_26(runtime: Runtime, world: World, name: str) -> int:
-    """A set-10 product taken to a certificate under Decision 26/2026 by this world's people."""
+def under_26(runtime: Runtime, world: World, name: str, state: str) -> int:
+    """A set-10 product taken to ``state`` under Decision 26/2026 by this world's people."""
     from ocop_cycle.services.products import fire, register_product
     from tests.law_26_2026 import TO_26
 
@@ -131,7 +138,7 @@ def certified_under_26(runtime: Runtime, world: World, name: str) -> int:
         runtime, name=name, producer_id=world.producer_id, actor="commune1",
         workflow="ocop-26-2026", product_set=10,
     )
-    for trigger, actor, options in TO_26["certified"]:
+    for trigger, actor, options in TO_26[state]:
         fire(runtime, int(view["id"]), trigger, actor=people_here[actor],
              comment=options.get("comment"), data=options.get("data"))
     return int(view["id"])
@@ -157,7 +164,7 @@ def running_site(folder: Path) -> Iterator[Site]:
     world = build_world(runtime)
     built = Site(url=url, runtime=runtime, world=world)
     built.products["certified"] = product_named(runtime, world, "Tỏi đen Đức Tân", "certified")
-    built.products["certified26"] = certified_under_26(runtime, world, "Mật ong hoa cà phê")
+    built.products["certified26"] = under_26(runtime, world, "Mật ong hoa cà phê", "certified")
     env = {
         **os.environ,
         "OCOP_DATABASE_URL": database,

@@ -12,11 +12,12 @@ from ocop_cycle.web.pages import (
     products,
     public,
     register,
+    scoresheet,
     signin,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, language, public, signin, inbox, register, products, certificates):
+for module in (home, language, public, signin, inbox, register, products, scoresheet, certificates):
     router.include_router(module.router)
 
 __all__ = ["router"]

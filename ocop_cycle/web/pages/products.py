@@ -103,7 +103,14 @@ def _product_page(
     definition = runtime.workflows.get(product["workflow"], product["workflow_version"]).definition
     _name_history(runtime, product["history"], language)
     for action in actions:
-        action["fields"] = [{"name": name, "look": field_look(name)} for name in action["requires"]]
+        transition = definition.transition(action["trigger"], product["state"])
+        # A step (the council's result from its scoresheets) may supply required data:
+        # then the field is asked for, but may stay empty.
+        optional = bool(transition and transition.steps)
+        action["fields"] = [
+            {"name": name, "look": field_look(name), "required": not optional}
+            for name in action["requires"]
+        ]
     return render(
         request,
         "products/page.html",
