@@ -48,20 +48,6 @@ def render_product(view: dict[str, Any]) -> None:
             f"  nộp hồ sơ đánh giá lại / re-rating window: {show_date(window['opens'])} → "
             f"{show_date(window['closes'])}"
         )
-    if view.get("product_code"):
-        console.print(f"  mã sản phẩm / product code: {view['product_code']}")
-    joined = view.get("round")
-    if joined:
-        console.print(
-            f"  đợt / round {joined['number']}/{joined['year']} ({joined['level']}), "
-            f"họp trước / held by {show_date(joined['hold_by'])}"
-        )
-    window = view.get("rerating_window")
-    if window:
-        console.print(
-            f"  nộp hồ sơ đánh giá lại / re-rating window: {show_date(window['opens'])} → "
-            f"{show_date(window['closes'])}"
-        )
     for key, value in view.items():
         if key.startswith("open_") and value:
             console.print(f"  {key.removeprefix('open_').replace('_', ' ')}:")
