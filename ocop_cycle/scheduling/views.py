@@ -57,7 +57,8 @@ _OPEN = (
 
 
 def open_deadlines(session: Session, product_id: int) -> list[DeadlineItem]:
-    rows = session.execute(_OPEN, {"product": product_id})
+    session.flush()  # rows added in this unit of work count; the query then skips the ORM
+    rows = session.connection().execute(_OPEN, {"product": product_id})
     return [
         DeadlineItem(
             id=row.id,

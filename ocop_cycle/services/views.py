@@ -113,7 +113,11 @@ def product_view(
     runtime: Runtime, session: Session, product: Product, actor: User | None = None
 ) -> dict[str, Any]:
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-    around = session.execute(
+    # Plain statements on the unit of work's connection, once its changes are flushed:
+    # the ORM's execution layers cost more than these queries.
+    session.flush()
+    connection = session.connection()
+    around = connection.execute(
         _PRODUCT_SURROUNDINGS,
         {
             "producer": product.producer_id,
@@ -147,7 +151,7 @@ def product_view(
         "open_deadlines": open_deadlines(session, product.id),
         "certificate": certificate_view(certificate) if certificate else None,
         "history": [
-            history_view(row) for row in session.execute(_HISTORY, {"product": product.id})
+            history_view(row) for row in connection.execute(_HISTORY, {"product": product.id})
         ],
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
