@@ -268,3 +268,17 @@ def test_settings_name_the_smtp_server(tmp_path: Any, monkeypatch: pytest.Monkey
     assert settings.smtp_password is not None
     assert settings.smtp_password.get_secret_value() == "secret"
     assert "secret" not in repr(settings)
+
+
+def test_a_lease_too_short_to_send_anything_is_refused_clearly(
+    smtp_runtime: Runtime, smtp_sink: SmtpSink
+) -> None:
+    smtp_runtime.settings = smtp_runtime.settings.model_copy(
+        update={"mail_lease_seconds": 20.0, "smtp_timeout": 5.0}
+    )
+    queue(smtp_runtime)
+    report = send_pending(smtp_runtime)
+    assert report.stopped is not None
+    assert "OCOP_MAIL_LEASE_SECONDS (20) leaves no time to send" in report.stopped
+    assert (report.claimed, outbox(smtp_runtime)[0].status) == (0, "pending")
+    assert smtp_sink.received == []

@@ -100,6 +100,12 @@ def send_batch(
 ) -> SendReport:
     """Claim up to ``limit`` rows, deliver them, record each result as it comes."""
     settings = runtime.settings
+    if sending_budget(settings) <= 0:
+        return SendReport(
+            stopped=f"OCOP_MAIL_LEASE_SECONDS ({settings.mail_lease_seconds:g}) leaves no time "
+            f"to send: it must exceed five SMTP timeouts (5 × OCOP_SMTP_TIMEOUT = "
+            f"{5 * settings.smtp_timeout:g} s)"
+        )
     now = runtime.clock.now()
     rows = claim(runtime, now, limit or settings.mail_batch_size)
     report = SendReport(claimed=len(rows))
