@@ -4,6 +4,7 @@ that now contains them, refusing communes that were divided."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def test_convert_moves_products_producers_and_officers_with_one_history_row_each
         for product_id in (first, second):
             product = session.get(Product, product_id)
             assert product is not None
-            assert (product.commune_code, product.district_code) == ("21400", None)
+            assert (product.commune_code, product.district_code) == ("21400", "533")
             moved = [h for h in session.scalars(select(History).where(
                 History.product_id == product_id, History.trigger == "convert_units"))]
             assert len(moved) == 1
@@ -122,3 +123,19 @@ def test_convert_refuses_a_commune_divided_in_2025_and_lists_it(
 
 def test_convert_only_to_2025(cli: Any, world: World) -> None:
     assert cli("units", "convert", "--to", "legacy", "--actor", ADMIN).exit_code == 2
+
+
+def test_a_report_for_a_year_before_2025_keeps_the_legacy_districts_after_conversion(
+    cli: Any, runtime: Runtime, world: World
+) -> None:
+    product_in(runtime, world.producer_id, "certified")  # district decision of 20/06/2024
+    report = ("report", "annual", "--year", "2024", "--province", "51", "--format", "json",
+              "--as-of", "2024-12-31")
+    before = cli(*report)
+    assert before.exit_code == 0, before.stderr
+    assert before.json()["locality_level"] == "district"
+    assert "Huyện Mộ Đức" in json.dumps(before.json()["year_by_unit"], ensure_ascii=False)
+    assert cli("units", "convert", "--to", "2025", "--actor", ADMIN).exit_code == 0
+    after = cli(*report)
+    assert after.exit_code == 0, after.stderr
+    assert after.json() == before.json()

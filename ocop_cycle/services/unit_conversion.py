@@ -5,7 +5,8 @@ The 2025 reform merged communes and abolished districts. ``vietnamadminunits`` k
 for each legacy commune, the 2025 commune it went into; a legacy commune that was divided
 among several has no single answer, so the whole conversion is refused and those communes
 are listed (a person decides, e.g. by moving the products one by one). Each moved product
-gets one history row naming the commune it left and the one it joined.
+gets one history row naming the commune it left and the one it joined; its legacy
+district is kept, so reports for the years before 2025 still group by district.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def convert_to_2025(runtime: Runtime, *, actor: str, dry_run: bool = False) -> d
             upsert_units(session, province_units(province, NEW), NEW)
         for product in products:
             move = moves[product.commune_code]
-            product.commune_code, product.district_code = move.new_code, None
+            # The legacy district stays: reports for the years before 2025 keep grouping
+            # products by the district they were decided under.
+            product.commune_code = move.new_code
             product.province_code = move.province_code
             product.updated_at = now
             session.flush()
