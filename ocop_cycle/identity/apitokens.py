@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import ApiToken, User
@@ -16,6 +15,7 @@ from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
 from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.identity.audit import AuditKind, record
 from ocop_cycle.identity.principal import Principal
+from ocop_cycle.identity.sessions import TOUCH_EVERY
 from ocop_cycle.identity.tokens import API_TOKEN_PREFIX, digest, new_secret
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
@@ -101,20 +101,30 @@ def revoke_token(runtime: Runtime, token_id: int, *, actor: str) -> None:
                subject=owner.username, token_id=token_id)
 
 
-def api_token_user(session: Session, secret: str, now: datetime) -> Principal | None:
-    """The active user an API token belongs to, or None (unknown, revoked, expired)."""
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(secret))
-    ).first()
-    if row is None:
-        return None
-    token, user = row
-    if _status(token, now) != "active" or not user.active:
-        return None
-    token.last_used_at = now
-    return Principal.of(user)
+def api_token_user(runtime: Runtime, secret: str) -> Principal | None:
+    """The active user an API token belongs to, or None (unknown, revoked, expired, or
+    the user deactivated). Its last use is written at most once a minute."""
+    now = runtime.clock.now()
+    token_hash = digest(secret)
+    with runtime.reading() as session:
+        row = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == token_hash)
+        ).first()
+        if row is None:
+            return None
+        token, user = row
+        if _status(token, now) != "active" or not user.active:
+            return None
+        principal = Principal.of(user)
+        touch = token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY
+    if touch:
+        with runtime.transaction() as session:
+            session.execute(
+                update(ApiToken).where(ApiToken.token_hash == token_hash).values(last_used_at=now)
+            )
+    return principal
 
 
 def _status(token: ApiToken, now: datetime) -> str:

@@ -74,8 +74,7 @@ def token_user(runtime: Runtime, bearer: str) -> Principal | None:
     a session id handed out at sign-in; None when unknown, revoked, expired or the user
     is deactivated."""
     if bearer.startswith(API_TOKEN_PREFIX):
-        with runtime.transaction() as session:
-            return api_token_user(session, bearer, runtime.clock.now())
+        return api_token_user(runtime, bearer)
     active = session_user(runtime, bearer)
     return active.principal if active is not None else None
 
