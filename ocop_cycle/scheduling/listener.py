@@ -60,7 +60,9 @@ _LEAVE_STATE = (
 
 def close_state_rows(session: Session, product_id: int, now: datetime) -> None:
     """Leaving a state: its open deadlines close, its pending rows are cancelled."""
-    session.execute(_LEAVE_STATE, {"leaving_product": product_id, "left_at": now})
+    # Rows added in this unit of work count; the statement then skips the ORM's layers.
+    session.flush()
+    session.connection().execute(_LEAVE_STATE, {"leaving_product": product_id, "left_at": now})
     # A Core statement leaves loaded rows as they were: expire this product's, so that a
     # sweep holding them (a timer firing) reads the new status.
     for item in list(session.identity_map.values()):
