@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ocop_cycle.runtime import Runtime
 from ocop_cycle.db.models import Producer, User
+from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import units
 from ocop_cycle.services.products import fire, register_product
 from tests.flows import Step

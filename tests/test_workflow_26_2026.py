@@ -14,11 +14,14 @@ from sqlalchemy import select
 from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.db.models import ScheduleItem
+from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.services.migration import migrate, read_map, resolve_map
 from ocop_cycle.services.products import fire, register_product, show_product
+from ocop_cycle.workflow.definition import ExtraRoundDef
+from ocop_cycle.workflow.rounds import round_for
 from tests.law_26_2026 import (
     DECISION,
     FORWARD,
@@ -741,3 +744,17 @@ def test_product_show_gives_the_code_the_round_and_the_rerating_window(
     assert "product code: 51-21028-001-2026" in text
     assert "round 2/2026 (province), họp trước / held by 30/12/2026" in text
     assert "re-rating window: 03/12/2028 → 01/02/2029" in text
+
+
+def test_a_province_adds_a_round_by_its_regulation(runtime: Runtime) -> None:
+    rules = runtime.workflows.get(WORKFLOW).definition.rounds
+    assert rules is not None
+    with_extra = rules.model_copy(update={"extra": [ExtraRoundDef(
+        province="51", year=2026, number=3, proposals_until=date(2026, 8, 15),
+        held_by=date(2026, 9, 30), regulation="Quy chế 05/2026/QĐ-UBND")]})
+    assert round_for(with_extra, Level.PROVINCE, "51", date(2026, 8, 1)).number == 3
+    extra = round_for(with_extra, Level.PROVINCE, "51", date(2026, 8, 15))
+    assert (extra.number, extra.basis) == (3, "Quy chế 05/2026/QĐ-UBND")
+    assert round_for(with_extra, Level.PROVINCE, "51", date(2026, 8, 16)).number == 2
+    # Another province's regulation does not add a round here.
+    assert round_for(with_extra, Level.PROVINCE, "35", date(2026, 8, 1)).number == 2
