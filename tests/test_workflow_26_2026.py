@@ -758,3 +758,39 @@ def test_a_province_adds_a_round_by_its_regulation(runtime: Runtime) -> None:
     assert round_for(with_extra, Level.PROVINCE, "51", date(2026, 8, 16)).number == 2
     # Another province's regulation does not add a round here.
     assert round_for(with_extra, Level.PROVINCE, "35", date(2026, 8, 1)).number == 2
+
+
+def test_every_loop_of_26_2026_comes_back_to_the_way_forward(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    view = walk26(runtime, product_id, [
+        ("return_idea", "xa26", {"comment": "Thiếu mô tả"}),
+        ("resubmit_idea", "chuthe26", {}),
+        ("approve_idea", "xa26", {}),
+        ("submit_plan", "chuthe26", {}),
+        ("return_plan", "xa26", {"comment": "Chưa có thị trường"}),
+        ("submit_plan", "chuthe26", {}),
+        ("approve_plan", "xa26", {}),
+        ("submit_dossier", "chuthe26", {}),
+        ("return_dossier", "xa26", {"comment": "Thiếu Mẫu 02"}),
+        ("resubmit_dossier", "chuthe26", {}),
+        ("forward_dossier", "xa26", {"data": FORWARD}),
+        ("return_to_commune", "tinh26", {"comment": "Thiếu tờ trình"}),
+        ("forward_dossier", "xa26", {"data": FORWARD}),
+        ("accept_dossier", "tinh26", {}),
+        ("complete_review", "tinh26", {"data": {"advisory_report": "BC 1", "site_visit": "Đã khảo sát"}}),
+        ("close_evaluation", "tinh26", {"data": {"score": "72", "minutes": "BB 1/HĐ"}}),
+        ("issue_certificate", "tinh26", {"data": DECISION}),
+        ("propose_revocation", "tinh26", {"data": REVOCATION}),
+        ("dismiss_revocation", "tinh26", {"comment": "Đã khắc phục theo kết luận"}),
+    ])
+    assert view["state"] == "certified" and view["certificate"]["status"] == "active"
+    fired = {row["trigger"] for row in view["history"]}
+    definition = runtime.workflows.get(WORKFLOW).definition
+    elsewhere = {  # fired by the other tests of this module
+        "reject_idea", "withdraw", "forward_to_ministry", "return_to_province",
+        "recognise_on_ministry_score", "reassess", "open_rerating_window", "submit_rerating",
+        "accept_late_rerating", "forward_rerating", "request_upgrade", "expire", "revoke",
+    }
+    assert {t.trigger for t in definition.transitions} - fired - {"register"} == elsewhere
