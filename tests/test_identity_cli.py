@@ -341,3 +341,24 @@ def test_certificates_given_an_actor_are_scoped_to_their_jurisdiction(
                "--json").exit_code == 6
     assert cli("certificate", "show", str(certificate["id"]), "--actor", "district1",
                "--json").exit_code == 0
+
+
+def test_scheduler_tick_at_another_date_is_refused_outside_a_sandbox(
+    cli: Any, world: World, database_url: str
+) -> None:
+    from ocop_cycle.db.base import make_engine
+
+    # A product whose review deadline (and its reminders) fall due long before 2030.
+    assert cli("product", "register", "--name", "Tỏi đen", "--producer", str(world.producer_id),
+               "--group", "food", "--actor", "commune1").exit_code == 0
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM database_flags"))
+    engine.dispose()
+    history = count(database_url, "history")
+    result = cli("scheduler", "tick", "--as-of", "2030-01-01", "--no-digest", "--json",
+                 as_of=None)
+    assert result.exit_code == 2
+    assert "not a sandbox" in result.error()["message"]
+    assert count(database_url, "history") == history
+    assert count(database_url, "outbox") == 0

@@ -10,6 +10,7 @@ import typer
 from ocop_cycle.cli.common import JsonOption, console, emit, runtime
 from ocop_cycle.clock import Clock, parse_instant
 from ocop_cycle.errors import InvalidInput
+from ocop_cycle.identity.sandbox import guard_backdated_writes
 from ocop_cycle.scheduling import runner
 from ocop_cycle.scheduling.replan import replan as replan_rows
 
@@ -56,6 +57,8 @@ def tick(
             built.clock = Clock(fixed=parse_instant(as_of))
         except ValueError as exc:
             raise InvalidInput(f"--as-of: {exc}") from None
+        # A sweep writes: at another date only in a sandbox, as every --as-of write.
+        guard_backdated_writes(built.engine)
     emit(runner.tick(built, digest=digest).as_dict(), as_json, render_tick)
 
 
