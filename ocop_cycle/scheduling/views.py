@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import ScheduleItem
 from ocop_cycle.db.models.schedule import DEADLINE, EXPIRY, OPEN, PENDING, TIMER
-from ocop_cycle.mail.templates import vn_date
+from ocop_cycle.localtime import show_date
 
 
 class DeadlineItem(dict[str, Any]):
     """A plain dict for ``--json``; reads as one line for people."""
 
     def __str__(self) -> str:
-        due = vn_date(self["due_on"])
+        due = show_date(self["due_on"])
         if self["kind"] == DEADLINE:
             period = self["rule"].get("working_days")
             unit = "working days" if period is not None else "days"
