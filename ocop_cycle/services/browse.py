@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ocop_cycle.db.models import (
     AdminUnit,
@@ -66,6 +67,7 @@ def search_products(
         rows = list(
             session.scalars(
                 select(Product)
+                .options(joinedload(Product.producer))
                 .where(*conditions)
                 .order_by(Product.id.desc())
                 .limit(per_page)

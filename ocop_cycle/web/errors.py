@@ -119,6 +119,16 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
         return problem(422, "invalid_input", detail, extra={"errors": errors})
 
+    @app.exception_handler(Exception)
+    def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+        # Logged by the server with its traceback; the client gets no internals.
+        return problem(
+            500,
+            "internal_error",
+            "something went wrong on the server and nothing was changed by this request; "
+            "try again, and tell the administrator if it keeps happening",
+        )
+
     @app.exception_handler(HTTPException)
     def _http(_request: Request, exc: HTTPException) -> JSONResponse:
         return problem(
