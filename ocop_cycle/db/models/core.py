@@ -37,7 +37,9 @@ class Producer(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     # Whether mail reaches ``email``: "ok", or "undeliverable" after a server refused it
     # for good (its reply in ``email_error``); editing the address resets it.
-    email_status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+    email_status: Mapped[str] = mapped_column(
+        String(20), default="ok", server_default="ok", index=True
+    )
     email_error: Mapped[str | None] = mapped_column(Text)
     email_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -57,7 +59,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     # Whether mail reaches ``email``: "ok", or "undeliverable" after a server refused it
     # for good (its reply in ``email_error``); editing the address resets it.
-    email_status: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
+    email_status: Mapped[str] = mapped_column(
+        String(20), default="ok", server_default="ok", index=True
+    )
     email_error: Mapped[str | None] = mapped_column(Text)
     email_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[str] = mapped_column(String(30))
