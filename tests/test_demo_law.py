@@ -48,3 +48,4 @@ def test_the_demo_files_a_rerating_inside_its_window_and_refuses_one_outside(
     assert "refused: the re-rating window of certificate" in text
     assert "revoked on ground c" in text and "revocation proposed on ground b" in text
     assert "workflow graph ocop-26-2026" in text
+    assert "Converted to the 2025 units:" in text

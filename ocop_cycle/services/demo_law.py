@@ -30,6 +30,7 @@ from ocop_cycle.services.inspections import record_inspection, revoke_certificat
 from ocop_cycle.services.migration import migrate
 from ocop_cycle.services.products import fire, register_product
 from ocop_cycle.services.rounds import list_rounds
+from ocop_cycle.services.unit_conversion import convert_to_2025
 
 WORKFLOW = "ocop-26-2026"
 ADMIN = "admin1"
@@ -238,35 +239,30 @@ def demo_law(runtime: Runtime, console: Console, directory: Path) -> dict[str, A
 
 
 def _demo(runtime: Runtime, console: Console) -> dict[str, Any]:
-    runtime.clock = _at(date(2026, 6, 1))
+    _old_certificate(runtime)
+    # Since 2025 there are no districts: what was registered on legacy communes moves to
+    # the 2025 commune that now contains it (ocop units convert --to 2025).
+    runtime.clock = _at(TODAY)
+    converted = convert_to_2025(runtime, actor=ADMIN)
+    console.print(
+        f"Converted to the 2025 units: {converted['products']} products, "
+        f"{converted['producers']} producers, {converted['users']} users "
+        f"({len(converted['communes'])} legacy communes → their 2025 communes)."
+    )
     producer_ids = _seat(runtime)
     ids: dict[str, int] = {}
     for offset, (name, product_set, commune_index, steps) in enumerate(PRODUCTS):
         commune = COMMUNES[commune_index]
         # Half forwarded in time for round 2 of 2026 (cut-off 30/10), half after it.
-        start = (
-            date(2026, 6, 1) + timedelta(days=offset)
-            if offset % 2 == 0
-            else date(2026, 10, 20) + timedelta(days=offset // 2)
-        )
+        start = date(2026, 6, 1) + timedelta(days=offset) if offset % 2 == 0 else date(
+            2026, 10, 20) + timedelta(days=offset // 2)
         runtime.clock = _at(start)
-        view = register_product(
-            runtime,
-            name=name,
-            producer_id=producer_ids[commune_index],
-            actor=commune.officer,
-            product_set=product_set,
-            workflow=WORKFLOW,
-        )
+        view = register_product(runtime, name=name, producer_id=producer_ids[commune_index],
+                                actor=commune.officer, product_set=product_set, workflow=WORKFLOW)
         ids[name] = int(view["id"])
-        cast = {
-            "commune": commune.officer,
-            "producer": commune.producer_account,
-            "province": PROVINCE_OFFICER,
-            "central": CENTRAL_OFFICER,
-        }
+        cast = {"commune": commune.officer, "producer": commune.producer_account,
+                "province": PROVINCE_OFFICER, "central": CENTRAL_OFFICER}
         _walk(runtime, ids[name], steps, cast, start, 1 if offset % 2 else 3)
-    _old_certificate(runtime)
     runtime.clock = _at(TODAY)
     moved = {}
     for old in ("ocop-148", "ocop-1489"):
@@ -297,7 +293,8 @@ def _demo(runtime: Runtime, console: Console) -> dict[str, Any]:
     console.print(rounds)
     for line in [*lines, revoked]:
         console.print(f"  {line}", markup=False)
-    return {"states": by_state, "moved": moved, "rerating": lines, "revoked": revoked}
+    return {"states": by_state, "moved": moved, "converted": converted["products"],
+            "rerating": lines, "revoked": revoked}
 
 
 def _certificates_today(runtime: Runtime, console: Console) -> list[str]:
