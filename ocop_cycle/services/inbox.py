@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import CouncilMember, Evaluation, Product, ScheduleItem, ScoreSheet, User
 from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.visibility import visible_products
+from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.evaluations import OPEN as EVALUATION_OPEN
 from ocop_cycle.workflow.permissions import role_of, transition_problem
 
@@ -38,28 +40,38 @@ def inbox(runtime: Runtime, viewer: str, *, limit: int = LIMIT) -> dict[str, Any
         return {"items": items[:limit], "total": len(items), "today": today.isoformat()}
 
 
+def waits_on(definition: WorkflowDef, state: str, role: Role) -> bool:
+    """Whether a product in ``state`` waits on ``role``: the state belongs to the role's
+    level (the workflow says whose desk a state is on) and the role has a move from it.
+    A producer's desk is the commune-level states and those that remind the producer
+    (the re-rating window); a move they may make any time (an upgrade) is not work."""
+    state_def = definition.states.get(state)
+    if state_def is None or state_def.final:
+        return False
+    if not any(role in t.roles and not t.system for t in definition.transitions_from(state)):
+        return False
+    if role is Role.PRODUCER:
+        return state_def.level is Level.COMMUNE or bool(state_def.reminders)
+    return state_def.level is not None and state_def.level is role.level
+
+
 def _actionable_states(runtime: Runtime, session: Session, user: User) -> ColumnElement[bool]:
-    """Products whose workflow lets the viewer's role act in their current state."""
+    """Products whose workflow puts their current state on the viewer's desk."""
     role = role_of(user)
     in_use = session.execute(
         select(Product.workflow, Product.workflow_version, Product.state)
         .where(visible_products(session, user))
         .distinct()
     )
-    conditions: list[ColumnElement[bool]] = []
-    for workflow, version, state in in_use:
-        definition = runtime.workflows.get(workflow, version).definition
-        if any(
-            role in transition.roles and not transition.system
-            for transition in definition.transitions_from(state)
-        ):
-            conditions.append(
-                and_(
-                    Product.workflow == workflow,
-                    Product.workflow_version == version,
-                    Product.state == state,
-                )
-            )
+    conditions: list[ColumnElement[bool]] = [
+        and_(
+            Product.workflow == workflow,
+            Product.workflow_version == version,
+            Product.state == state,
+        )
+        for workflow, version, state in in_use
+        if waits_on(runtime.workflows.get(workflow, version).definition, state, role)
+    ]
     return or_(*conditions) if conditions else false()
 
 

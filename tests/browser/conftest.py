@@ -246,10 +246,10 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def shoot(page: Page, folder: Path, name: str, viewport: str) -> Path:
-    """A full-page screenshot named after the page and the width it was taken at."""
+def shoot(page: Page, folder: Path, name: str, viewport: str, full_page: bool = True) -> Path:
+    """A screenshot named after the page and the width it was taken at."""
     path = folder / f"{name}-{viewport}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

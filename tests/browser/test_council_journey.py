@@ -40,7 +40,8 @@ def _score(page: Page, site: Site, product_id: int, member: str, viewport: str,
     expect(page.locator("#running-total")).to_have_text(f"{TOTALS[member]} / 100")
     if member == COUNCIL[0]:
         assert_accessible(page)
-        shoot(page, screenshot_dir, "phieu-cham", viewport)
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, screenshot_dir, "phieu-cham", viewport, full_page=False)
     page.get_by_label("Ý kiến nhận xét").fill(f"Nhận xét của {member}")
     page.get_by_role("button", name="Lưu phiếu").click()
     expect(page.get_by_role("status").filter(has_text="Đã lưu phiếu")).to_be_visible()

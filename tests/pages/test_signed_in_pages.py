@@ -196,3 +196,26 @@ def test_every_message_the_page_code_shows_has_its_english() -> None:
     shown = {*failures._FIELD_MESSAGES.values(), *failures._TITLES.values(),
              signin.WRONG, signin.RATE_LIMITED, *signin._NOTICES.values()}
     assert not sorted(text for text in shown if text not in ENGLISH)
+
+
+def test_inbox_leaves_out_certified_products_whose_upgrade_may_be_filed_any_time(
+    client: TestClient, runtime: Runtime, world: World, clock: Clock
+) -> None:
+    clock.fixed = datetime(2024, 6, 25, 2, 0, tzinfo=UTC)
+    certified = product_in(runtime, world.producer_id, "certified")
+    waiting = product_in(runtime, world.producer_id, "idea_registered")
+    _sign_in(client, "commune1")
+    page = client.get("/viec-can-lam").text
+    assert f'href="/san-pham/{waiting}"' in page
+    assert f'href="/san-pham/{certified}"' not in page
+
+
+def test_producers_inbox_holds_the_plan_they_must_write(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    plan = product_in(runtime, world.producer_id, "plan_preparation")
+    at_district = product_in(runtime, world.producer_id, "district_evaluation")
+    _sign_in(client, "producer1")
+    page = client.get("/viec-can-lam").text
+    assert f'href="/san-pham/{plan}"' in page
+    assert f'href="/san-pham/{at_district}"' not in page
