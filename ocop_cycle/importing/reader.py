@@ -7,9 +7,7 @@ holding the number 21427 or a date must give the same result as the CSV text.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,17 +16,29 @@ from ocop_cycle.errors import InvalidInput
 from ocop_cycle.files import check_size, check_zip_expansion, readable_file
 
 
-@dataclass(frozen=True)
 class Sheet:
-    """The header and the non-blank data rows; ``rows`` holds (row number, cells)."""
+    """The header, then the non-blank data rows as (row number, cells), read as needed.
 
-    name: str
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
+    Rows stream from the file and are read once: a 640,000-row import never holds the
+    file's text or all its cells in memory. ``count`` is how many were read so far.
+    """
+
+    def __init__(self, name: str, header: list[str], lines: Iterator[tuple[int, list[str]]]):
+        self.name = name
+        self.header = header
+        self._lines = lines
+        self.count = 0
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for number, cells in self._lines:
+            if any(cells):
+                self.count += 1
+                yield number, cells
 
 
 def read_sheet(path: Path, max_bytes: int) -> Sheet:
-    """Read ``path`` by its extension: ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` (first sheet).
+    """Open ``path`` by its extension: ``.csv`` (UTF-8, BOM or not) or ``.xlsx`` (first
+    sheet), and read its header; the rows follow as they are asked for.
 
     A CSV larger than ``max_bytes``, or an XLSX that would unpack to more, is refused
     before it is read (``OCOP_IMPORT_MAX_BYTES``).
@@ -45,35 +55,30 @@ def read_sheet(path: Path, max_bytes: int) -> Sheet:
         lines = _xlsx_lines(path)
     else:
         raise InvalidInput(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for number, cells in lines:
+    for _number, cells in lines:
         if not any(cells):
             continue
-        if header is None:
-            header = [cell.strip() for cell in cells]
-            # Spreadsheets often carry empty columns after the last one used.
-            while header and not header[-1]:
-                header.pop()
-            continue
-        rows.append((number, cells))
-    if header is None:
-        raise InvalidInput(f"{path.name} is empty: the first row must be the header")
-    return Sheet(name=path.name, header=header, rows=rows)
+        header = [cell.strip() for cell in cells]
+        # Spreadsheets often carry empty columns after the last one used.
+        while header and not header[-1]:
+            header.pop()
+        return Sheet(path.name, header, lines)
+    raise InvalidInput(f"{path.name} is empty: the first row must be the header")
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    try:
-        # utf-8-sig drops a byte-order mark (Excel writes one) and reads plain UTF-8 too.
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"{path.name} is not UTF-8 (byte {exc.start}); save it as 'CSV UTF-8' and retry"
-        ) from None
-    # A StringIO keeps quoted cells that span lines (an address, a note) in one cell.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
-        yield reader.line_num, [cell.strip() for cell in cells]
+    # utf-8-sig drops a byte-order mark (Excel writes one) and reads plain UTF-8 too;
+    # newline="" keeps quoted cells that span lines (an address, a note) in one cell.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            for cells in reader:
+                yield reader.line_num, [cell.strip() for cell in cells]
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                f"{path.name} is not UTF-8 (after line {reader.line_num}); save it as "
+                "'CSV UTF-8' and retry"
+            ) from None
 
 
 def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -160,7 +160,7 @@ class RowValidator:
         positions = {name: index for index, name in enumerate(sheet.header)}
         width = len(sheet.header)
         valid: list[ImportRow] = []
-        for number, cells in sheet.rows:
+        for number, cells in sheet.rows():
             if len(cells) > width and any(cells[width:]):
                 extra = next(i for i, cell in enumerate(cells[width:], start=width + 1) if cell)
                 self._fail(number, f"#{extra}", "a value in a column without a header name")

@@ -91,7 +91,7 @@ def _import(
         user = acting_user(session, actor)
         role = require_role(user, IMPORT_ROLES, "import certificates")
         ensure_pinned(session, definition, compiled.content_hash, now)
-        tell("check", 0, len(sheet.rows))
+        tell("check", 0, 0)  # the count is known once the file is read
         validator = RowValidator(
             load_units(session),
             definition.scoring.star_bands(),
@@ -111,7 +111,7 @@ def _import(
                 for row in rows
                 if row.unit.province_code != user.unit_code
             )
-        tell("check", len(sheet.rows), len(sheet.rows))
+        tell("check", sheet.count, sheet.count)
         producer_ids = load_producers(session, {row.unit.code for row in rows})
         stored = load_products(session, set(producer_ids.values()))
         plan = make_plan(
@@ -126,7 +126,7 @@ def _import(
             raise ImportRejected(sheet.name, errors)
         summary: dict[str, Any] = {
             "file": sheet.name,
-            "rows": len(sheet.rows),
+            "rows": sheet.count,
             "dry_run": dry_run,
             "actor": user.username,
             "workflow": definition.key,

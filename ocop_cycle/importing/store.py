@@ -112,13 +112,20 @@ def load_products(session: Session, producer_ids: set[int]) -> dict[tuple[int, s
     return products
 
 
-def _insert_with_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Give ``rows`` reserved ids, insert them in batches, return the ids in order."""
-    ids = reserve_ids(session, table, len(rows))
-    for row, row_id in zip(rows, ids, strict=True):
-        row["id"] = row_id
-    for batch in chunks(rows):
-        session.execute(insert(table), list(batch))
+def _insert_with_ids(
+    session: Session, table: Table, items: Sequence[T], build: Callable[[T], dict[str, Any]]
+) -> list[int]:
+    """Insert one row per item with reserved ids, returning the ids in order.
+
+    Rows are built batch by batch: a large import never holds all its rows as dicts.
+    """
+    ids = reserve_ids(session, table, len(items))
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        session.execute(
+            insert(table),
+            [{**build(item), "id": row_id} for item, row_id in zip(batch, ids[start:], strict=False)],
+        )
     return ids
 
 
@@ -140,19 +147,17 @@ def write_plan(
     producer_ids = _insert_with_ids(
         session,
         PRODUCERS,
-        [
-            {
-                "name": row.producer_name,
-                "type": row.producer_type,
-                "commune_code": row.unit.code,
-                "email": row.producer_email,
-                "phone": row.producer_phone,
-                "tax_code": None,
-                "language": "vi",
-                "created_at": now,
-            }
-            for _, row in new_producers
-        ],
+        new_producers,
+        lambda item: {
+            "name": item[1].producer_name,
+            "type": item[1].producer_type,
+            "commune_code": item[1].unit.code,
+            "email": item[1].producer_email,
+            "phone": item[1].producer_phone,
+            "tax_code": None,
+            "language": "vi",
+            "created_at": now,
+        },
     )
     known = dict(plan.producer_ids)
     known.update({key: pid for (key, _), pid in zip(new_producers, producer_ids, strict=True)})
@@ -160,20 +165,17 @@ def write_plan(
     for product in plan.products:
         product.producer_id = known[product.first.producer_key]
     product_ids = _insert_with_ids(
-        session, PRODUCTS, [_product_row(p, workflow, workflow_version, now) for p in fresh]
+        session, PRODUCTS, fresh, lambda p: _product_row(p, workflow, workflow_version, now)
     )
     for product, product_id in zip(fresh, product_ids, strict=True):
         product.id = product_id
     _update_stored_products(session, plan.products, now)
     tick(len(plan.products) // 3)
     _write_certificates(session, plan.products, now, tick)
-    if plan.products:
+    for batch in chunks(plan.products):
         session.execute(
             insert(HISTORY),
-            [
-                _history_row(p, workflow, workflow_version, actor, role, source, now)
-                for p in plan.products
-            ],
+            [_history_row(p, workflow, workflow_version, actor, role, source, now) for p in batch],
         )
 
 
@@ -248,51 +250,55 @@ def _update_stored_products(session: Session, plans: list[ProductPlan], now: dat
 def _write_certificates(
     session: Session, plans: list[ProductPlan], now: datetime, tick: Progress
 ) -> None:
-    rows: list[dict[str, Any]] = []
-    order: list[NewCertificate] = []
-    codes = iter(verification_codes(sum(len(plan.new) for plan in plans)))
-    for plan in plans:
-        assert plan.id is not None and plan.producer_id is not None
-        position = {id(item): index for index, item in enumerate(plan.timeline, start=1)}
-        for cert in plan.new:
-            row = cert.row
-            unit_code = {
-                "district": row.unit.district_code,
-                "province": row.unit.province_code,
-            }.get(row.issuing_level.value)
-            rows.append(
-                {
-                    "number": f"OCOP-{row.unit.province_code}-{row.decision_date.year}-"
-                    f"{plan.id:06d}-{position[id(cert)]}",
-                    "product_id": plan.id,
-                    "producer_id": plan.producer_id,
-                    "stars": row.stars,
-                    "score": row.score,
-                    "rule_set": row.rule_set.name,
-                    "workflow": "import",
-                    "issuing_level": row.issuing_level.value,
-                    "issuing_unit_code": unit_code,
-                    "decision_number": row.decision_number,
-                    "decision_date": row.decision_date,
-                    "round_year": row.round_year,
-                    "valid_from": row.decision_date,
-                    "expires_on": cert.expires_on,
-                    "status": cert.status,
-                    "verification_code": next(codes),
-                    "superseded_by_id": None,
-                    "revocation_reason": None,
-                    "revocation_decision": None,
-                    "created_at": now,
-                }
-            )
-            order.append(cert)
-    ids = reserve_ids(session, CERTIFICATES, len(rows))
-    for values, cert, cid in zip(rows, order, ids, strict=True):
-        values["id"] = cert.id = cid
-    for batch in chunks(rows):
-        session.execute(insert(CERTIFICATES), list(batch))
+    pairs = [(plan, cert) for plan in plans for cert in plan.new]
+    ids = reserve_ids(session, CERTIFICATES, len(pairs))
+    for (_plan, cert), cid in zip(pairs, ids, strict=True):
+        cert.id = cid
+    codes = iter(verification_codes(len(pairs)))
+    for batch in chunks(pairs):
+        session.execute(
+            insert(CERTIFICATES),
+            [_certificate_row(plan, cert, next(codes), now) for plan, cert in batch],
+        )
         tick(len(batch))
     _link_supersessions(session, plans)
+
+
+def _certificate_row(
+    plan: ProductPlan, cert: NewCertificate, code: str, now: datetime
+) -> dict[str, Any]:
+    assert plan.id is not None and plan.producer_id is not None
+    row = cert.row
+    # The certificate's place in the product's timeline numbers it (…-000042-2).
+    position = next(i for i, item in enumerate(plan.timeline, start=1) if item is cert)
+    unit_code = {
+        "district": row.unit.district_code,
+        "province": row.unit.province_code,
+    }.get(row.issuing_level.value)
+    return {
+        "id": cert.id,
+        "number": f"OCOP-{row.unit.province_code}-{row.decision_date.year}-"
+        f"{plan.id:06d}-{position}",
+        "product_id": plan.id,
+        "producer_id": plan.producer_id,
+        "stars": row.stars,
+        "score": row.score,
+        "rule_set": row.rule_set.name,
+        "workflow": "import",
+        "issuing_level": row.issuing_level.value,
+        "issuing_unit_code": unit_code,
+        "decision_number": row.decision_number,
+        "decision_date": row.decision_date,
+        "round_year": row.round_year,
+        "valid_from": row.decision_date,
+        "expires_on": cert.expires_on,
+        "status": cert.status,
+        "verification_code": code,
+        "superseded_by_id": None,
+        "revocation_reason": None,
+        "revocation_decision": None,
+        "created_at": now,
+    }
 
 
 def _link_supersessions(session: Session, plans: list[ProductPlan]) -> None:
