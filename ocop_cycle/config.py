@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     digest_time: time = time(7, 0)
     sweep_batch_size: int = Field(default=500, gt=0)
 
+    # The HTTP API (docs/security.md, README "Serving the API").
+    # Uploaded documents are kept in this local folder…
+    storage_dir: Path = Path("documents")
+    # Or an S3-compatible bucket, ``s3://bucket/prefix`` (needs the ``s3`` extra: boto3).
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    product_quota_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
+    # Threads serving plain ``def`` endpoints per worker; the database pool is sized to match.
+    api_threads: int = Field(default=16, gt=0, le=200)
+    # Anonymous look-ups of a certificate code per client address per minute.
+    public_rate_per_minute: int = Field(default=60, gt=0)
+
     # Sign-in, sessions and API tokens (docs/security.md).
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
@@ -68,13 +81,3 @@ class Settings(BaseSettings):
     # The web app: the address the public reaches it at; QR codes on certificates encode
     # ``<public_url>/xac-minh/<code>``.
     public_url: str = "http://127.0.0.1:8000"
-
-    # The HTTP API (docs/security.md, README "Serving the API").
-    # Uploaded documents are kept in this local folder.
-    storage_dir: Path = Path("documents")
-    upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
-    product_quota_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
-    # Threads serving plain ``def`` endpoints per worker; the database pool is sized to match.
-    api_threads: int = Field(default=16, gt=0, le=200)
-    # Anonymous look-ups of a certificate code per client address per minute.
-    public_rate_per_minute: int = Field(default=60, gt=0)

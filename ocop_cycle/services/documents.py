@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from ocop_cycle.inputs import single_line
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.visibility import visible_product
-from ocop_cycle.storage import LocalStore, sniff_content_type
+from ocop_cycle.storage import DocumentStore, LocalStore, sniff_content_type
 from ocop_cycle.storage.sniff import ACCEPTED
 from ocop_cycle.workflow.permissions import jurisdiction_problem
 
@@ -30,8 +31,14 @@ KINDS = ("mau_01", "mau_02", "mau_03", "evidence", "decision", "minutes")
 ORPHAN_AGE_SECONDS = 3600.0
 
 
-def store_for(runtime: Runtime) -> LocalStore:
-    return LocalStore(runtime.settings.storage_dir)
+def store_for(runtime: Runtime) -> DocumentStore:
+    """The local folder by default; an S3-compatible bucket when ``OCOP_STORAGE_URL`` says."""
+    settings = runtime.settings
+    if settings.storage_url:
+        from ocop_cycle.storage.s3 import S3Store
+
+        return S3Store(settings.storage_url, settings.s3_endpoint_url)
+    return LocalStore(settings.storage_dir)
 
 
 def document_view(document: Document) -> dict[str, Any]:
@@ -141,8 +148,10 @@ def list_documents(runtime: Runtime, viewer: str, product_id: int) -> list[dict[
         return [document_view(row) for row in rows]
 
 
-def open_document(runtime: Runtime, viewer: str, document_id: int) -> tuple[dict[str, Any], Path]:
-    """The document's description and its file, for someone who may see the product."""
+def open_document(
+    runtime: Runtime, viewer: str, document_id: int
+) -> tuple[dict[str, Any], Iterator[bytes]]:
+    """The document's description and its bytes, for someone who may see the product."""
     with runtime.transaction() as session:
         user = get_user(session, viewer)
         document = session.get(Document, document_id)
@@ -155,11 +164,11 @@ def open_document(runtime: Runtime, viewer: str, document_id: int) -> tuple[dict
             raise missing from None
         view = document_view(document)
     try:
-        return view, store_for(runtime).open(document.storage_key)
+        return view, store_for(runtime).stream(document.storage_key)
     except FileNotFoundError:
         raise NotFound(
-            f"document {document_id}'s file is missing from the document store "
-            f"({runtime.settings.storage_dir}); restore it from the backup"
+            f"document {document_id}'s file is missing from the document store; "
+            "restore it from the backup"
         ) from None
 
 

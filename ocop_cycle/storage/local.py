@@ -8,11 +8,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ocop_cycle.storage.base import CHUNK
+
 _KEY = re.compile(r"[a-z0-9][a-z0-9/_.-]{0,99}")
 
 
 class LocalStore:
-    """Files under ``root``; keys are made by the application, never taken from a client."""
+    """Files under ``root`` (``OCOP_STORAGE_DIR``), the default document store."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -37,12 +39,17 @@ class LocalStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def open(self, key: str) -> Path:
-        """The file's path, for streaming; FileNotFoundError when it is gone."""
+    def stream(self, key: str) -> Iterator[bytes]:
         path = self._path(key)
         if not path.is_file():
             raise FileNotFoundError(key)
-        return path
+        return self._chunks(path)
+
+    @staticmethod
+    def _chunks(path: Path) -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 
 from ocop_cycle.services import documents
 from ocop_cycle.web.deps import PrincipalDep, ProductId, RuntimeDep
@@ -60,7 +61,7 @@ def list_documents(product_id: ProductId, runtime: RuntimeDep, principal: Princi
 
 @router.get(
     "/documents/{document_id}",
-    response_class=FileResponse,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}},
                **_PROBLEMS},
 )
@@ -68,13 +69,15 @@ def download(
     document_id: Annotated[int, Path(gt=0, lt=2**31)],
     runtime: RuntimeDep,
     principal: PrincipalDep,
-) -> FileResponse:
+) -> StreamingResponse:
     """The file, streamed, to those who may see its product; shown inline (PDF or image)."""
-    view, path = documents.open_document(runtime, principal.username, document_id)
-    return FileResponse(
-        path,
+    view, chunks = documents.open_document(runtime, principal.username, document_id)
+    return StreamingResponse(
+        chunks,
         media_type=view["content_type"],
-        filename=view["filename"],
-        content_disposition_type="inline",
-        headers={"X-Content-SHA256": view["sha256"]},
+        headers={
+            "Content-Length": str(view["size"]),
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(view['filename'])}",
+            "X-Content-SHA256": view["sha256"],
+        },
     )
