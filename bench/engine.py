@@ -13,9 +13,9 @@ Prints, in one run on SQLite files in WAL mode:
   2. the service's time per transition with 1,000 and with ``--products`` products;
   3. the memory still allocated (tracemalloc, current) after ``--memory-transitions``
      service calls, against before them.
-Every round runs each contender on products of its own, in a new order each round, so
-that a slow minute (fsync, other processes) weighs on all of them; figures are the
-medians over ``--rounds`` rounds.
+In every round the contenders take turns, one transition each in a new order every turn,
+on products of their own, so that a busy moment (fsync, other processes) weighs on all of
+them alike; figures are the medians over ``--rounds`` rounds.
 Targets: service >= 0.25 x raw at FULL and >= 0.15 x raw at NORMAL; cost at
 ``--products`` <= 1.3 x cost at 1,000; memory growth <= 5 MB.
 
@@ -177,6 +177,20 @@ def timed(fire: Fire, ids: list[int]) -> float:
     return (time.perf_counter() - started) / len(ids)
 
 
+def interleaved(fires: dict[str, Fire], ids: dict[str, list[int]]) -> dict[str, float]:
+    """Seconds per transition of each contender, taking turns one transition at a time
+    (in a new order each turn), so that a busy moment of the machine hits them alike."""
+    spent = dict.fromkeys(fires, 0.0)
+    names = list(fires)
+    for turn in range(len(next(iter(ids.values())))):
+        random.shuffle(names)
+        for name in names:
+            started = time.perf_counter()
+            fires[name]([ids[name][turn]])
+            spent[name] += time.perf_counter() - started
+    return {name: spent[name] / len(ids[name]) for name in fires}
+
+
 @contextmanager
 def traced() -> Iterator[list[int]]:
     """Bytes still allocated at the end against the start (after collecting garbage)."""
@@ -231,11 +245,12 @@ def main() -> None:
         for _round in range(args.rounds):
             for mode in SYNC_MODES:
                 switch_large(mode)
-                order = [*contenders]
-                random.shuffle(order)
-                for name in order:
-                    fire = raw[mode][0] if name == "raw" else fires[name]
-                    times.setdefault(f"{name}_{mode}", []).append(timed(fire, take(args.batch)))
+                measured = interleaved(
+                    {**fires, "raw": raw[mode][0]},
+                    {name: take(args.batch) for name in contenders},
+                )
+                for name, seconds in measured.items():
+                    times.setdefault(f"{name}_{mode}", []).append(seconds)
             switch_small("FULL")
             batch = [next(small_ids) for _ in range(small_batch)]
             times.setdefault("service_FULL_1k", []).append(timed(service_fire(small), batch))

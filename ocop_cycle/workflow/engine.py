@@ -144,8 +144,14 @@ def write_product(session: Session, product: Product) -> None:
     """Store the product's changed columns in one version-checked UPDATE, and tell the
     ORM they are stored. A change only the ORM can store (a relationship set) is left to
     its flush, which checks the version the same way."""
-    changed = inspect(product).committed_state  # attributes changed since loaded/flushed
-    if not changed or not changed.keys() <= _PRODUCT_COLUMNS or "version" in changed:
+    state = inspect(product)
+    changed = state.committed_state  # attributes changed since loaded or last flushed
+    if (
+        not state.persistent
+        or not changed
+        or not changed.keys() <= _PRODUCT_COLUMNS
+        or "version" in changed
+    ):
         return
     values = {key: getattr(product, key) for key in changed}
     version = product.version
@@ -158,7 +164,6 @@ def write_product(session: Session, product: Product) -> None:
     set_committed_value(product, "version", version + 1)
     # Mark every attribute stored, as the ORM does after its own flush: otherwise the next
     # flush walks its whole unit-of-work machinery to find nothing left to write.
-    state = inspect(product)
     state._commit_all(state.dict, session.identity_map)
 
 
