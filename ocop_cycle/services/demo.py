@@ -334,6 +334,10 @@ def run_demo(directory: Path, console: Console) -> None:
         "--map ocop-148-to-1489 --dry-run --actor admin1",
     ):
         console.print(f"  {line}")
+    # The web app (issue 11): local http, so the session cookie may go without Secure.
+    console.print("\nThe web app", style="bold")
+    console.print(f"  OCOP_COOKIE_SECURE=false ocop {db} serve")
+    console.print("  then open http://127.0.0.1:8000/ (sign in at http://127.0.0.1:8000/dang-nhap)")
     _print_demo_users(console, users)
 
 
