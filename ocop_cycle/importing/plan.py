@@ -23,7 +23,7 @@ from ocop_cycle.importing.rows import ImportRow, RowError
 SUPERSEDED = "superseded"
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredCertificate:
     id: int
     decision_key: str
@@ -33,7 +33,7 @@ class StoredCertificate:
     superseded_by_id: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredProduct:
     id: int
     state: str
@@ -41,7 +41,7 @@ class StoredProduct:
     certificates: list[StoredCertificate] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NewCertificate:
     row: ImportRow
     expires_on: date
@@ -49,7 +49,7 @@ class NewCertificate:
     id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProductPlan:
     """One product of the file: new certificates to add, and where it ends up."""
 
@@ -71,7 +71,7 @@ class ProductPlan:
         return self.timeline[-1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     products: list[ProductPlan]
     new_producers: dict[tuple[str, str], ImportRow]

@@ -43,7 +43,7 @@ _GROUPS = tuple(member.value for member in ProductGroup)
 _PRODUCER_TYPES = tuple(member.value for member in ProducerType)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     row: int
     column: str
@@ -53,7 +53,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     code: str
     name: str
@@ -62,7 +62,7 @@ class Unit:
     province_code: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportRow:
     """One valid row: a certificate of one product of one producer."""
 
