@@ -12,13 +12,15 @@ from __future__ import annotations
 from email.headerregistry import Address
 from email.utils import parseaddr
 
-from email_validator import EmailNotValidError, validate_email
-
 from ocop_cycle.errors import InvalidInput
 
 
 def address_problem(address: str) -> str | None:
     """Why ``address`` cannot receive mail, or None when the mailer can send to it."""
+    # Imported when an address is checked: its tables are large, and commands that only
+    # read (``product show``) reach this module through the mail outbox.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(address, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
@@ -28,6 +30,8 @@ def address_problem(address: str) -> str | None:
 
 def normalized_email(address: str) -> str:
     """The address as stored (domain lower-cased, IDNA), or refuse it saying what to do."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(
             address.strip(), check_deliverability=False, allow_smtputf8=False

@@ -14,14 +14,15 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import holidays
-
 from ocop_cycle.scheduling.config import CalendarDef
 
 
 @cache
 def _national_holidays() -> Any:
-    # Expands to new years on first use of a date in them.
+    # Imported on first use: a large package that only computing a date needs (reading a
+    # product must not pay for it). Expands to new years on first use of a date in them.
+    import holidays
+
     return holidays.country_holidays("VN")
 
 
@@ -83,6 +84,8 @@ class WorkingCalendar:
 
     def describe(self) -> dict[str, Any]:
         """What the calendar was, stored with every computed date."""
+        import holidays
+
         return {
             "country": "VN",
             "holidays_package": getattr(holidays, "__version__", "unknown"),
