@@ -46,3 +46,13 @@ def test_product_list_with_an_unknown_state_names_the_states(cli: Any, world: Wo
     message = result.error()["message"]
     assert "'certifed' is not a state" in message and "certified" in message
     assert "idea_registered" in message
+
+
+def test_the_audit_trail_and_tokens_read_in_local_time(cli: Any, world: World) -> None:
+    created = cli("token", "create", "province1", "--label", "cổng dịch vụ công",
+                  "--expires", "90", "--actor", "admin1", "--json", as_of="2024-03-01T09:15")
+    assert created.exit_code == 0, created.stderr
+    tokens = cli("token", "list")
+    assert "01/03/2024 09:15 +07:00" in tokens.stdout
+    audit = cli("audit", "list")
+    assert audit.exit_code == 0 and "+07:00" in audit.stdout and "(UTC)" not in audit.stdout

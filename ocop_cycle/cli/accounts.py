@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, read_password, runtime
 from ocop_cycle.identity import service as identity
+from ocop_cycle.localtime import show_instant
 
 user_app = typer.Typer(
     help="User accounts: officers, producers, administrators.", no_args_is_help=True
@@ -123,12 +124,14 @@ def list_tokens(
     """List API tokens (never their secrets)."""
 
     def render(rows: list[dict[str, Any]]) -> None:
-        table = Table("id", "user", "label", "status", "created", "expires", "last used")
+        table = Table("id", "user", "label", "status", *(
+            Column(name, no_wrap=True) for name in ("created", "expires", "last used")
+        ))
         for row in rows:
             table.add_row(
                 str(row["id"]), row["username"], row["label"], row["status"],
-                row["created_at"][:16], (row["expires_at"] or "")[:16],
-                (row["last_used_at"] or "")[:16],
+                show_instant(row["created_at"]), _instant_or_dash(row["expires_at"]),
+                _instant_or_dash(row["last_used_at"]),
             )
         console.print(table)
 
@@ -152,13 +155,18 @@ def list_audit(
     """The newest audit events first."""
 
     def render(rows: list[dict[str, Any]]) -> None:
-        table = Table("id", "at (UTC)", "kind", "actor", "subject", "address", "detail")
+        at = Column("at (Asia/Ho_Chi_Minh)", no_wrap=True)
+        table = Table("id", at, "kind", "actor", "subject", "address", "detail")
         for row in rows:
             detail = ", ".join(f"{key}={value}" for key, value in row["detail"].items())
             table.add_row(
-                str(row["id"]), row["at"][:19], row["kind"], row["actor"] or "",
+                str(row["id"]), show_instant(row["at"]), row["kind"], row["actor"] or "",
                 row["subject"] or "", row["address"] or "", detail,
             )
         console.print(table)
 
     emit(identity.list_events(runtime(ctx), kind=kind, limit=limit), as_json, render)
+
+
+def _instant_or_dash(value: str | None) -> str:
+    return show_instant(value) if value else "—"
