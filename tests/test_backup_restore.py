@@ -121,3 +121,15 @@ def test_restore_refuses_a_database_that_is_not_empty(
     assert ocop("restore", str(backup_file), "--to", f"sqlite:///{demo_database}") == 2
     assert "new, empty database" in capsys.readouterr().err
     assert demo_database.stat().st_mtime_ns == before
+
+
+@pytest.mark.postgres
+def test_backup_of_postgresql_without_pg_dump_says_what_to_install(
+    postgres_ready: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no pg_dump on it
+    out = tmp_path / "ocop.pgdump"
+    assert ocop("--db", postgres_ready, "backup", "--out", str(out)) == 2
+    assert "pg_dump is not installed" in capsys.readouterr().err
+    assert not out.exists() and not out.with_name(out.name + ".partial").exists()
