@@ -78,18 +78,20 @@ def test_a_change_made_after_the_product_was_read_is_a_conflict_and_changes_noth
 ) -> None:
     product_id = register(runtime, world)
     before = stored(runtime, product_id)
-    with pytest.raises(Conflict, match="someone else changed this product"):
-        with runtime.transaction() as session:
-            product = get_product(session, product_id)
-            # Another writer's committed change, as the row would hold it after them.
-            session.connection().execute(
-                text("UPDATE products SET version = version + 1 WHERE id = :id"),
-                {"id": product_id},
-            )
-            engine.fire(
-                session, runtime.workflows.get(product.workflow, product.workflow_version),
-                product, get_user(session, "commune1"), "approve_idea", now=runtime.clock.now(),
-            )
+    with (
+        pytest.raises(Conflict, match="someone else changed this product"),
+        runtime.transaction() as session,
+    ):
+        product = get_product(session, product_id)
+        # Another writer's committed change, as the row would hold it after them.
+        session.connection().execute(
+            text("UPDATE products SET version = version + 1 WHERE id = :id"),
+            {"id": product_id},
+        )
+        engine.fire(
+            session, runtime.workflows.get(product.workflow, product.workflow_version),
+            product, get_user(session, "commune1"), "approve_idea", now=runtime.clock.now(),
+        )
     assert stored(runtime, product_id) == before
 
 
