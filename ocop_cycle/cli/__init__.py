@@ -73,14 +73,6 @@ COMMANDS: dict[str, LazyCommand] = {
         "ocop_cycle.cli.backup:restore",
         "Restore a backup into a new, empty database (SQLite or PostgreSQL).",
     ),
-    "backup": LazyCommand(
-        "ocop_cycle.cli.backup:backup",
-        "Back the database up while it is in use (SQLite online backup, or pg_dump).",
-    ),
-    "restore": LazyCommand(
-        "ocop_cycle.cli.backup:restore",
-        "Restore a backup into a new, empty database (SQLite or PostgreSQL).",
-    ),
     "serve": LazyCommand(
         "ocop_cycle.cli.serve:serve",
         "Serve the HTTP API at /api/v1 (docs at /api/docs); the scheduler runs separately.",
@@ -95,6 +87,7 @@ class RootGroup(LazyGroup):
 app = typer.Typer(
     name="ocop",
     cls=RootGroup,
+    suggest_commands=False,  # RootGroup suggests from every name, loaded or not
     help="ocop-cycle: OCOP products from idea to star-ranked certificate and its renewal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
