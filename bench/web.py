@@ -52,6 +52,7 @@ NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 # Where products wait, and the history rows that led there (ocop-148).
 STATES = ("idea_registered", "plan_submitted", "dossier_submitted", "province_evaluation")
 BATCH = 10_000
+PRODUCT = 4  # in province_evaluation: the province officer has actions on it
 BATCH_SECONDS = 120.0
 
 
@@ -140,7 +141,7 @@ def prepare(url: str, products: int, history_per_product: int) -> int:
         f"in {time.perf_counter() - started:.0f} s"
     )
     runtime.close()
-    return 4  # province_evaluation: the province officer has actions on it
+    return PRODUCT
 
 
 def free_port() -> int:
@@ -272,8 +273,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=5, help="per client per round")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database a previous run seeded (seeding takes minutes)")
     args = parser.parse_args()
-    product = prepare(args.db, args.products, args.history)
+    product = PRODUCT if args.reuse else prepare(args.db, args.products, args.history)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import CouncilMember, Evaluation, Product, ScheduleItem, ScoreSheet, User
@@ -31,13 +31,18 @@ def inbox(runtime: Runtime, viewer: str, *, limit: int = LIMIT) -> dict[str, Any
     today = runtime.clock.today()
     with runtime.transaction() as session:
         user = get_user(session, viewer)
-        items = _product_work(runtime, session, user, limit) + _sheets_owed(session, user)
+        waiting = and_(visible_products(session, user), _actionable_states(runtime, user))
+        sheets = _sheets_owed(session, user)
+        items = _product_work(runtime, session, user, waiting, limit) + sheets
         items.sort(key=lambda item: (item["due_on"] is None, item["due_on"] or "", item["id"]))
         for item in items:
             item["overdue"] = (
                 item["due_on"] is not None and date.fromisoformat(item["due_on"]) < today
             )
-        return {"items": items[:limit], "total": len(items), "today": today.isoformat()}
+        total = (
+            session.scalar(select(func.count()).select_from(Product).where(waiting)) or 0
+        ) + len(sheets)
+        return {"items": items[:limit], "total": total, "today": today.isoformat()}
 
 
 def waits_on(definition: WorkflowDef, state: str, role: Role) -> bool:
@@ -55,50 +60,56 @@ def waits_on(definition: WorkflowDef, state: str, role: Role) -> bool:
     return state_def.level is not None and state_def.level is role.level
 
 
-def _actionable_states(runtime: Runtime, session: Session, user: User) -> ColumnElement[bool]:
-    """Products whose workflow puts their current state on the viewer's desk."""
+def _actionable_states(runtime: Runtime, user: User) -> ColumnElement[bool]:
+    """Products whose workflow puts their current state on the viewer's desk: decided
+    from the workflow files alone, so the database is asked one indexed question."""
     role = role_of(user)
-    in_use = session.execute(
-        select(Product.workflow, Product.workflow_version, Product.state)
-        .where(visible_products(session, user))
-        .distinct()
-    )
-    conditions: list[ColumnElement[bool]] = [
-        and_(
-            Product.workflow == workflow,
-            Product.workflow_version == version,
-            Product.state == state,
-        )
-        for workflow, version, state in in_use
-        if waits_on(runtime.workflows.get(workflow, version).definition, state, role)
-    ]
+    conditions: list[ColumnElement[bool]] = []
+    for compiled in runtime.workflows.all():
+        definition = compiled.definition
+        states = [state for state in definition.states if waits_on(definition, state, role)]
+        if states:
+            conditions.append(
+                and_(
+                    Product.workflow == definition.name,
+                    Product.workflow_version == definition.version,
+                    Product.state.in_(states),
+                )
+            )
     return or_(*conditions) if conditions else false()
 
 
 def _product_work(
-    runtime: Runtime, session: Session, user: User, limit: int
+    runtime: Runtime, session: Session, user: User, waiting: ColumnElement[bool], limit: int
 ) -> list[dict[str, Any]]:
-    deadline = (
-        select(ScheduleItem.due_on)
-        .where(
-            ScheduleItem.product_id == Product.id,
-            ScheduleItem.kind == DEADLINE,
-            ScheduleItem.status == OPEN,
-            ScheduleItem.state == Product.state,
-        )
-        .order_by(ScheduleItem.due_on)
-        .limit(1)
-        .correlate(Product)
-        .scalar_subquery()
+    """Products with an open deadline, soonest first, then those without one, oldest
+    first; both read through indexes, never by ordering every waiting product."""
+    open_deadline = and_(
+        ScheduleItem.product_id == Product.id,
+        ScheduleItem.kind == DEADLINE,
+        ScheduleItem.status == OPEN,
+        ScheduleItem.state == Product.state,
     )
-    rows = session.execute(
-        select(Product, deadline.label("due_on"))
-        .where(visible_products(session, user), _actionable_states(runtime, session, user))
-        .order_by(deadline.is_(None), deadline, Product.id)
+    due_on = func.min(ScheduleItem.due_on)
+    dated = session.execute(
+        select(Product, due_on)
+        .join(ScheduleItem, open_deadline)
+        .where(waiting)
+        .group_by(Product.id)
+        .order_by(due_on, Product.id)
         .limit(limit)
     ).all()
+    rows: list[tuple[Product, date | None]] = [(product, due) for product, due in dated]
+    if len(rows) < limit:
+        undated = session.scalars(
+            select(Product)
+            .where(waiting, ~exists().where(open_deadline))
+            .order_by(Product.id)
+            .limit(limit - len(rows))
+        )
+        rows += [(product, None) for product in undated]
     items = []
-    for product, due_on in rows:
+    for product, due in rows:
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
         actions = [
             {"vi": transition.label.vi, "en": transition.label.en}
@@ -118,7 +129,7 @@ def _product_work(
                     for language in ("vi", "en")
                 },
                 "actions": actions,
-                "due_on": due_on.isoformat() if due_on else None,
+                "due_on": due.isoformat() if due else None,
             }
         )
     return items
