@@ -11,10 +11,16 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from ocop_cycle.config import Settings
 from ocop_cycle.db.locking import sqlite_writer
+from ocop_cycle.errors import Conflict
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.products import fire, show_product
 from tests.conftest import World
+from tests.flows import product_in
 from tests.import_files import write_certificates_csv
 
 
@@ -82,3 +88,25 @@ def test_product_list_answers_while_a_100000_row_import_is_writing(
         out, err = importer.communicate(timeout=600)
     assert importer.returncode == 0, err
     assert json.loads(out)["rows"] == 100_000
+
+
+@pytest.mark.postgres
+def test_a_writer_waiting_on_postgresql_past_the_timeout_is_told_who_holds_the_row(
+    database_url: str, runtime: Runtime, world: World
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks held by another session: PostgreSQL")
+    product_id = product_in(runtime, world.producer_id, "idea_registered")
+    holder = psycopg.connect(database_url, application_name="ocop maintenance script")
+    try:
+        holder.execute("SELECT id FROM products WHERE id = %s FOR UPDATE", (product_id,))
+        impatient = Runtime.create(Settings(database_url=database_url, lock_timeout=1))
+        try:
+            with pytest.raises(Conflict, match="ocop maintenance script, idle in transaction"):
+                fire(impatient, product_id, "approve_idea", actor="commune1")
+        finally:
+            impatient.close()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert show_product(runtime, product_id)["state"] == "idea_registered"
