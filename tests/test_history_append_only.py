@@ -32,9 +32,8 @@ def test_a_history_row_can_never_be_changed_nor_deleted(
     product_in(runtime, world.producer_id, "plan_submitted")
     before = history_rows(runtime)
     assert len(before) == 1 + len(TO_148["plan_submitted"])
-    with pytest.raises(DBAPIError, match="history is append-only"):
-        with runtime.engine.begin() as connection:
-            connection.execute(text(statement))
+    with pytest.raises(DBAPIError, match="history is append-only"), runtime.engine.begin() as db:
+        db.execute(text(statement))
     assert history_rows(runtime) == before
 
 
