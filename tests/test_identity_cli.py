@@ -362,3 +362,10 @@ def test_scheduler_tick_at_another_date_is_refused_outside_a_sandbox(
     assert "not a sandbox" in result.error()["message"]
     assert count(database_url, "history") == history
     assert count(database_url, "outbox") == 0
+
+
+def test_retrying_mail_needs_an_admin_or_province_officer(cli: Any, world: World) -> None:
+    assert cli("mail", "retry", "1", "--json").exit_code == 2
+    refused = cli("mail", "retry", "1", "--actor", "commune1", "--json")
+    assert refused.exit_code == 3 and "retry mail" in refused.error()["message"]
+    assert cli("mail", "retry", "1", "--actor", "province1", "--json").exit_code == 6

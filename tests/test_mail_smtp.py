@@ -164,10 +164,10 @@ def test_a_5xx_reply_fails_at_once_keeping_the_reply_and_is_retried_only_by_hand
     assert send_pending(smtp_runtime).claimed == 0
     listed = cli("mail", "list", "--status", "failed", "--json")
     assert [m["id"] for m in listed.json()] == [row.id]
-    assert cli("mail", "retry", str(row.id), "--json").json()["status"] == "pending"
-    again = cli("mail", "retry", str(row.id), "--json")
+    assert cli("mail", "retry", str(row.id), "--actor", "admin1", "--json").json()["status"] == "pending"
+    again = cli("mail", "retry", str(row.id), "--actor", "admin1", "--json")
     assert again.exit_code == 2 and "only failed messages" in again.error()["message"]
-    assert cli("mail", "retry", "999", "--json").exit_code == 6
+    assert cli("mail", "retry", "999", "--actor", "admin1", "--json").exit_code == 6
     smtp_sink.reply = "250 OK"
     send_pending(smtp_runtime)
     assert len(smtp_sink.received) == 1

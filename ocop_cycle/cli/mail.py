@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from ocop_cycle.cli.common import JsonOption, console, emit, runtime
+from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.mail import outbox
 from ocop_cycle.mail.backends import MailServerRefused
 from ocop_cycle.mail.sender import send_pending
@@ -45,11 +45,17 @@ def list_(
 
 
 @app.command("retry")
-def retry(ctx: typer.Context, message_id: int, as_json: bool = JsonOption) -> None:
+def retry(
+    ctx: typer.Context,
+    message_id: int,
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
     """Queue a failed message again."""
     built = runtime(ctx)
     with built.transaction() as session:
-        view = outbox.message_view(outbox.retry(session, message_id, built.clock.now()))
+        retried = outbox.retry(session, message_id, built.clock.now(), actor=actor or "")
+        view = outbox.message_view(retried)
     emit(view, as_json, lambda v: console.print(f"message {v['id']} is pending again"))
 
 

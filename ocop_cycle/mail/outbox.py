@@ -26,7 +26,9 @@ from ocop_cycle.db.models.outbox import (
     STATUSES,
     OutboxMessage,
 )
+from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
+from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.mail.addresses import check_recipient, sender_address
 from ocop_cycle.mail.undeliverable import refusal_of
 
@@ -131,8 +133,12 @@ def count_by_status(session: Session) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def retry(session: Session, message_id: int, now: datetime) -> OutboxMessage:
-    """Put a failed message back in the queue, to be sent at the next pass."""
+def retry(session: Session, message_id: int, now: datetime, *, actor: str) -> OutboxMessage:
+    """Put a failed message back in the queue, to be sent at the next pass; an admin's or
+    a province officer's decision (issue 10 §2: every write names a permitted person)."""
+    require_role(
+        acting_user(session, actor), (Role.ADMIN, Role.PROVINCE_OFFICER), "retry mail"
+    )
     row = session.get(OutboxMessage, message_id)
     if row is None:
         raise NotFound(f"no outbox message {message_id}; see `ocop mail list`")
