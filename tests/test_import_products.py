@@ -458,8 +458,9 @@ def test_rule_set_calendar_comes_from_the_workflow_files_and_the_older_rule_sets
     runtime: Runtime,
 ) -> None:
     calendar = RuleSetCalendar.from_workflows(runtime.workflows)
-    assert [r.name for r in calendar.rule_sets] == ["1048/QĐ-TTg", "148/QĐ-TTg", "1489/QĐ-TTg"]
-    for name in ("ocop-148", "ocop-1489"):
+    assert [r.name for r in calendar.rule_sets] == [
+        "1048/QĐ-TTg", "148/QĐ-TTg", "1489/QĐ-TTg", "26/2026/QĐ-TTg"]
+    for name in ("ocop-148", "ocop-1489", "ocop-26-2026"):
         definition = runtime.workflows.get(name).definition
         rule_set = calendar.on(definition.effective_from)
         assert rule_set.name == definition.rule_set
@@ -467,6 +468,8 @@ def test_rule_set_calendar_comes_from_the_workflow_files_and_the_older_rule_sets
         assert rule_set.validity_months == definition.scoring.validity_months
     assert calendar.on(date(2023, 2, 23)).name == "1048/QĐ-TTg"
     assert calendar.on(date(2025, 7, 5)).name == "148/QĐ-TTg"
+    assert calendar.on(date(2026, 5, 21)).name == "1489/QĐ-TTg"
+    assert calendar.on(date(2026, 5, 22)).name == "26/2026/QĐ-TTg"
     assert calendar.on(date(2018, 1, 1)).name == "1048/QĐ-TTg"
 
 
