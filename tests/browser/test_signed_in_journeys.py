@@ -126,3 +126,23 @@ def test_product_outside_the_officers_commune_does_not_exist_for_them(
     expect(page.get_by_role("heading", level=1)).to_have_text("Không tìm thấy")
     page.goto(f"{site.url}/san-pham?q=B%C3%A1nh+tr%C3%A1ng")
     expect(page.get_by_text("Không có sản phẩm nào khớp")).to_be_visible()
+
+
+def test_province_officer_reads_the_dashboard_and_a_producer_may_not(
+    page: Page, site: Site, viewport: str, screenshot_dir: Path
+) -> None:
+    sign_in(page, site, "province1")
+    page.get_by_role("link", name="Tổng quan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan")
+    expiring = page.get_by_role("region", name="Giấy chứng nhận hết hạn trong 12 tháng tới")
+    expect(expiring.get_by_role("link", name="Tỏi đen Đức Tân")).to_be_visible()
+    states = page.get_by_role("region", name="Sản phẩm theo trạng thái")
+    expect(states).to_contain_text("Đã được công nhận OCOP")
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shoot(page, screenshot_dir, "tong-quan", viewport)
+    page.get_by_role("button", name="Đăng xuất").click()
+    sign_in(page, site, "producer1")
+    expect(page.get_by_role("link", name="Tổng quan")).to_have_count(0)
+    answer = page.goto(f"{site.url}/tong-quan")
+    assert answer is not None and answer.status == 403

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from ocop_cycle.web.pages import (
     certificates,
+    dashboard,
     home,
     inbox,
     language,
@@ -17,7 +18,20 @@ from ocop_cycle.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (home, language, public, signin, inbox, register, products, scoresheet, certificates):
+# Order matters where paths overlap: /san-pham/dang-ky before /san-pham/{product_id}.
+PAGES = (
+    home,
+    language,
+    public,
+    signin,
+    inbox,
+    dashboard,
+    register,
+    products,
+    scoresheet,
+    certificates,
+)
+for module in PAGES:
     router.include_router(module.router)
 
 __all__ = ["router"]
