@@ -248,7 +248,7 @@ def test_bulk_planning_for_imports_gives_the_rows_the_workflow_gives(
         if row.status in ("pending", "open") or (row.kind, row.step) == ("reminder", "180d")
     }
     with runtime.transaction() as session:
-        planned = plan_products(session, runtime.workflows, [product_id], now=now)
+        planned = list(plan_products(session, runtime.workflows, [product_id], now=now))
         session.rollback()
     assert {(r["kind"], r["name"], r["step"], r["due_on"]) for r in planned} == through_workflow
 

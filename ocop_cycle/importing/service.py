@@ -161,6 +161,8 @@ def _import(
             for p in plan.products
             if p.stored is not None and p.id is not None and isinstance(p.latest, NewCertificate)
         ]
+        # The file's rows and the plan are written: let them go before scheduling.
+        del rows, plan, validator, stored
         summary["schedule_rows"] = schedule_products(
             session, runtime.workflows, fresh, now=now
         ) + schedule_products(session, runtime.workflows, moved, now=now, replace=True)

@@ -11,7 +11,7 @@ products and certificates are flushed. It sends no notices: an import is not new
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import TypeVar, cast
@@ -43,11 +43,11 @@ def plan_products(
     *,
     now: datetime,
     entered_at: datetime | None = None,
-) -> list[Row]:
+) -> Iterator[Row]:
     """The rows ``product_ids`` would have on entering their current state at
-    ``entered_at`` (default ``now``), plus the expiry of each active certificate."""
+    ``entered_at`` (default ``now``), plus the expiry of each active certificate;
+    chunk by chunk, so that a large import never holds them all."""
     config = notification_config(settings_of(session).notifications_dir)
-    planned: list[Row] = []
     for chunk in _chunks(product_ids, CHUNK):
         products = session.execute(
             select(
@@ -70,19 +70,16 @@ def plan_products(
             definition = workflows.get(workflow, version).definition
             facts = ProductFacts(product_id, workflow, state, province_code, stars)
             certificate = certificates.get(product_id)
-            planned.extend(
-                state_rows(
-                    definition,
-                    facts,
-                    certificate,
-                    entered_at=entered_at or now,
-                    config=config,
-                    now=now,
-                )
+            yield from state_rows(
+                definition,
+                facts,
+                certificate,
+                entered_at=entered_at or now,
+                config=config,
+                now=now,
             )
             if certificate is not None:
-                planned.extend(certificate_rows(facts, certificate, now))
-    return planned
+                yield from certificate_rows(facts, certificate, now)
 
 
 def schedule_products(
@@ -117,9 +114,11 @@ def schedule_products(
     rows = plan_products(session, workflows, product_ids, now=now, entered_at=entered_at)
     # Core insert on the table: one executemany per chunk. The ORM's bulk insert would
     # split the rows into runs by which values are None, nearly one INSERT per row.
+    written = 0
     for batch in _chunks(rows, CHUNK):
         session.execute(insert(cast(Table, ScheduleItem.__table__)), batch)
-    return len(rows)
+        written += len(batch)
+    return written
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterable[list[T]]:
