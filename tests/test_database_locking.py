@@ -24,7 +24,7 @@ from tests.flows import product_in
 from tests.import_files import write_certificates_csv
 
 
-def ocop(database: str, *args: str, timeout: float | None = None) -> list[str]:
+def ocop(database: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "ocop_cycle", "--db", database, *args]
 
 
