@@ -794,3 +794,28 @@ def test_every_loop_of_26_2026_comes_back_to_the_way_forward(
         "accept_late_rerating", "forward_rerating", "request_upgrade", "expire", "revoke",
     }
     assert {t.trigger for t in definition.transitions} - fired - {"register"} == elsewhere
+
+
+def test_register_by_command_names_the_product_set_and_derives_the_group(
+    qn: Province26, cli: Any
+) -> None:
+    args = ("product", "register", "--name", "Tỏi đen", "--producer", str(qn.producer_id),
+            "--actor", "xa26", "--json")
+    missing = cli(*args, as_of="2026-06-01")
+    assert missing.exit_code == 2 and "--product-set" in missing.error()["message"]
+    made = cli(*args, "--product-set", "7", as_of="2026-06-01")
+    assert made.exit_code == 0, made.stderr
+    view = made.json()
+    assert (view["workflow"], view["product_set"], view["group"]) == ("ocop-26-2026", 7, "food")
+
+
+def test_only_province_and_central_officers_record_inspections(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    refused = cli("inspection", "record", str(product_id), "--kind", "periodic", "--date",
+                  "2026-06-01", "--outcome", "fail", "--findings", "x", "--actor", "xa26",
+                  "--json", as_of="2026-06-01")
+    assert refused.exit_code == 3
+    assert show_product(runtime, product_id)["state"] == "certified"

@@ -46,7 +46,7 @@ def record_inspection(
         user = acting_user(session, actor)
         product = get_product(session, product_id)
         if user.role not in INSPECTING_ROLES:
-            raise InvalidInput(
+            raise PermissionDenied(
                 f"{user.username} ({user.role}) may not record inspections; a province or "
                 "central officer may (Decision 26/2026 Art. 9.4)"
             )
