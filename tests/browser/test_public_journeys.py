@@ -8,9 +8,16 @@ from pathlib import Path
 
 import httpx
 import segno
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Site, assert_accessible, no_horizontal_scroll, shoot
+from tests.browser.conftest import (
+    VIEWPORTS,
+    Site,
+    assert_accessible,
+    no_horizontal_scroll,
+    shoot,
+    sign_in,
+)
 
 
 def test_shopper_verifies_the_qr_codes_url_and_sees_the_stars(
@@ -74,8 +81,12 @@ def test_catalogue_search_by_stars_and_name_in_english(
     assert_accessible(page)
     assert no_horizontal_scroll(page)
     shoot(page, screenshot_dir, "san-pham-ocop", viewport)
+    # htmx swaps the results in place (the page is not reloaded) and keeps the address.
+    page.evaluate("window.notReloaded = true")
     page.get_by_label("Hạng sao").select_option("5")
     page.get_by_role("button", name="Tìm").click()
+    expect(page).to_have_url(f"{site.url}/san-pham-ocop?q=&don_vi=&sao=5")
+    assert page.evaluate("window.notReloaded === true")
     expect(page.get_by_text("Không có sản phẩm nào khớp")).to_be_visible()
     page.get_by_label("Hạng sao").select_option("4")
     page.get_by_role("button", name="Tìm").click()
@@ -90,3 +101,21 @@ def test_catalogue_search_by_stars_and_name_in_english(
     expect(page.get_by_role("heading", level=1)).to_have_text("OCOP products")
     expect(page.get_by_role("link", name="Tỏi đen Đức Tân")).to_be_visible()
     assert_accessible(page)
+
+
+def test_catalogue_and_sign_in_work_without_javascript(
+    browser: Browser, site: Site, viewport: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS[viewport])  # type: ignore[arg-type]
+    page = context.new_page()
+    try:
+        page.goto(f"{site.url}/san-pham-ocop")
+        page.get_by_label("Tên sản phẩm").fill("mật ong")
+        page.get_by_role("button", name="Tìm").click()
+        expect(page).to_have_url(f"{site.url}/san-pham-ocop?q=m%E1%BA%ADt+ong&don_vi=&sao=")
+        expect(page.get_by_role("link", name="Mật ong hoa cà phê")).to_be_visible()
+        expect(page.get_by_role("link", name="Tỏi đen Đức Tân")).to_have_count(0)
+        sign_in(page, site, "commune1")
+        expect(page).to_have_url(f"{site.url}/viec-can-lam")
+    finally:
+        context.close()
