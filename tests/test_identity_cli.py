@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from ocop_cycle.cli import main
 from ocop_cycle.resources import data_dir
-from tests.conftest import ADMIN, CliResult, World
+from tests.conftest import ADMIN, World
 
 PASSWORD = "mật khẩu đủ dài 2026"
 
@@ -291,10 +291,6 @@ def test_workflow_migrate_is_for_admins(cli: Any, world: World) -> None:
                  "ocop-148-to-1489", "--dry-run", "--actor", "province1", "--json")
     assert result.exit_code == 3
     assert "allowed roles: admin" in result.error()["message"]
-
-
-def test_cli_result_type_is_shared(cli: Any, world: World) -> None:
-    assert isinstance(cli("user", "list"), CliResult)
 
 
 @pytest.mark.parametrize("bad", ["Tỏi \x1b[2Jđen", "Tỏi đen\u202e", "Tỏi\x00đen"])
