@@ -819,3 +819,20 @@ def test_only_province_and_central_officers_record_inspections(
                   "--json", as_of="2026-06-01")
     assert refused.exit_code == 3
     assert show_product(runtime, product_id)["state"] == "certified"
+
+
+def test_a_failed_inspection_is_revoked_on_its_proposal_without_retyping_it(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    with pytest.raises(InvalidInput, match="revocation_ground"):
+        fire(runtime, product_id, "revoke", actor="tinh26")
+    failed = cli("inspection", "record", str(product_id), "--kind", "unannounced", "--date",
+                 "2026-05-30", "--outcome", "fail", "--findings", "Nhãn sai", "--actor", "tinh26",
+                 "--json", as_of="2026-06-01")
+    assert failed.exit_code == 0
+    view = fire(runtime, product_id, "revoke", actor="tinh26")
+    assert view["state"] == "revoked"
+    assert view["certificate"]["revocation_ground"] == "b"
+    assert view["history"][-1]["data"]["conclusion_date"] == "2026-05-30"

@@ -7,11 +7,13 @@ no other.
 
 from __future__ import annotations
 
-from ocop_cycle.db.models import Certificate
-from ocop_cycle.errors import GuardFailed
+from sqlalchemy import select
+
+from ocop_cycle.db.models import Certificate, History
+from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.workflow.definition import Label
 from ocop_cycle.workflow.fields import parse_legal_date
-from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard
+from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard, step
 
 # Art. 8.1, in the decision's order (đ is written dd).
 GROUNDS: dict[str, Label] = {
@@ -99,3 +101,34 @@ def revoke_on_ground(context: FireContext) -> None:
     context.data.setdefault("reason", certificate.revocation_reason)
     context.effects["certificate"] = certificate.number
     context.effects["ground"] = {"code": ground, **GROUNDS[ground].model_dump()}
+
+
+_CONCLUSION = ("revocation_ground", "conclusion", "conclusion_date")
+
+
+@step("proposed_revocation", supplies=_CONCLUSION)
+def proposed_revocation(context: FireContext) -> None:
+    """Revoking a proposal takes its ground and conclusion unless the officer gives them
+    (a failed inspection proposes ground b); revoking directly needs them given."""
+    missing = [key for key in _CONCLUSION if key not in context.data]
+    if not missing:
+        return
+    # Only a proposal that brought the product where it is now (never a dismissed one).
+    latest = context.session.execute(
+        select(History.trigger, History.data)
+        .where(History.product_id == context.product.id)
+        .order_by(History.id.desc())
+        .limit(1)
+    ).first()
+    proposal = (
+        latest.data if latest is not None and latest.trigger == "propose_revocation" else None
+    )
+    if not proposal:
+        raise InvalidInput(
+            f"{context.transition.trigger} needs "
+            + ", ".join(missing)
+            + ": give --data revocation_ground=a|b|c|d|dd|e --data conclusion=REF "
+            "--data conclusion_date=DATE"
+        )
+    for key in missing:
+        context.data[key] = proposal[key]
