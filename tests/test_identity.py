@@ -3,6 +3,7 @@ server-side sessions with idle and absolute timeouts, API tokens, deactivation, 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -89,9 +90,11 @@ def test_one_address_guessing_many_usernames_is_limited_too(
 
 
 def test_limits_are_settings(runtime: Runtime, officer: str) -> None:
-    strict = Runtime(
-        runtime.settings.model_copy(update={"signin_max_failures": 2, "signin_window_minutes": 1}),
-        runtime.engine, runtime.sessions, runtime.clock, runtime.readers,
+    strict = replace(
+        runtime,
+        settings=runtime.settings.model_copy(
+            update={"signin_max_failures": 2, "signin_window_minutes": 1}
+        ),
     )
     for _ in range(2):
         identity.authenticate(strict, officer, "wrong guess!", ADDRESS)
