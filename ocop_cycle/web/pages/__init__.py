@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ocop_cycle.web.pages import (
+    admin,
     certificates,
     dashboard,
     home,
@@ -30,6 +31,7 @@ PAGES = (
     products,
     scoresheet,
     certificates,
+    admin,
 )
 for module in PAGES:
     router.include_router(module.router)
