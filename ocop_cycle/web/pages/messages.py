@@ -187,6 +187,10 @@ ENGLISH: dict[str, str] = {
     "từ {start}": "from {start}",
     "đến {end}": "until {end}",
     "Quản trị": "Administration",
+    "Hồ sơ": "Dossier",
+    "Biên bản thảo luận": "Discussion recorded",
+    "Ghi nhận thảo luận của hội đồng (chủ tịch)": "Record the council's discussion (chair)",
+    "Ghi nhận": "Record",
     # Field errors (pages/failures.py)
     "Hãy chọn một giá trị trong danh sách": "Choose a value from the list",
     "Hãy nhập một số nguyên": "Type a whole number",

@@ -4,17 +4,19 @@ the council's tally beside it. Works without JavaScript; a small script adds the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.documents import list_documents
 from ocop_cycle.services.option_sheets import submit_options
 from ocop_cycle.services.scoresheet import scoresheet_for
+from ocop_cycle.services.scoring import discuss
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.failures import error_page
@@ -39,6 +41,7 @@ def _page(
 ) -> Response:
     try:
         data = scoresheet_for(runtime, me.principal.username, product_id)
+        documents = list_documents(runtime, me.principal.username, product_id)
     except OcopError as error:
         return error_page(request, error, me=me)
     context: dict[str, Any] = {
@@ -48,6 +51,7 @@ def _page(
         "opinion": opinion if opinion is not None else data["opinion"],
         "refused": refused,
         "saved": saved,
+        "documents": documents,
     }
     return render(
         request,
@@ -109,4 +113,33 @@ def _save(request: Request, runtime: Runtime, product_id: int, values: dict[str,
             refused=error.message,
             status_code=status,
         )
+    return RedirectResponse(f"/san-pham/{product_id}/phieu-cham?da_luu=1", status_code=303)
+
+
+@router.post("/san-pham/{product_id}/phieu-cham/thao-luan", response_class=HTMLResponse)
+def record_discussion(
+    request: Request,
+    product_id: ProductId,
+    runtime: RuntimeDep,
+    note: Annotated[str, Form(max_length=5000)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The chair records the council's discussion of a wide spread of totals."""
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    if not csrf_ok(me, csrf_token):
+        return _page(
+            request,
+            runtime,
+            me,
+            product_id,
+            refused="Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang",
+            status_code=403,
+        )
+    try:
+        discuss(runtime, product_id, actor=me.principal.username, note=note)
+    except OcopError as error:
+        status, _title = status_of(error)
+        return _page(request, runtime, me, product_id, refused=error.message, status_code=status)
     return RedirectResponse(f"/san-pham/{product_id}/phieu-cham?da_luu=1", status_code=303)
