@@ -80,15 +80,22 @@ def render_option_level(evaluation: dict[str, Any]) -> None:
     if "explanation" in evaluation:
         console.print(Text(f"  {evaluation['explanation']}"))
     members = list(evaluation["options"])
-    if members:
-        table = Table("tiêu chí", *members, "khác nhau / disagree", title="Lựa chọn của thành viên")
-        for row in evaluation["criteria"]:
+    disputed = [row for row in evaluation["criteria"] if row["disagree"]]
+    if members and disputed:
+        table = Table(
+            "tiêu chí", *members, "số phiếu theo lựa chọn / sheets per option",
+            title="Tiêu chí thành viên chọn khác nhau / criteria members disagree on",
+        )
+        for row in disputed:
+            counts = ", ".join(f"[{index}]×{count}" for index, count in row["choices"].items())
             table.add_row(
                 row["code"],
                 *(str(evaluation["options"][m].get(row["code"], "")) for m in members),
-                "≠" if row["disagree"] else "",
+                counts,
             )
         console.print(table)
+    elif members:
+        console.print("  mọi thành viên chọn giống nhau ở mọi tiêu chí / members agree on every criterion")
     earlier = evaluation.get("compared_with_earlier")
     if earlier:
         changes = ", ".join(f"{c['criterion']}: {c['then']} → {c['now']}" for c in earlier["changes"])
