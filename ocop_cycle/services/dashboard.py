@@ -94,6 +94,7 @@ def dashboard(runtime: Runtime, viewer: str) -> dict[str, Any]:
     ]
     return {
         "today": today.isoformat(),
+        "report_year": today.year,
         "by_state": [
             {"workflow": workflow, "state": state, "label": labels[(workflow, state)], "count": n}
             for workflow, state, n in by_state

@@ -9,6 +9,7 @@ from ocop_cycle.web.pages import (
     certificates,
     dashboard,
     home,
+    imports,
     inbox,
     language,
     products,
@@ -31,6 +32,7 @@ PAGES = (
     products,
     scoresheet,
     certificates,
+    imports,
     admin,
 )
 for module in PAGES:

@@ -1,0 +1,89 @@
+"""The provincial office's import page: a dry run first (errors as a table, or what would
+be created), nothing written until confirmed; then the same import as the command line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from ocop_cycle.db.models import Certificate, User
+from ocop_cycle.identity.passwords import hash_password
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.web.app import create_app
+from tests.conftest import World
+from tests.import_files import write_certificates_csv
+
+PASSWORD = "một mật khẩu đủ dài"
+
+
+@pytest.fixture
+def client(runtime: Runtime, world: World, tmp_path: Path) -> Iterator[TestClient]:
+    runtime.settings.cookie_secure = False
+    runtime.settings.storage_dir = tmp_path / "documents"
+    with runtime.transaction() as session:
+        session.execute(
+            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
+        )
+    with TestClient(create_app(runtime)) as test_client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/dang-nhap").text)
+        assert token
+        test_client.post("/dang-nhap", data={"username": "province1", "password": PASSWORD,
+                                             "csrf_token": token.group(1)})
+        yield test_client
+
+
+def _csrf(client: TestClient) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/nhap-du-lieu").text)
+    assert token
+    return token.group(1)
+
+
+def _certificates(runtime: Runtime) -> int:
+    with runtime.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(Certificate)) or 0)
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing_until_confirmed(
+    client: TestClient, runtime: Runtime, world: World, tmp_path: Path
+) -> None:
+    source = write_certificates_csv(tmp_path / "tinh.csv", 10, [world.commune, world.other_commune])
+    checked = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+                          files={"file": ("tinh.csv", source.read_bytes(), "text/csv")})
+    assert checked.status_code == 200, checked.text
+    assert "Kết quả kiểm tra (chưa ghi gì)" in checked.text
+    assert _certificates(runtime) == 0
+    token = re.search(r'name="token" value="([^"]+)"', checked.text)
+    assert token
+    confirmed = client.post("/nhap-du-lieu/xac-nhan", data={
+        "csrf_token": _csrf(client), "token": token.group(1), "suffix": ".csv",
+    }, follow_redirects=False)
+    assert confirmed.headers["location"] == "/nhap-du-lieu?da=1"
+    assert _certificates(runtime) == 10
+    assert not list((tmp_path / "documents" / "imports").iterdir())
+
+
+def test_file_with_errors_lists_each_row_and_imports_nothing(
+    client: TestClient, runtime: Runtime, world: World, tmp_path: Path
+) -> None:
+    source = write_certificates_csv(tmp_path / "tinh.csv", 3, [world.commune])
+    broken = source.read_text().replace(f",{world.commune},", ",99999,", 1)
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+                         files={"file": ("tinh.csv", broken.encode(), "text/csv")})
+    assert answer.status_code == 422
+    assert "<td>commune_code</td>" in answer.text
+    assert _certificates(runtime) == 0
+
+
+def test_confirming_someone_elses_or_a_made_up_file_is_refused(
+    client: TestClient, runtime: Runtime
+) -> None:
+    answer = client.post("/nhap-du-lieu/xac-nhan", data={
+        "csrf_token": _csrf(client), "token": "../../etc/passwd-aaaaaaaaaaaaaaaa", "suffix": ".csv",
+    })
+    assert answer.status_code == 422
+    assert "Không còn tệp chờ nhập" in answer.text
