@@ -133,7 +133,7 @@ def build(ref: RefSet, lines: list[str]) -> dict[str, Any]:
         })
     document: dict[str, Any] = {
         "set": ref.number,
-        "source": f"Quyết định 26/2026/QĐ-TTg, Phụ lục II, mục {ref.number}: {ref.title.split('. ', 1)[1]}",
+        "source": f"Quyết định 26/2026/QĐ-TTg, Phụ lục II, mục {ref.number}: {ref.title.split('. ', 1)[1].removeprefix('Bộ sản phẩm: ')}",
         "source_line": ref.line,
     }
     if ref.knockout_text is not None:
