@@ -32,11 +32,13 @@ def test_catalogue_matches_the_decision_point_for_point(ref: RefSet) -> None:
     for part, ref_part in zip(sheet.file.parts, ref.parts, strict=True):
         assert [(s.code, s.max) for s in part.sections] == [(s.code, s.max) for s in ref_part.sections]
         for section, ref_section in zip(part.sections, ref_part.sections, strict=True):
+            assert section.name.casefold() == ref_section.name.casefold(), section.code
             assert [(g.code, g.max) for g in section.groups] == [(g.code, g.max) for g in ref_section.groups]
             assert [c.code for c in section.criteria] == [c.code for c in ref_section.criteria]
             for criterion, ref_criterion in zip(section.criteria, ref_section.criteria, strict=True):
                 where = f"set {ref.number} criterion {criterion.code}"
                 assert criterion.max == ref_criterion.max, where
+                assert criterion.name.casefold() == ref_criterion.name.casefold(), where
                 assert criterion.requirement == ref_criterion.requirement, where
                 if not ref_criterion.options:
                     assert [(o.points, o.implied) for o in criterion.options] == [
