@@ -24,7 +24,23 @@ def test_the_reference_text_reads_as_26_sheets_of_100_points_with_nothing_left_o
 
 @pytest.mark.parametrize("ref", REFERENCE_SETS, ids=lambda ref: f"set-{ref.number:02d}")
 def test_catalogue_matches_the_decision_point_for_point(ref: RefSet) -> None:
-    sheet = sheet_for(ref.number)
+    assert_matches(ref, sheet_for(ref.number))
+
+
+def test_a_mistyped_option_that_still_adds_up_fails_the_comparison(tmp_path: Path) -> None:
+    workflows = _copy_catalogue(tmp_path)
+    path = workflows / "criteria" / "ocop-26-2026" / "set-01.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["parts"][0]["sections"][0]["criteria"][4]["options"][1]["points"] = 2  # 1.5: 1 → 2
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    mistyped = _load(workflows)  # the load checks cannot see it: 1.5 is still worth 3
+    with pytest.raises(AssertionError, match=r"set 1 criterion 1\.5"):
+        assert_matches(REFERENCE_SETS[0], mistyped)
+
+
+def assert_matches(ref: RefSet, sheet: Sheet) -> None:
+    """Every part, section, criterion and option of ``sheet`` as the decision prints it,
+    except the slips its notes correct."""
     corrections = {
         (note.criterion, note.option): note for note in sheet.file.notes if note.printed is not None
     }
