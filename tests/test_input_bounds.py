@@ -3,12 +3,15 @@ is refused with exit 2, never a traceback, and changes nothing."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import World
 from tests.flows import TO_148
+from tests.import_files import HEADER
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +93,20 @@ def test_an_id_too_large_for_the_database_exits_2(cli: Any, world: World, huge: 
         assert "Traceback" not in result.stderr
         if int(huge) >= 2**63:
             assert result.exit_code == 2 and "out of range" in result.error()["message"]
+
+
+def test_an_imported_decision_dated_before_2018_is_refused_with_its_row(
+    cli: Any, world: World, tmp_path: Path
+) -> None:
+    source = tmp_path / "tinh.csv"
+    source.write_text(
+        ",".join(HEADER) + "\n"
+        "Tỏi Lý Sơn,food,HTX Đức Tân,cooperative,21427,3,61.50,1/QĐ-UBND,31/12/2017,2017\n",
+        encoding="utf-8",
+    )
+    result = cli("import", "products", str(source), "--actor", "province1", "--json")
+    assert result.exit_code == 2
+    rows = json.loads(result.stderr)["error"]["rows"]
+    assert rows == [{"row": 2, "column": "decision_date",
+                     "reason": "2017-12-31 is before the programme's first accepted date "
+                               "2018-01-01"}]

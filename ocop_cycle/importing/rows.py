@@ -147,10 +147,13 @@ class RowValidator:
         bands: list[StarBand],
         today: date,
         rule_sets: RuleSetCalendar,
+        earliest: date,
     ) -> None:
         self.units = units
         self.bands = bands
         self.today = today
+        # The programme's first legal date (OCOP_LEGAL_DATES_FROM): earlier is a typo.
+        self.earliest = earliest
         self.rule_sets = rule_sets
         self.errors: list[RowError] = []
         self._first_row_of: dict[object, int] = {}
@@ -343,6 +346,10 @@ class RowValidator:
             self._fail(n, "decision_date", f"{text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
         elif parsed > self.today:
             self._fail(n, "decision_date", f"{parsed.isoformat()} is in the future")
+            return None
+        elif parsed < self.earliest:
+            self._fail(n, "decision_date", f"{parsed.isoformat()} is before the programme's "
+                       f"first accepted date {self.earliest.isoformat()}")
             return None
         return parsed
 

@@ -97,6 +97,7 @@ def _import(
             definition.scoring.star_bands(),
             today,
             RuleSetCalendar.from_workflows(runtime.workflows),
+            earliest=runtime.settings.legal_dates_from,
         )
         rows = validator.validate(sheet)
         errors = list(validator.errors)
