@@ -836,3 +836,24 @@ def test_a_failed_inspection_is_revoked_on_its_proposal_without_retyping_it(
     assert view["state"] == "revoked"
     assert view["certificate"]["revocation_ground"] == "b"
     assert view["history"][-1]["data"]["conclusion_date"] == "2026-05-30"
+
+
+def test_a_rerating_visits_the_site_only_when_marked_needed(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    forward = {"origin_report": "Mẫu 03", "request_letter": "TTr"}
+    plain, visited = certified(runtime, clock, qn), certified(runtime, clock, qn)
+    on(clock, EXPIRES - timedelta(days=150))
+    for product_id, needed in ((plain, "no"), (visited, "yes")):
+        walk26(runtime, product_id, [
+            ("submit_rerating", "chuthe26", {}),
+            ("forward_rerating", "xa26", {"data": {**forward, "site_visit_needed": needed}}),
+        ])
+    score = {"score": "71", "minutes": "Phiếu ý kiến bằng văn bản"}
+    assert fire(runtime, plain, "close_evaluation", actor="tinh26",
+                data=score)["state"] == "province_decision"
+    with pytest.raises(GuardFailed, match="site visit"):
+        fire(runtime, visited, "close_evaluation", actor="tinh26", data=score)
+    view = fire(runtime, visited, "close_evaluation", actor="tinh26",
+                data={**score, "site_visit": "02/01/2029: dây chuyền mới đã lắp đặt"})
+    assert view["state"] == "province_decision"

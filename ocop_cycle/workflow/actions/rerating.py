@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from ocop_cycle.db.models import Certificate, ScheduleItem
+from ocop_cycle.db.models import Certificate, History, ScheduleItem
 from ocop_cycle.db.models.schedule import EXPIRY, PENDING
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.scheduling.planner import local_midnight
 from ocop_cycle.workflow.definition import ReratingDef
-from ocop_cycle.workflow.hooks import FireContext, action, guard
+from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,32 @@ def end_late_validity(context: FireContext) -> None:
         return
     certificate.status = "expired"
     context.effects["certificate"] = certificate.number
+
+
+@data_field("site_visit_needed")
+def _site_visit_needed(text: str) -> bool:
+    """Art. 7.6: a re-rating visits the site only for big changes or unclear evidence."""
+    answer = text.strip().lower()
+    if answer in ("yes", "có", "true", "1"):
+        return True
+    if answer in ("no", "không", "false", "0"):
+        return False
+    raise ValueError(f"site_visit_needed {text!r}: answer yes or no")
+
+
+@guard("site_visit_when_needed")
+def site_visit_when_needed(context: FireContext) -> None:
+    """A re-rating marked as needing a site visit closes only with the visit recorded."""
+    if "site_visit" in context.data:
+        return
+    marked = context.session.scalar(
+        select(History.data)
+        .where(History.product_id == context.product.id, History.trigger == "forward_rerating")
+        .order_by(History.id.desc())
+        .limit(1)
+    )
+    if marked and marked.get("site_visit_needed") is True:
+        raise GuardFailed(
+            f"the re-rating of product {context.product.id} was marked as needing a site "
+            "visit: record it with --data site_visit=… (date and findings) when closing"
+        )
