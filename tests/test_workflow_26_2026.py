@@ -857,3 +857,22 @@ def test_a_rerating_visits_the_site_only_when_marked_needed(
     view = fire(runtime, visited, "close_evaluation", actor="tinh26",
                 data={**score, "site_visit": "02/01/2029: dây chuyền mới đã lắp đặt"})
     assert view["state"] == "province_decision"
+
+
+def test_an_overdue_transition_dossier_is_in_the_provinces_digest(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    on(clock, "2026-05-10")
+    product_id = register_product(runtime, name="Mạch nha", producer_id=qn.producer_id,
+                                  actor="xa26", group="food")["id"]
+    walk26(runtime, product_id, [
+        ("approve_idea", "xa26", {}), ("submit_plan", "xa26", {}), ("approve_plan", "xa26", {}),
+        ("submit_dossier", "chuthe26", {}),
+        ("forward_dossier", "xa26", {"data": {"origin_report": "BC 1"}})])
+    assert cli("scheduler", "replan", "--json", as_of="2026-06-01").exit_code == 0
+    clock.fixed = datetime.combine(date(2026, 7, 22), time(8), tzinfo=LOCAL_TZ).astimezone(UTC)
+    runner.tick(runtime, digest=True)
+    digests = [m for m in delivered(runtime, "deadline_digest") if "tinh26" in m["To"]]
+    assert digests, "the province officer got no digest"
+    body = " ".join(digests[-1].get_body(("plain",)).get_content().split())
+    assert "Mạch nha" in body and "21/07/2026" in body
