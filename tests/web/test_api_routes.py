@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import anyio.to_thread
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.documents import store_for, sweep_orphans
+from ocop_cycle.web.server import app_from_environment
 from tests.flows import TO_148, walk
 from tests.web.conftest import Province, bearer
 
@@ -416,6 +419,26 @@ def test_readiness_fails_while_migrations_are_missing(
     with web_runtime.engine.begin() as connection:
         head = connection.execute(text("SELECT min(version_num) FROM alembic_version")).scalar()
         connection.execute(text("DELETE FROM alembic_version WHERE version_num = :v"), {"v": head})
-    response = client.get("/readyz")
-    assert response.status_code == 503
-    assert str(head) in response.json()["detail"]
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert str(head) in response.json()["detail"]
+    finally:  # the PostgreSQL test database outlives this test
+        with web_runtime.engine.begin() as connection:
+            connection.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
+
+
+def test_each_worker_sizes_its_threads_and_database_pool_together(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OCOP_DATABASE_URL", database_url)
+    monkeypatch.setenv("OCOP_API_THREADS", "7")
+    app = app_from_environment()
+    with TestClient(app) as client:
+        threads = client.portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
+        )
+        runtime: Runtime = app.state.runtime
+        assert threads == 7
+        assert runtime.engine.pool.size() == 7  # type: ignore[attr-defined]
+        assert client.get("/readyz").status_code == 200

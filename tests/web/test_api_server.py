@@ -57,6 +57,16 @@ def test_sign_in_gives_a_bearer_token_and_me_names_the_user(
         assert wrong.status_code == 401 and wrong.json()["code"] == "sign_in_failed"
 
 
+def test_nobody_signs_in_as_the_scheduler(server: Server, province: Province) -> None:
+    with server.client() as http:
+        for password in ("", PASSWORD, "system"):
+            response = http.post(
+                "/api/v1/auth/token", data={"username": "system", "password": password}
+            )
+            assert response.status_code in (401, 422), password
+            assert "access_token" not in response.text
+
+
 def test_five_failed_sign_ins_lock_the_account_with_429_and_retry_after(
     server: Server, province: Province
 ) -> None:
