@@ -792,6 +792,7 @@ def test_every_loop_of_26_2026_comes_back_to_the_way_forward(
         "reject_idea", "withdraw", "forward_to_ministry", "return_to_province",
         "recognise_on_ministry_score", "reassess", "open_rerating_window", "submit_rerating",
         "accept_late_rerating", "forward_rerating", "request_upgrade", "expire", "revoke",
+        "disqualify",  # tests/test_chair_knockouts_and_written_opinions.py
     }
     assert {t.trigger for t in definition.transitions} - fired - {"register"} == elsewhere
 

@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
+from ocop_cycle.cli.products import render_product
 from ocop_cycle.errors import InvalidInput
-from ocop_cycle.services import option_sheets, scoring
+from ocop_cycle.services import chair_actions, option_sheets, scoring
 
 app = typer.Typer(help="Scoresheets of council members (phiếu chấm điểm).", no_args_is_help=True)
 
@@ -182,3 +183,31 @@ def discuss(
 ) -> None:
     """The chair records that the council discussed a spread of more than the rule allows."""
     emit(scoring.discuss(runtime(ctx), product_id, actor=actor or "", note=note), as_json, render_scores)
+
+
+@app.command("disqualify")
+def disqualify(
+    ctx: typer.Context,
+    product_id: int,
+    actor: str | None = ActorOption,
+    knockout: str = typer.Option(
+        ..., "--knockout", help="The set's knock-out condition (K1, K2, …: `ocop criteria show`)."
+    ),
+    note: str = typer.Option(..., "--note", help="What was found that disqualifies the dossier."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Disqualify the dossier (hồ sơ bị loại): the council chair or the provincial officer."""
+    view = chair_actions.disqualify(
+        runtime(ctx), product_id, actor=actor or "", knockout=knockout, note=note
+    )
+    emit(view, as_json, render_product)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context, product_id: int, actor: str | None = ActorOption, as_json: bool = JsonOption
+) -> None:
+    """The chair closes a re-rating decided by written opinions (within the spread rule, or
+    after 'ocop score discuss')."""
+    view = chair_actions.close_written_opinions(runtime(ctx), product_id, actor=actor or "")
+    emit(view, as_json, render_product)

@@ -26,7 +26,7 @@ from ocop_cycle.workflow.hooks import (
     TRANSITION_LISTENERS,
     FireContext,
 )
-from ocop_cycle.workflow.permissions import check_transition, transition_problem
+from ocop_cycle.workflow.permissions import check_transition, role_of, transition_problem
 from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 
 REGISTER = "register"
@@ -94,17 +94,21 @@ def fire(
     request_id: str | None = None,
     workflows: WorkflowRegistry | None = None,
     default_workflow: str | None = None,
+    authorised: bool = False,
 ) -> None:
     """Fire ``trigger`` on ``product`` as ``actor``, writing its history row.
 
     ``workflows`` and ``default_workflow`` let actions move a product to the rules now
     in force (a renewal); without them the product stays on its own workflow.
+    ``authorised``: the calling service has checked the actor's own authority (a council
+    chair disqualifying a dossier or closing written opinions), so the transition's roles
+    are not asked; the actor and their role are recorded as they are.
     """
     definition = compiled.definition
     transition = definition.transition(trigger, product.state)
     if transition is None:
         raise TransitionNotAllowed(_not_allowed_message(definition, product, trigger, actor))
-    role = check_transition(actor, product, transition)
+    role = role_of(actor) if authorised else check_transition(actor, product, transition)
     comment = comment.strip() if comment else None
     if transition.comment_required and not comment:
         raise InvalidInput(f"{trigger} needs a comment saying why: give --comment TEXT")

@@ -150,6 +150,18 @@ def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet 
     )
 
 
+@step("disqualification")
+def disqualification(context: FireContext) -> None:
+    """A knock-out outside the council's close: the provincial OCOP agency at intake, the
+    advisory team in review, or the council chair during the evaluation."""
+    workflows_dir = context.workflows.directory if context.workflows else None
+    sheet = option_sheet_for(context.definition, context.product, workflows_dir)
+    evaluation = open_evaluation(
+        context.session, context.product.id, context.from_state, lock=True
+    )
+    knock_out(context, evaluation, sheet)
+
+
 @step("council_result", supplies=("score",))
 def council_result(context: FireContext) -> None:
     session, product, definition = context.session, context.product, context.definition

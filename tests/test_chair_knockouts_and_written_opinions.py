@@ -1,0 +1,211 @@
+"""Decision 26/2026: the provincial OCOP agency, the advisory team or the council chair
+disqualifies a dossier on its set's knock-out condition (Appendix II, "Hồ sơ bị loại
+khi"); a re-rating decided by written opinions is closed by the chair (Art. 7.6)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from ocop_cycle.clock import Clock
+from ocop_cycle.db.models import Certificate, Evaluation, History, OutboxMessage
+from ocop_cycle.localtime import LOCAL_TZ
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import chair_actions, scoring
+from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.workflow.sheets import sheet_for
+from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.scoring_support import snapshot
+from tests.sheets_support import (
+    MEMBERS_26,
+    answers_for,
+    product_at_council,
+    seat_council_26,
+    submit,
+)
+
+SET_1 = sheet_for(1)
+CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
+TODAY = "2026-06-01"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def qn(runtime: Runtime) -> Province26:
+    province = seat(runtime)
+    seat_council_26(runtime, province)
+    return province
+
+
+def _last_history(runtime: Runtime, product_id: int) -> History:
+    with runtime.reading() as session:
+        row = session.scalars(
+            select(History).where(History.product_id == product_id).order_by(History.id.desc())
+        ).first()
+        assert row is not None
+        return row
+
+
+def _disqualified_notices(runtime: Runtime) -> list[OutboxMessage]:
+    with runtime.reading() as session:
+        return list(session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "dossier_disqualified")
+        ))
+
+
+def test_the_provincial_agency_disqualifies_a_dossier_at_intake(runtime: Runtime, qn: Province26) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_intake"])
+    view = chair_actions.disqualify(
+        runtime, product_id, actor="tinh26", knockout="k2", note="Giấy chứng nhận ATTP hết hạn"
+    )
+    assert view["state"] == "not_ranked"
+    row = _last_history(runtime, product_id)
+    assert (row.trigger, row.actor, row.role) == ("disqualify", "tinh26", "province_officer")
+    assert row.data["knockout"] == {"code": "K2", "text": SET_1.knockout("K2").text}  # type: ignore[union-attr]
+    [notice] = _disqualified_notices(runtime)
+    assert notice.recipient == "htx.nghialo@example.vn"
+    assert notice.context["note"] == "Giấy chứng nhận ATTP hết hạn"
+
+
+def test_the_advisory_team_disqualifies_through_the_workflow_trigger(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["advisory_review"])
+    result = cli("product", "fire", str(product_id), "disqualify", "--actor", "tinh26",
+                 "--data", "knockout=K1", "--data", "knockout_note=Mẫu 02 kê khai sai",
+                 "--json", as_of=TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["state"] == "not_ranked"
+    missing = register26(runtime, qn)
+    walk26(runtime, missing, TO_26["advisory_review"])
+    refused = cli("product", "fire", str(missing), "disqualify", "--actor", "tinh26", as_of=TODAY)
+    assert refused.exit_code == 2
+    assert "give --data knockout=…" in refused.stderr and "--data knockout_note=…" in refused.stderr
+
+
+def test_the_council_chair_disqualifies_and_no_certificate_changes(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    for member in MEMBERS_26[:3]:
+        submit(runtime, product_id, member, answers_for(SET_1, 88))
+    with runtime.reading() as session:
+        certificates_before = [(c.id, c.status, c.stars) for c in session.scalars(select(Certificate))]
+    result = cli("score", "disqualify", str(product_id), "--actor", CHAIR, "--knockout", "K2",
+                 "--note", "Giấy chứng nhận ATTP hết hạn từ 03/2026", "--json", as_of=TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["state"] == "not_ranked"
+    row = _last_history(runtime, product_id)
+    assert (row.trigger, row.actor, row.role) == ("disqualify", CHAIR, "council_member")
+    with runtime.reading() as session:
+        assert [(c.id, c.status, c.stars) for c in session.scalars(select(Certificate))] == (
+            certificates_before)
+        evaluation = session.scalars(
+            select(Evaluation).where(Evaluation.product_id == product_id)
+        ).one()
+        assert (evaluation.path, evaluation.knockout, evaluation.stars) == ("knockout", "K2", 0)
+    assert len(_disqualified_notices(runtime)) == 1
+    shown = scoring.show_scores(runtime, product_id)["evaluation"]["knockout"]
+    assert shown["note"] == "Giấy chứng nhận ATTP hết hạn từ 03/2026"
+
+
+def test_an_ordinary_member_may_not_disqualify(cli, runtime: Runtime, qn: Province26) -> None:
+    product_id = product_at_council(runtime, qn)
+    before = snapshot(runtime)
+    result = cli("score", "disqualify", str(product_id), "--actor", MEMBER, "--knockout", "K2",
+                 "--note", "ATTP hết hạn", as_of=TODAY)
+    assert result.exit_code == 3
+    assert f"only the chair of the council evaluating product {product_id}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(runtime) == before
+
+
+def test_an_unknown_knock_out_is_refused_listing_the_sets_conditions(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    before = snapshot(runtime)
+    result = cli("score", "disqualify", str(product_id), "--actor", CHAIR, "--knockout", "K9",
+                 "--note", "?", as_of=TODAY)
+    assert result.exit_code == 2
+    assert "set 1 has no knock-out condition K9; its conditions: K1 (Giả mạo hồ sơ)" in result.stderr
+    assert snapshot(runtime) == before
+
+
+def test_a_chair_disqualifies_only_while_the_council_evaluates(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["province_intake"])
+    result = cli("score", "disqualify", str(product_id), "--actor", CHAIR, "--knockout", "K1",
+                 "--note", "Giả mạo", as_of=TODAY)
+    assert result.exit_code == 4 and "not before a council" in result.stderr
+
+
+# Re-rating by written opinions (Art. 7.6): the certificate of TO_26["certified"] expires
+# on 2029-06-01; the product files 150 days before.
+EXPIRES = date(2029, 6, 1)
+FILED = EXPIRES - timedelta(days=150)
+
+
+def _at_rerating(runtime: Runtime, clock: Clock, qn: Province26) -> int:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    clock.fixed = datetime.combine(FILED, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
+    walk26(runtime, product_id, [
+        ("submit_rerating", "chuthe26", {}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
+    ])
+    assert show_product(runtime, product_id)["state"] == "rerating_review"
+    return product_id
+
+
+def test_the_chair_closes_written_opinions_within_the_spread_without_a_meeting(
+    cli, runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = _at_rerating(runtime, clock, qn)
+    for member, total in zip(MEMBERS_26, (80, 82, 84, 86, 88), strict=True):
+        submit(runtime, product_id, member, answers_for(SET_1, total), opinion="Đồng ý")
+    refused = cli("score", "close", str(product_id), "--actor", MEMBER, as_of=FILED.isoformat())
+    assert refused.exit_code == 3 and "only the chair" in refused.stderr
+    result = cli("score", "close", str(product_id), "--actor", CHAIR, "--json", as_of=FILED.isoformat())
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["state"] == "province_decision"
+    row = _last_history(runtime, product_id)
+    assert (row.trigger, row.actor, row.role) == ("close_evaluation", CHAIR, "council_member")
+    assert row.data["scoring_path"] == "online" and row.data["score"] == "84.00"
+    assert scoring.show_scores(runtime, product_id)["evaluation"]["discussed"] is None
+
+
+def test_written_opinions_too_far_apart_need_the_meeting_recorded_before_the_chair_closes(
+    cli, runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = _at_rerating(runtime, clock, qn)
+    for member, total in zip(MEMBERS_26, (70, 72, 80, 84, 86), strict=True):
+        submit(runtime, product_id, member, answers_for(SET_1, total), opinion="Đồng ý")
+    before = snapshot(runtime)
+    refused = cli("score", "close", str(product_id), "--actor", CHAIR, as_of=FILED.isoformat())
+    assert refused.exit_code == 4 and "differ by 16" in refused.stderr
+    assert snapshot(runtime) == before
+    scoring.discuss(runtime, product_id, actor=CHAIR, note="Họp ngày 05/01: thống nhất kết quả")
+    assert chair_actions.close_written_opinions(runtime, product_id, actor=CHAIR)["state"] == (
+        "province_decision")
+
+
+def test_the_chair_does_not_close_a_first_evaluation_the_officer_closes_it(
+    cli, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    for member in MEMBERS_26:
+        submit(runtime, product_id, member, answers_for(SET_1, 80))
+    result = cli("score", "close", str(product_id), "--actor", CHAIR, as_of=TODAY)
+    assert result.exit_code == 2 and "not a re-rating by written opinions" in result.stderr
+    assert fire(runtime, product_id, "close_evaluation", actor="tinh26")["state"] == "province_decision"
