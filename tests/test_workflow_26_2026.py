@@ -15,12 +15,19 @@ from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.db.models import ScheduleItem
 from ocop_cycle.domain.vocabulary import Level
-from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.errors import (
+    GuardFailed,
+    InvalidInput,
+    PermissionDenied,
+    TransitionNotAllowed,
+    WorkflowDefinitionError,
+)
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.services.migration import migrate, read_map, resolve_map
 from ocop_cycle.services.products import fire, register_product, show_product
 from ocop_cycle.workflow.definition import ExtraRoundDef
+from ocop_cycle.workflow.loader import load_definition
 from ocop_cycle.workflow.rounds import round_for
 from tests.law_26_2026 import (
     DECISION,
@@ -877,3 +884,21 @@ def test_an_overdue_transition_dossier_is_in_the_provinces_digest(
     assert digests, "the province officer got no digest"
     body = " ".join(digests[-1].get_body(("plain",)).get_content().split())
     assert "Mạch nha" in body and "21/07/2026" in body
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [("counted_from: conclusion_date", "counted_from: conclusion_day",
+      "counted_from 'conclusion_day' is not a data field"),
+     ('proposals_until: "04-30"', 'proposals_until: "30/04"', "write MM-DD"),
+     ("opens_days_before: 180", "opens_days_before: 100", "must open before it closes")],
+)
+def test_a_broken_26_2026_file_is_refused_naming_the_problem(
+    runtime: Runtime, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    source = runtime.workflows.get(WORKFLOW).path.read_text(encoding="utf-8")
+    assert old in source
+    path = tmp_path / "ocop-26-2026.yaml"
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(WorkflowDefinitionError, match=message):
+        load_definition(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.workflow.definition import DeadlineDef, StateDef, WorkflowDef
+from ocop_cycle.workflow.hooks import DATA_FIELDS
 
 
 def schedule_problems(definition: WorkflowDef) -> list[str]:
@@ -78,5 +79,10 @@ def _deadline_problems(definition: WorkflowDef, deadline: DeadlineDef) -> list[s
         found.append(
             f"escalate_after is set but there is no level above {deadline.role.value!r}; "
             "name the role with escalate_to"
+        )
+    if deadline.counted_from is not None and deadline.counted_from not in DATA_FIELDS:
+        found.append(
+            f"counted_from {deadline.counted_from!r} is not a data field; known date fields "
+            "are those a trigger requires, e.g. conclusion_date"
         )
     return found
