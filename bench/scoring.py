@@ -30,7 +30,7 @@ from sqlalchemy import insert, select
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
-from ocop_cycle.db.models import Evaluation, History, Producer, Product, ScoreSheet, User
+from ocop_cycle.db.models import AdminUnit, Evaluation, History, Producer, Product, ScoreSheet, User
 from ocop_cycle.identity.accounts import add_user, create_first_admin
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, scoring, units
@@ -41,6 +41,7 @@ from ocop_cycle.workflow import engine
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
 COMMUNE, DISTRICT, PROVINCE = "21427", "533", "51"
 MEMBERS = ["hd1", "hd2", "hd3", "hd4"]
+PAPER_MEMBERS, PAPER_OFFICER = ["hd5", "hd6", "hd7"], "district2"
 SECTIONS = {"A1": 15, "A2": 15, "A3": 10, "B1": 15, "B2": 10, "C1": 15, "C2": 15, "C3": 5}
 
 
@@ -54,17 +55,38 @@ def sheet_for(total: int) -> dict[str, str]:
 
 def build(path: Path, products: int) -> Runtime:
     """``products`` products in district evaluation, each with an open evaluation; the
-    odd ones already hold three members' sheets (online), the even ones none (paper)."""
+    odd ones already hold three members' sheets (online), the even ones none (paper).
+
+    The paper ones sit in a second district whose council scores on paper: a paper result
+    is refused while the level's council has sheets in progress (workflow.paper_path), so
+    the baseline is that district's close, with the same check against its council."""
     runtime = Runtime.create(Settings(database_url=f"sqlite:///{path}"), Clock(fixed=NOW))
     initialise(runtime)
     units.load_province(runtime, PROVINCE, "legacy")
     create_first_admin(runtime, "admin1", password=None)
+    with runtime.reading() as session:
+        paper_district = session.scalars(
+            select(AdminUnit.code)
+            .where(AdminUnit.parent_code == PROVINCE, AdminUnit.code != DISTRICT)
+            .order_by(AdminUnit.code)
+        ).first()
+        paper_commune = session.scalars(
+            select(AdminUnit.code).where(AdminUnit.parent_code == paper_district)
+            .order_by(AdminUnit.code)
+        ).first()
+    assert paper_district is not None and paper_commune is not None
     add_user(runtime, "district1", actor="admin1", role="district_officer", unit_code=DISTRICT)
-    for member in MEMBERS:
+    add_user(runtime, PAPER_OFFICER, actor="admin1", role="district_officer",
+             unit_code=paper_district)
+    for member in MEMBERS + PAPER_MEMBERS:
         add_user(runtime, member, actor="admin1", role="council_member")
     council_id = councils.create_council(
         runtime, actor="district1", level="district", unit_code=DISTRICT, chair=MEMBERS[0],
         members=MEMBERS,
+    )["id"]
+    paper_council_id = councils.create_council(
+        runtime, actor=PAPER_OFFICER, level="district", unit_code=paper_district,
+        chair=PAPER_MEMBERS[0], members=PAPER_MEMBERS,
     )["id"]
     with runtime.transaction() as session:
         producer = Producer(name="HTX Đức Tân", type="cooperative", commune_code=COMMUNE,
@@ -77,10 +99,12 @@ def build(path: Path, products: int) -> Runtime:
     batch = 10_000
     for start in range(0, products, batch):
         ids = range(start + 1, start + min(batch, products - start) + 1)
+        district = {i: DISTRICT if i % 2 else paper_district for i in ids}
         with runtime.transaction() as session:
             session.execute(insert(Product), [
                 {"id": i, "name": f"Sản phẩm {i}", "producer_id": producer_id,
-                 "commune_code": COMMUNE, "district_code": DISTRICT, "province_code": PROVINCE,
+                 "commune_code": COMMUNE if i % 2 else paper_commune,
+                 "district_code": district[i], "province_code": PROVINCE,
                  "product_group": "food", "workflow": "ocop-148", "workflow_version": 1,
                  "state": "district_evaluation", "version": 1, "created_at": NOW,
                  "updated_at": NOW} for i in ids])
@@ -91,7 +115,8 @@ def build(path: Path, products: int) -> Runtime:
                 for i in ids])
             session.execute(insert(Evaluation), [
                 {"id": i, "product_id": i, "workflow": "ocop-148", "state": "district_evaluation",
-                 "level": "district", "unit_code": DISTRICT, "council_id": council_id,
+                 "level": "district", "unit_code": district[i],
+                 "council_id": council_id if i % 2 else paper_council_id,
                  "purpose": "first", "status": "open", "opened_at": NOW} for i in ids])
             session.execute(insert(ScoreSheet), [
                 {"evaluation_id": i, "product_id": i, "user_id": user_id, "kind": "member",
@@ -101,14 +126,16 @@ def build(path: Path, products: int) -> Runtime:
     return runtime
 
 
-def close(runtime: Runtime, product_ids: list[int], data: dict[str, str]) -> float:
+def close(
+    runtime: Runtime, product_ids: list[int], data: dict[str, str], officer: str = "district1"
+) -> float:
     """Seconds per close_evaluation through the engine, one unit of work each."""
     compiled = runtime.workflows.get("ocop-148", 1)
     started = time.perf_counter()
     for product_id in product_ids:
         with runtime.transaction() as session:
             engine.fire(session, compiled, get_product(session, product_id),
-                        get_user(session, "district1"), "close_evaluation",
+                        get_user(session, officer), "close_evaluation",
                         now=runtime.clock.now(), data=data, workflows=runtime.workflows)
     return (time.perf_counter() - started) / len(product_ids)
 
@@ -132,7 +159,7 @@ def measure(runtime: Runtime, products: int, sample: int) -> dict[str, float]:
     return {
         "submit": submit(runtime, online[20:sample + 20]),
         "online": close(runtime, online[sample + 20: 2 * sample + 20], {}),
-        "paper": close(runtime, paper, {"score": "64", "minutes": "BB-1"}),
+        "paper": close(runtime, paper, {"score": "64", "minutes": "BB-1"}, PAPER_OFFICER),
     }
 
 
