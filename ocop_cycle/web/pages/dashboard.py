@@ -13,6 +13,7 @@ from ocop_cycle.web.pages.rendering import render
 from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 
 router = APIRouter()
+LEVEL_NAMES = {"district": "Cấp huyện", "province": "Cấp tỉnh", "central": "Trung ương"}
 
 
 @router.get("/tong-quan", response_class=HTMLResponse)

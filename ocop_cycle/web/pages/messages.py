@@ -210,6 +210,9 @@ ENGLISH: dict[str, str] = {
     "Tệp có lỗi; chưa nhập gì.": "The file has errors; nothing was imported.",
     "Không còn tệp chờ nhập; hãy tải tệp lên lại": "No file is waiting; upload it again",
     "Báo cáo năm": "Annual report",
+    "Cấp huyện": "District",
+    "Cấp tỉnh": "Province",
+    "Trung ương": "Central",
     # Field errors (pages/failures.py)
     "Hãy chọn một giá trị trong danh sách": "Choose a value from the list",
     "Hãy nhập một số nguyên": "Type a whole number",
