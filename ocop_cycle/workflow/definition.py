@@ -82,9 +82,6 @@ class DeadlineDef(_Strict):
     # Count from a date the trigger gives (a data field, e.g. ``conclusion_date``)
     # instead of the day the product enters the state.
     counted_from: str | None = None
-    # Count from a date the trigger gives (a data field, e.g. ``conclusion_date``)
-    # instead of the day the product enters the state.
-    counted_from: str | None = None
 
     def escalation_role(self, levels: list[Level], acting: Role) -> Role | None:
         """The role told of a missed deadline: the one named, or the next level up from
