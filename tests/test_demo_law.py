@@ -49,3 +49,13 @@ def test_the_demo_files_a_rerating_inside_its_window_and_refuses_one_outside(
     assert "revoked on ground c" in text and "revocation proposed on ground b" in text
     assert "workflow graph ocop-26-2026" in text
     assert "Converted to the 2025 units:" in text
+
+
+def test_the_demo_scores_a_26_2026_product_on_its_sets_option_sheet(demo: tuple[Path, str]) -> None:
+    directory, out = demo
+    text = " ".join(out.split())
+    assert "78.00 điểm → 4★ theo thang điểm, 3★ vì tiêu chí 1.5 chưa đạt mức 4 sao" in text
+    assert "Tương ớt Nghĩa Lộ: province_decision, 3★" in text
+    assert "Ớt sấy Nghĩa Lộ: not_ranked (disqualified by the council chair hd.tinh1 on K2" in text
+    filled = (directory / "phieu-hd.tinh1.yaml").read_text(encoding="utf-8")
+    assert "# Phiếu đánh giá bộ sản phẩm số 7" in filled and '"1.5": 1' in filled

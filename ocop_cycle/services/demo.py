@@ -286,6 +286,7 @@ FEATURE_DEMOS = [
     ("ocop_cycle.services.demo_reminders", "demo_reminders"),
     ("ocop_cycle.services.demo_import_report", "demo_import_report"),
     ("ocop_cycle.services.demo_law", "demo_law"),
+    ("ocop_cycle.services.demo_sheets", "demo_sheets"),
 ]
 
 
