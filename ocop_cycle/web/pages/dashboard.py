@@ -26,5 +26,8 @@ def dashboard_page(request: Request, runtime: RuntimeDep) -> Response:
     except OcopError as error:
         return error_page(request, error, me=me)
     return render(
-        request, "dashboard.html", {"me": me, "d": data}, user_language=me.principal.language
+        request,
+        "dashboard.html",
+        {"me": me, "d": data, "level_names": LEVEL_NAMES},
+        user_language=me.principal.language,
     )
