@@ -73,3 +73,16 @@ def test_init_still_creates_the_database(tmp_path: Path) -> None:
     assert code == 0, stderr
     code, stderr = run("--db", f"sqlite:///{database}", "product", "list", "--json")
     assert code == 0, stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("workflow", "graph", "ocop-148"), ("workflow", "show", "ocop-148", "--json"),
+     ("criteria", "sets", "--json")],
+)
+def test_commands_that_only_read_the_rule_files_need_no_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    database = tmp_path / "none.db"
+    assert main(["--db", f"sqlite:///{database}", *command]) == 0, capsys.readouterr().err
+    assert not database.exists()

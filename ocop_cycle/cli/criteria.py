@@ -49,7 +49,9 @@ def show(
     as_json: bool = JsonOption,
 ) -> None:
     """Print the criteria catalogue of a rule set (26/2026: the sets, or one set's sheet)."""
-    view = criteria.show_catalogue(runtime(ctx), workflow, group, product_set)
+    view = criteria.show_catalogue(
+        runtime(ctx, schema_required=False), workflow, group, product_set
+    )
     if "sets" in view:
         emit(view, as_json, lambda data: render_sets(data["sets"]))
     elif "set" in view:
@@ -113,7 +115,7 @@ def render_sets(rows: list[dict[str, Any]]) -> None:
 @app.command("sets")
 def sets(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """List the 26 product sets of Decision 26/2026 (Appendix I and II)."""
-    emit(criteria.list_product_sets(runtime(ctx)), as_json, render_sets)
+    emit(criteria.list_product_sets(runtime(ctx, schema_required=False)), as_json, render_sets)
 
 
 def render_stats(view: dict[str, Any]) -> None:

@@ -75,7 +75,7 @@ def show(
     as_json: bool = JsonOption,
 ) -> None:
     """Show a definition's states and transitions."""
-    definition = runtime(ctx).workflows.get(name, version).definition
+    definition = runtime(ctx, schema_required=False).workflows.get(name, version).definition
 
     def render(_: Any) -> None:
         console.print(
@@ -115,7 +115,7 @@ def graph(
     ctx: typer.Context, name: str, version: int | None = typer.Option(None, "--version")
 ) -> None:
     """Print the state diagram as Mermaid text."""
-    typer.echo(runtime(ctx).workflows.get(name, version).mermaid)
+    typer.echo(runtime(ctx, schema_required=False).workflows.get(name, version).mermaid)
 
 
 @app.command("validate")
