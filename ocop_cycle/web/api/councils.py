@@ -1,13 +1,14 @@
-"""``/councils`` and ``/products/{id}/scores``: councils and their scoresheets."""
+"""``/councils`` and ``/products/{id}/scores``: councils and their scoresheets, section
+by section or, under Decision 26/2026, option by option on the product set's sheet."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from ocop_cycle.services import browse, councils, rounds, scoring
+from ocop_cycle.services import browse, chair_actions, councils, option_sheets, rounds, scoring
 from ocop_cycle.web.deps import (
     OfficerDep,
     PrincipalDep,
@@ -48,6 +49,19 @@ class ScoreSheetIn(BaseModel):
 
     sections: dict[str, str] = Field(max_length=20)
     mandatory_failed: list[str] = Field(default_factory=list, max_length=40)
+
+
+class OptionSheetIn(BaseModel):
+    """A sheet of Decision 26/2026: the chosen option's index for every criterion code of
+    the product set (``GET /products/{id}/sheet-template`` lists them)."""
+
+    answers: dict[str, int] = Field(max_length=200)
+    opinion: str | None = Field(default=None, max_length=4000)
+
+
+class Disqualification(BaseModel):
+    knockout: str = Field(min_length=1, max_length=10)
+    note: str = Field(min_length=1, max_length=4000)
 
 
 @router.get("/councils", response_model=list[Council], responses=_PROBLEMS)
@@ -126,3 +140,40 @@ def discuss(
     """The chair records the council's discussion before closing the evaluation."""
     browse.ensure_visible(runtime, principal.username, product_id)
     return scoring.discuss(runtime, product_id, actor=principal.username, note=body.note)
+
+
+@router.get(
+    "/products/{product_id}/sheet-template",
+    response_class=Response,
+    responses={200: {"content": {"text/yaml": {}}}, **_PROBLEMS},
+)
+def sheet_template(product_id: ProductId, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """The product set's sheet to fill in (YAML, the options as Vietnamese comments)."""
+    browse.ensure_visible(runtime, principal.username, product_id)
+    return Response(
+        option_sheets.template_for(runtime, product_id), media_type="text/yaml; charset=utf-8"
+    )
+
+
+@router.post("/products/{product_id}/scores/options", response_model=Open, responses=_PROBLEMS)
+def submit_options(
+    product_id: ProductId, body: OptionSheetIn, runtime: RuntimeDep, principal: PrincipalDep
+) -> Any:
+    """Record or replace your option-level sheet: a member's for the open evaluation, or
+    the producer's self-assessment (Mẫu 02). Every problem is listed; nothing is saved."""
+    browse.ensure_visible(runtime, principal.username, product_id)
+    return option_sheets.submit_options(
+        runtime, product_id, actor=principal.username, answers=body.answers, opinion=body.opinion
+    )
+
+
+@router.post("/products/{product_id}/disqualification", response_model=Open, responses=_PROBLEMS)
+def disqualify(
+    product_id: ProductId, body: Disqualification, runtime: RuntimeDep, principal: PrincipalDep
+) -> Any:
+    """Disqualify the dossier on one of its set's knock-out conditions (the council chair,
+    or the provincial officer)."""
+    browse.ensure_visible(runtime, principal.username, product_id)
+    return chair_actions.disqualify(
+        runtime, product_id, actor=principal.username, knockout=body.knockout, note=body.note
+    )
