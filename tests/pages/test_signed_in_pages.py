@@ -219,3 +219,17 @@ def test_producers_inbox_holds_the_plan_they_must_write(
     page = client.get("/viec-can-lam").text
     assert f'href="/san-pham/{plan}"' in page
     assert f'href="/san-pham/{at_district}"' not in page
+
+
+def test_producer_reads_the_notice_of_their_certificate_and_no_one_elses(
+    client: TestClient, runtime: Runtime, world: World, clock: Clock
+) -> None:
+    clock.fixed = datetime(2024, 6, 25, 2, 0, tzinfo=UTC)
+    product_in(runtime, world.producer_id, "certified")
+    _sign_in(client, "producer1")
+    page = client.get("/thong-bao").text
+    assert "Tỏi Lý Sơn" in page
+    assert "htx.ductan@example.vn" in page or "HTX Nông nghiệp Đức Tân" in page
+    assert "certificate_issued" not in page  # the subject, rendered from the mail template
+    _sign_in(client, "producer2")
+    assert "Tỏi Lý Sơn" not in client.get("/thong-bao").text

@@ -12,6 +12,7 @@ from ocop_cycle.web.pages import (
     imports,
     inbox,
     language,
+    notices,
     products,
     public,
     register,
@@ -32,6 +33,7 @@ PAGES = (
     products,
     scoresheet,
     certificates,
+    notices,
     imports,
     admin,
 )

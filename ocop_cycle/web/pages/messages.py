@@ -213,6 +213,11 @@ ENGLISH: dict[str, str] = {
     "Cấp huyện": "District",
     "Cấp tỉnh": "Province",
     "Trung ương": "Central",
+    "Thông báo": "Notices",
+    "gửi {who}": "to {who}",
+    "đã gửi": "sent",
+    "chưa gửi": "not sent yet",
+    "Chưa có thông báo nào.": "No notices yet.",
     # Field errors (pages/failures.py)
     "Hãy chọn một giá trị trong danh sách": "Choose a value from the list",
     "Hãy nhập một số nguyên": "Type a whole number",
