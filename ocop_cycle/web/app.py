@@ -26,10 +26,12 @@ from ocop_cycle.web.api import (
 )
 from ocop_cycle.web.deps import SlidingWindow
 from ocop_cycle.web.headers import SecurityHeaders
+from ocop_cycle.web.limits import DeclaredBodyLimit
 
 API = "/api/v1"
 DOCS = "/api/docs"
 _STATIC = Path(__file__).parent / "static"
+_FORM_OVERHEAD = 64 * 1024
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -41,6 +43,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         openapi_url=f"{API}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # A body sent without a length is cut off past twice the largest upload (a
+        # declared one is refused earlier, with problem details, by DeclaredBodyLimit).
+        max_body_size=2 * (runtime.settings.upload_max_bytes + _FORM_OVERHEAD),
     )
     app.state.runtime = runtime
     app.state.public_limiter = SlidingWindow(runtime.settings.public_rate_per_minute)
@@ -65,6 +70,12 @@ def create_app(runtime: Runtime) -> FastAPI:
         app.include_router(pages_router)
     if _STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    settings = runtime.settings
+    app.add_middleware(
+        DeclaredBodyLimit,
+        max_bytes=settings.upload_max_bytes + _FORM_OVERHEAD,
+        upload_bytes=settings.upload_max_bytes,
+    )
     app.add_middleware(SecurityHeaders, docs_path=DOCS)
     return app
 

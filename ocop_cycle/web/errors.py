@@ -6,6 +6,7 @@ Routes raise the services' own errors; the message, already written for people, 
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -93,8 +94,6 @@ def problem(
 
 
 def _default_title(status: int) -> str:
-    from http import HTTPStatus
-
     return HTTPStatus(status).phrase
 
 

@@ -4,6 +4,7 @@ If-Match, idempotency keys, uploads and the public look-up."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -11,8 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from ocop_cycle.config import Settings
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.documents import store_for, sweep_orphans
+from ocop_cycle.web.app import create_app
 from ocop_cycle.web.server import app_from_environment
 from tests.flows import TO_148, walk
 from tests.web.conftest import Province, bearer
@@ -442,3 +445,22 @@ def test_each_worker_sizes_its_threads_and_database_pool_together(
         assert threads == 7
         assert runtime.engine.pool.size() == 7  # type: ignore[attr-defined]
         assert client.get("/readyz").status_code == 200
+
+
+def test_a_body_declared_larger_than_any_upload_is_refused_before_it_is_read(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=database_url, storage_dir=tmp_path / "documents",
+                        upload_max_bytes=1024 * 1024)
+    runtime = Runtime.create(settings)
+    with TestClient(create_app(runtime), base_url="http://127.0.0.1") as client:
+        response = client.post(
+            "/api/v1/products/1/documents", data={"kind": "mau_01"},
+            files={"file": ("lon.pdf", io.BytesIO(b"%PDF-" + b"0" * (1024 * 1024 + 70_000)),
+                            "application/pdf")},
+        )
+    runtime.close()
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "1.0 MB" in response.json()["detail"]
+    assert not (tmp_path / "documents").exists()
