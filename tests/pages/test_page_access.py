@@ -27,7 +27,7 @@ IN_MO_DUC = "Bánh tráng thị trấn Mộ Đức"  # commune2's commune, produ
 SEES_DUC_TAN = {"commune1", "district1", "province1", "central1", "admin1", "producer1"}
 SEES_MO_DUC = {"commune2", "district1", "province1", "central1", "admin1", "producer2"}
 EVERYONE = sorted(SEES_DUC_TAN | SEES_MO_DUC | {"district2"})
-LISTS = ("/viec-can-lam", "/san-pham", "/chung-nhan", "/tong-quan")
+LISTS = ("/viec-can-lam", "/san-pham", "/chung-nhan", "/tong-quan", "/thong-bao")
 
 
 @pytest.fixture
