@@ -210,7 +210,9 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None
     raise RuntimeError(f"ocop serve did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+# Module scope: a session-long Playwright keeps its event loop running in the main thread,
+# and code under test that calls asyncio.run (the SMTP sender) would fail in later modules.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     reason = _why_skip()
     if reason:
