@@ -44,7 +44,7 @@ def certified(runtime: Runtime, world: World, count: int, decision_date: str) ->
     steps = [step for step in TO_148["certified"] if step[0] != "issue_certificate"]
     products = []
     for _ in range(count):
-        product_id = register(runtime, world.producer_id)
+        product_id = register(runtime, world.producer_id, workflow="ocop-148")
         walk(runtime, product_id, steps)
         fire(
             runtime,
