@@ -12,7 +12,7 @@ from typing import Any
 
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.browse import certificates_for
-from ocop_cycle.workflow.actions.rerating import window
+from ocop_cycle.workflow.rerating_window import window
 
 NOT_YET, OPEN, CLOSED = "not_yet", "open", "closed"
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
-from ocop_cycle.workflow.actions.rerating import window as rerating_window
 from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.engine import allowed_triggers
+from ocop_cycle.workflow.rerating_window import window as rerating_window
 
 
 def _unit_name(code: str) -> Any:

@@ -15,7 +15,7 @@ from ocop_cycle.config import Settings
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.localtime import show_date
 from ocop_cycle.workflow.fields import parse_legal_date
-from ocop_cycle.workflow.hooks import DATA_FIELDS
+from ocop_cycle.workflow.hook_names import DATA_FIELD_NAMES
 
 
 def check_transition_data(data: Mapping[str, str], today: date, settings: Settings) -> None:
@@ -25,10 +25,10 @@ def check_transition_data(data: Mapping[str, str], today: date, settings: Settin
         if "\x00" in key or "\x00" in text:
             problems.append(f"--data {key.replace(chr(0), '')!r} contains a NUL byte")
             continue
-        if key not in DATA_FIELDS:
+        if key not in DATA_FIELD_NAMES:
             problems.append(
                 f"--data {key!r} is not a field any transition takes; known fields: "
-                + ", ".join(sorted(DATA_FIELDS))
+                + ", ".join(sorted(DATA_FIELD_NAMES))
             )
             continue
         if key.endswith("_date"):

@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ocop_cycle.db.models import History, Product, User
 from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
+from ocop_cycle.workflow.hook_names import load_hooks
 from ocop_cycle.workflow.hooks import (
     ACTIONS,
     DATA_FIELDS,
@@ -104,6 +105,7 @@ def fire(
     chair disqualifying a dossier or closing written opinions), so the transition's roles
     are not asked; the actor and their role are recorded as they are.
     """
+    load_hooks()
     definition = compiled.definition
     transition = definition.transition(trigger, product.state)
     if transition is None:
@@ -174,6 +176,7 @@ def write_product(session: Session, product: Product) -> None:
 def settle(context: FireContext, request_id: str | None) -> None:
     """After a state change (registration and migration included): run the listeners that
     follow from entering and leaving states, then append the history row."""
+    load_hooks()
     for listener in TRANSITION_LISTENERS:
         listener(context)
     append_history(

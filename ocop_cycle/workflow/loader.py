@@ -9,8 +9,6 @@ from pydantic import ValidationError
 
 from ocop_cycle.errors import WorkflowDefinitionError
 from ocop_cycle.resources import parse_yaml
-from ocop_cycle.scheduling import listener  # noqa: F401  (deadline rows follow states)
-from ocop_cycle.workflow import actions, fields, guards  # noqa: F401  (register hooks)
 from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.validation import problems
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.workflow.definition import DeadlineDef, StateDef, WorkflowDef
-from ocop_cycle.workflow.hooks import DATA_FIELDS
+from ocop_cycle.workflow.hook_names import DATA_FIELD_NAMES
 
 
 def schedule_problems(definition: WorkflowDef) -> list[str]:
@@ -80,7 +80,7 @@ def _deadline_problems(definition: WorkflowDef, deadline: DeadlineDef) -> list[s
             f"escalate_after is set but there is no level above {deadline.role.value!r}; "
             "name the role with escalate_to"
         )
-    if deadline.counted_from is not None and deadline.counted_from not in DATA_FIELDS:
+    if deadline.counted_from is not None and deadline.counted_from not in DATA_FIELD_NAMES:
         found.append(
             f"counted_from {deadline.counted_from!r} is not a data field; known date fields "
             "are those a trigger requires, e.g. conclusion_date"

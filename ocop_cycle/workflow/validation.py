@@ -11,7 +11,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from ocop_cycle.workflow.definition import ScoreRange, TransitionDef, WorkflowDef
-from ocop_cycle.workflow.hooks import ACTIONS, DATA_FIELDS, GUARDS, STEPS
+from ocop_cycle.workflow.hook_names import ACTION_NAMES, DATA_FIELD_NAMES, GUARD_NAMES, STEP_NAMES
 from ocop_cycle.workflow.schedule_validation import schedule_problems
 
 
@@ -56,21 +56,27 @@ def _transition_problems(transition: TransitionDef, definition: WorkflowDef) -> 
     if transition.roles and transition.system:
         found.append(f"{where}: a system trigger cannot also list roles")
     for name in transition.guards:
-        if name not in GUARDS:
-            found.append(f"{where}: unknown guard {name!r} (known: {', '.join(sorted(GUARDS))})")
+        if name not in GUARD_NAMES:
+            found.append(
+                f"{where}: unknown guard {name!r} (known: {', '.join(sorted(GUARD_NAMES))})"
+            )
     for name in transition.steps:
-        if name not in STEPS:
-            found.append(f"{where}: unknown step {name!r} (known: {', '.join(sorted(STEPS))})")
+        if name not in STEP_NAMES:
+            found.append(
+                f"{where}: unknown step {name!r} (known: {', '.join(sorted(STEP_NAMES))})"
+            )
     if transition.upgrade_not_gained is not None and transition.routes is None:
         found.append(f"{where}: upgrade_not_gained needs routes chosen by score")
     for name in transition.actions:
-        if name not in ACTIONS:
-            found.append(f"{where}: unknown action {name!r} (known: {', '.join(sorted(ACTIONS))})")
+        if name not in ACTION_NAMES:
+            found.append(
+                f"{where}: unknown action {name!r} (known: {', '.join(sorted(ACTION_NAMES))})"
+            )
     for name in transition.requires:
-        if name not in DATA_FIELDS:
+        if name not in DATA_FIELD_NAMES:
             found.append(
                 f"{where}: unknown required field {name!r} "
-                f"(known: {', '.join(sorted(DATA_FIELDS))})"
+                f"(known: {', '.join(sorted(DATA_FIELD_NAMES))})"
             )
     if transition.routes is not None and "score" not in transition.requires:
         found.append(f"{where}: routes choose by score, so 'score' must be in requires")

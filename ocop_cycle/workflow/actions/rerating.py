@@ -8,8 +8,7 @@ at most until expiry + 180 days, and its expiry row moves to that day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -17,23 +16,8 @@ from ocop_cycle.db.models import Certificate, History, ScheduleItem
 from ocop_cycle.db.models.schedule import EXPIRY, PENDING
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.scheduling.planner import local_midnight
-from ocop_cycle.workflow.definition import ReratingDef
 from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard
-
-
-@dataclass(frozen=True)
-class Window:
-    opens: date
-    closes: date
-    late_cap: date
-
-
-def window(rules: ReratingDef, expires_on: date) -> Window:
-    return Window(
-        opens=expires_on - timedelta(days=rules.opens_days_before),
-        closes=expires_on - timedelta(days=rules.closes_days_before),
-        late_cap=expires_on + timedelta(days=rules.late_valid_days_after),
-    )
+from ocop_cycle.workflow.rerating_window import Window, window
 
 
 def vn_date(day: date) -> str:
