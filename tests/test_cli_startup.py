@@ -35,6 +35,8 @@ HOOKS = (
     "ocop_cycle.scheduling.listener",
     "ocop_cycle.scheduling.carry_over",
 )
+# Nor rich: ``--json`` is printed with json.dumps; the console is built on first use.
+RENDERING = ("rich",)
 
 RUN_AND_LIST_MODULES = """
 import json, sys
@@ -102,7 +104,7 @@ def test_product_show_imports_neither_spreadsheets_nor_unit_lists_nor_mail(
     )
     assert code == 0
     assert json.loads(stdout)["name"] == "Mật ong Đức Tân"
-    for package in (*HEAVY, *WRITING_ONLY, *HOOKS):
+    for package in (*HEAVY, *WRITING_ONLY, *HOOKS, *RENDERING):
         assert not imported(modules, package), package
     commands = sorted(name for name in modules if name.startswith("ocop_cycle.cli."))
     assert commands == ["ocop_cycle.cli.common", "ocop_cycle.cli.lazy", "ocop_cycle.cli.products"]
@@ -121,3 +123,18 @@ def test_a_mistyped_command_is_refused_naming_the_close_ones(
     error = capsys.readouterr().err
     assert "No such command 'prodct'" in error
     assert "'product'" in error and "'producer'" in error
+
+
+def test_product_show_for_people_still_prints_its_history_table(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    registered = cli("product", "register", "--name", "Nước mắm Sa Huỳnh", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    product_id = str(registered.json()["id"])
+    code, modules, stdout = run_fresh(tmp_path, "--db", database_url, "product", "show", product_id)
+    assert code == 0
+    assert "Nước mắm Sa Huỳnh" in stdout
+    history = stdout.split("allowed triggers:")[1]
+    assert history.lstrip().startswith("approve_idea") and "┏" in history and "└" in history
+    assert imported(modules, "rich")

@@ -7,18 +7,36 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 from ocop_cycle.db.presence import require_schema
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.sandbox import guard_backdated_writes
 from ocop_cycle.runtime import Runtime
 
-# Markup off: names typed by people (``[/]``…) print as typed and never break output.
-console = Console(markup=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _ConsoleOnFirstUse:
+    """Rich's console, built when something is first printed through it: a command that
+    prints JSON (``--json``) never imports rich."""
+
+    @cached_property
+    def _console(self) -> Console:
+        from rich.console import Console
+
+        # Markup off: names typed by people (``[/]``…) print as typed and never break output.
+        return Console(markup=False)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console, name)
+
+
+console = cast("Console", _ConsoleOnFirstUse())
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Column, Table
-from rich.text import Text
 
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, parse_pairs, runtime
 from ocop_cycle.localtime import show_date, show_instant
@@ -16,6 +14,9 @@ app = typer.Typer(help="Products and their workflow.", no_args_is_help=True)
 
 
 def render_product(view: dict[str, Any]) -> None:
+    from rich.table import Column, Table
+    from rich.text import Text
+
     district = view["district"]["name"] if view["district"] else "—"
     console.print(Text.assemble((f"#{view['id']} {view['name']}", "bold"), f" ({view['group']})"))
     console.print(
@@ -159,6 +160,8 @@ def list_(
     )
 
     def render(data: list[dict[str, Any]]) -> None:
+        from rich.table import Table
+
         table = Table("id", "name", "state", "stars", "commune", "producer")
         for row in data:
             table.add_row(
