@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar, cast
 
 from ocop_cycle import inputs
 from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
@@ -41,6 +42,7 @@ COLUMNS = REQUIRED + OPTIONAL
 _CODE_WIDTH = {Level.COMMUNE: 5, Level.DISTRICT: 3}
 _GROUPS = tuple(member.value for member in ProductGroup)
 _PRODUCER_TYPES = tuple(member.value for member in ProducerType)
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,13 @@ class RowValidator:
         self.errors: list[RowError] = []
         self._first_row_of: dict[object, int] = {}
         self._producer_type: dict[tuple[str, str], tuple[str, int]] = {}
+        # One object per distinct value (a producer's name and key, a decision number, a
+        # score, a date): a large file repeats them on many rows, and every valid row is
+        # kept until the import is written (issue 12 §2, bench/import_memory.py).
+        self._shared: dict[object, object] = {}
+
+    def _one(self, value: _V) -> _V:
+        return cast(_V, self._shared.setdefault(value, value))
 
     def validate(self, sheet: Sheet) -> list[ImportRow]:
         positions = {name: index for index, name in enumerate(sheet.header)}
@@ -207,30 +216,30 @@ class RowValidator:
         if len(self.errors) > before:
             return None
         assert unit and stars and decision_date and round_year and rule_set and level
-        producer_name = clean_name(producer_name)
+        producer_name = self._one(clean_name(producer_name))
         product_name = clean_name(product_name)
-        decision_number = clean_name(decision_number)
-        producer_key = (producer_name.casefold(), unit.code)
+        decision_number = self._one(clean_name(decision_number))
+        producer_key = self._one((self._one(producer_name.casefold()), unit.code))
         product_key = (producer_key, product_name.casefold())
         row = ImportRow(
             row=n,
             product_name=product_name,
-            product_group=group,
+            product_group=self._one(group),
             producer_name=producer_name,
-            producer_type=producer_type,
-            producer_email=email,
-            producer_phone=phone,
+            producer_type=self._one(producer_type),
+            producer_email=self._one(email),
+            producer_phone=self._one(phone),
             unit=unit,
             stars=stars,
-            score=score,
+            score=self._one(score),
             decision_number=decision_number,
-            decision_date=decision_date,
+            decision_date=self._one(decision_date),
             round_year=round_year,
             issuing_level=level,
             rule_set=rule_set,
             producer_key=producer_key,
             product_key=product_key,
-            natural_key=(product_key, decision_number.casefold()),
+            natural_key=(product_key, self._one(decision_number.casefold())),
         )
         return row if self._consistent(row) else None
 
