@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -114,7 +115,7 @@ def load_products(session: Session, producer_ids: set[int]) -> dict[tuple[int, s
 
 def _insert_with_ids(
     session: Session, table: Table, items: Sequence[T], build: Callable[[T], dict[str, Any]]
-) -> list[int]:
+) -> Sequence[int]:
     """Insert one row per item with reserved ids, returning the ids in order.
 
     Rows are built batch by batch: a large import never holds all its rows as dicts.
@@ -122,9 +123,10 @@ def _insert_with_ids(
     ids = reserve_ids(session, table, len(items))
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
+        batch_ids = ids[start : start + BATCH]
         session.execute(
             insert(table),
-            [{**build(item), "id": row_id} for item, row_id in zip(batch, ids[start:], strict=False)],
+            [{**build(item), "id": row_id} for item, row_id in zip(batch, batch_ids, strict=True)],
         )
     return ids
 
@@ -250,15 +252,19 @@ def _update_stored_products(session: Session, plans: list[ProductPlan], now: dat
 def _write_certificates(
     session: Session, plans: list[ProductPlan], now: datetime, tick: Progress
 ) -> None:
-    pairs = [(plan, cert) for plan in plans for cert in plan.new]
-    ids = reserve_ids(session, CERTIFICATES, len(pairs))
-    for (_plan, cert), cid in zip(pairs, ids, strict=True):
-        cert.id = cid
-    codes = iter(verification_codes(len(pairs)))
-    for batch in chunks(pairs):
+    # Pairs, ids and codes are made batch by batch: a large import never holds them all.
+    ids = iter(reserve_ids(session, CERTIFICATES, sum(len(plan.new) for plan in plans)))
+    pairs = ((plan, cert) for plan in plans for cert in plan.new)
+    while batch := list(islice(pairs, BATCH)):
+        for (_plan, cert), cid in zip(batch, ids, strict=False):
+            cert.id = cid
+        codes = verification_codes(len(batch))
         session.execute(
             insert(CERTIFICATES),
-            [_certificate_row(plan, cert, next(codes), now) for plan, cert in batch],
+            [
+                _certificate_row(plan, cert, code, now)
+                for (plan, cert), code in zip(batch, codes, strict=True)
+            ],
         )
         tick(len(batch))
     _link_supersessions(session, plans)
