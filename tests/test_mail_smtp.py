@@ -282,3 +282,18 @@ def test_a_lease_too_short_to_send_anything_is_refused_clearly(
     assert "OCOP_MAIL_LEASE_SECONDS (20) leaves no time to send" in report.stopped
     assert (report.claimed, outbox(smtp_runtime)[0].status) == (0, "pending")
     assert smtp_sink.received == []
+
+
+def test_mail_is_sent_from_code_that_already_runs_an_event_loop(
+    smtp_runtime: Runtime, smtp_sink: SmtpSink
+) -> None:
+    """A web handler or a browser driver in the same process has a loop running."""
+    import asyncio
+
+    queue(smtp_runtime)
+
+    async def from_a_running_loop() -> int:
+        return send_pending(smtp_runtime).sent
+
+    assert asyncio.run(from_a_running_loop()) == 1
+    assert len(smtp_sink.received) == 1

@@ -16,6 +16,7 @@ import os
 import ssl
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -102,7 +103,15 @@ class SmtpBackend:
         self.settings = settings
 
     def deliver(self, batch: Batch, record: Record, budget: float) -> str | None:
-        return asyncio.run(self._deliver(batch, record, time.monotonic() + budget))
+        sending = self._deliver(batch, record, time.monotonic() + budget)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(sending)
+        # Called where an event loop already runs (a web handler, a browser driver in the
+        # same process): asyncio.run would refuse, so the batch gets a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, sending).result()
 
     def _client(self) -> aiosmtplib.SMTP:
         settings = self.settings
