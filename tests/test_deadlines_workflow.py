@@ -111,28 +111,32 @@ def test_leaving_a_state_closes_its_deadline_and_cancels_its_escalation(
     assert council.state == "district_evaluation"
 
 
-def test_renewal_reminders_arrive_on_their_days_once_each_across_tet(
+def test_a_148_certificate_gets_the_26_2026_rerating_reminders_once_each_across_tet(
     runtime: Runtime, world: World
 ) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")  # expires 2027-05-07
+    """Issued under 148, re-rated under 26/2026 (Art. 12.4): its window runs 180 to 120 days
+    before expiry (Art. 7.6) and nothing asks the producer to file after it has closed."""
+    product_id = certified_on(runtime, world, "2024-07-06")  # expires 2027-07-06
     assert len(delivered(runtime)) == 0  # written to the outbox, not yet sent
-    tick(runtime, "2024-05-08T08:00")
+    tick(runtime, "2024-07-07T08:00")
     assert [m["X-OCOP-Kind"] for m in delivered(runtime)] == ["certificate_issued"]
-    # 180, 90 (on Tết 2027: mùng 1 is 6 Feb), 30 and 7 days before, and the expiry date.
-    expected = ["2026-11-08", "2027-02-06", "2027-04-07", "2027-04-30", "2027-05-07"]
+    # 180, 150 (on Tết 2027: mùng 1 is 6 Feb), 130 and 120 days before (the last day to file).
+    expected = ["2027-01-07", "2027-02-06", "2027-02-26", "2027-03-08"]
     for number, day in enumerate(expected, start=1):
         before = date.fromisoformat(day).toordinal() - 1
         tick(runtime, date.fromordinal(before).isoformat() + "T23:00")
-        assert len(delivered(runtime, "renewal_reminder")) == number - 1, day
+        assert len(delivered(runtime, "rerating_reminder")) == number - 1, day
         tick(runtime, day + "T00:05")
         tick(runtime, day + "T12:00")
-        assert len(delivered(runtime, "renewal_reminder")) == number, day
-    reminders = delivered(runtime, "renewal_reminder")
-    assert "sau 180 ngày" in reminders[0]["Subject"]
-    assert "hết hạn công nhận hôm nay" in reminders[-1]["Subject"]
-    assert "07/05/2027" in reminders[1].get_body(("plain",)).get_content()
-    tick(runtime, "2027-06-01")
-    assert len(delivered(runtime, "renewal_reminder")) == 5
+        assert len(delivered(runtime, "rerating_reminder")) == number, day
+    reminders = delivered(runtime, "rerating_reminder")
+    assert "06/07/2027" in reminders[1].get_body(("plain",)).get_content()
+    for day in ("2027-03-09", "2027-04-07", "2027-06-29", "2027-07-05"):
+        tick(runtime, day + "T12:00")
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    tick(runtime, "2027-08-01")
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    assert len(delivered(runtime, "renewal_reminder")) == 0
     assert show_product(runtime, product_id)["state"] == "expired"
     assert len(delivered(runtime, "certificate_expired")) == 1
 
@@ -148,7 +152,7 @@ def test_submitting_the_renewal_stops_the_reminders_but_the_old_certificate_stil
     pending = rows(runtime, product_id, kind="reminder", status="pending")
     assert pending == []
     tick(runtime, "2027-05-07T08:00")
-    assert len(delivered(runtime, "renewal_reminder")) == 1  # only the 180-day one
+    assert len(delivered(runtime, "rerating_reminder")) == 1  # only the 180-day one
     with runtime.transaction() as session:
         certificate = session.scalars(
             select(Certificate).where(Certificate.product_id == product_id)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.config import Settings
-from ocop_cycle.db.models import ScheduleItem
+from ocop_cycle.db.models import Product, ScheduleItem
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import (
     GuardFailed,
@@ -29,6 +29,7 @@ from ocop_cycle.services.products import fire, register_product, show_product
 from ocop_cycle.workflow.definition import ExtraRoundDef
 from ocop_cycle.workflow.loader import load_definition
 from ocop_cycle.workflow.rounds import round_for
+from tests.conftest import World
 from tests.law_26_2026 import (
     DECISION,
     FORWARD,
@@ -104,6 +105,24 @@ def test_an_explicit_default_workflow_overrides_the_date(
     finally:
         pinned.close()
     assert view["workflow"] == "ocop-1489"
+
+
+def test_product_under_26_2026_in_a_legacy_commune_is_refused(
+    runtime: Runtime, world: World
+) -> None:
+    with pytest.raises(InvalidInput, match=r"2025 commune.*\(21427\) is a legacy.*units convert --to 2025"):
+        register_product(runtime, name="Tỏi", producer_id=world.producer_id, actor="commune1",
+                         workflow=WORKFLOW, product_set=10)
+    with runtime.reading() as session:
+        assert session.scalars(select(Product)).first() is None
+
+
+def test_product_under_148_in_a_2025_commune_is_refused(runtime: Runtime, qn: Province26) -> None:
+    with pytest.raises(InvalidInput, match=r"legacy commune.*Nghĩa Lộ \(21028\) is a 2025 unit"):
+        register_product(runtime, name="Tỏi", producer_id=qn.producer_id, actor="xa26",
+                         workflow="ocop-148", group="food")
+    with runtime.reading() as session:
+        assert session.scalars(select(Product)).first() is None
 
 
 def test_a_product_under_26_2026_names_its_product_set(runtime: Runtime, qn: Province26) -> None:
@@ -556,36 +575,69 @@ def test_the_rerating_reminders_fall_inside_the_window_once_each_and_none_after_
     assert len(delivered(runtime, "certificate_expired")) == 1
 
 
+def _certified_under_148(runtime: Runtime, clock: Clock, qn: Province26, day: str) -> int:
+    on(clock, day)
+    product_id = int(register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
+                                      actor="xa_ductan", group="food")["id"])
+    walk26(runtime, product_id, [*TO_148_CERTIFIED, (
+        "issue_certificate", "huyen_moduc",
+        {"data": {"decision_number": "1/QĐ-UBND", "decision_date": day}})])
+    return product_id
+
+
+def _reminders(runtime: Runtime, product_id: int, status: str) -> list[tuple[str, str, date]]:
+    with runtime.transaction() as session:
+        return [(row.rule["schedule"], row.step, row.due_on) for row in session.scalars(
+            select(ScheduleItem).where(
+                ScheduleItem.product_id == product_id, ScheduleItem.kind == "reminder",
+                ScheduleItem.status == status).order_by(ScheduleItem.due_on))]
+
+
+def test_a_148_certificate_is_re_rated_in_the_26_2026_window_with_its_reminders_once_each(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    product_id = _certified_under_148(runtime, clock, qn, "2024-05-07")  # expires 2027-05-07
+    tick_on(runtime, clock, date(2026, 11, 8), 8)  # open_renewal
+    view = show_product(runtime, product_id)
+    assert (view["workflow"], view["state"]) == ("ocop-148", "renewal_due")
+    assert view["rerating_window"] == {"opens": "2026-11-08", "closes": "2027-01-07"}
+    assert [row for row in _reminders(runtime, product_id, "pending") if row[1] != "180d"] == [
+        ("rerating", "150d", date(2026, 12, 8)), ("rerating", "130d", date(2026, 12, 28)),
+        ("rerating", "120d", date(2027, 1, 7))]
+    again = cli("scheduler", "replan", "--json", as_of="2026-11-28").json()
+    assert (again["reminders_cancelled"], again["reminders_written"]) == (0, 0)
+    for day in (date(2026, 11, 8), date(2026, 12, 8), date(2026, 12, 28), date(2027, 1, 7)):
+        tick_on(runtime, clock, day, 12)
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    for day in (date(2027, 1, 8), date(2027, 2, 6), date(2027, 4, 7), date(2027, 4, 30)):
+        tick_on(runtime, clock, day, 12)  # the window closed on 2027-01-07: nothing asks to file
+    assert len(delivered(runtime, "rerating_reminder")) == 4
+    assert len(delivered(runtime, "renewal_reminder")) == 0
+
+
 def test_replan_moves_an_older_renewal_series_into_the_rerating_window_once(
     runtime: Runtime, clock: Clock, qn: Province26, cli: Any
 ) -> None:
-    on(clock, "2024-05-07")
-    product_id = register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
-                                  actor="xa_ductan", group="food")["id"]
-    walk26(runtime, product_id, [*TO_148_CERTIFIED, (
-        "issue_certificate", "huyen_moduc",
-        {"data": {"decision_number": "1/QĐ-UBND", "decision_date": "2024-05-07"}})])
-    tick_on(runtime, clock, date(2026, 11, 8), 8)  # expires 2027-05-07: open_renewal
-    assert show_product(runtime, product_id)["state"] == "renewal_due"
-    first = cli("scheduler", "replan", "--json", as_of="2026-11-28")
+    product_id = _certified_under_148(runtime, clock, qn, "2023-10-02")  # expires 2026-10-02
+    tick_on(runtime, clock, date(2026, 4, 5), 12)  # open_renewal under 1489: the old series
+    assert {row[0] for row in _reminders(runtime, product_id, "pending")} == {"renewal"}
+    first = cli("scheduler", "replan", "--json", as_of="2026-05-25")
     assert first.exit_code == 0, first.stderr
     report = first.json()
     assert (report["series"], report["rules_in_force"]) == ("rerating", "ocop-26-2026@1")
-    assert (report["reminders_cancelled"], report["reminders_written"]) == (4, 4)
-    again = cli("scheduler", "replan", "--json", as_of="2026-11-28").json()
+    assert (report["reminders_cancelled"], report["reminders_written"]) == (4, 3)
+    again = cli("scheduler", "replan", "--json", as_of="2026-05-25").json()
     assert (again["reminders_cancelled"], again["reminders_written"]) == (0, 0)
-    with runtime.transaction() as session:
-        pending = session.scalars(select(ScheduleItem).where(
-            ScheduleItem.product_id == product_id, ScheduleItem.kind == "reminder",
-            ScheduleItem.status == "pending").order_by(ScheduleItem.due_on)).all()
-        assert [(row.step, row.due_on) for row in pending] == [
-            ("180d", date(2026, 11, 8)), ("150d", date(2026, 12, 8)),
-            ("130d", date(2026, 12, 28)), ("120d", date(2027, 1, 7))]
-        assert pending[0].rule["late"] is True  # the opening, passed: sent once, now
-    for day in (date(2026, 11, 28), date(2026, 12, 8), date(2026, 12, 28), date(2027, 1, 7),
-                date(2027, 2, 6), date(2027, 4, 30)):
-        tick_on(runtime, clock, day, 1)
-    assert len(delivered(runtime, "rerating_reminder")) == 4
+    pending = _reminders(runtime, product_id, "pending")
+    # The 150-day step has passed: sent once, now; 130 days before expiry is today and the
+    # last day to file is 2026-06-04.
+    assert [row[1:] for row in pending] == [
+        ("150d", date(2026, 5, 5)), ("130d", date(2026, 5, 25)), ("120d", date(2026, 6, 4))]
+    for day in (date(2026, 5, 25), date(2026, 6, 4), date(2026, 7, 4), date(2026, 9, 2),
+                date(2026, 9, 25)):
+        tick_on(runtime, clock, day, 12)
+    # 2026-05-25 sends the 130-day step only (the passed 150-day one is skipped for it).
+    assert len(delivered(runtime, "rerating_reminder")) == 2
     assert len(delivered(runtime, "renewal_reminder")) == 1  # the 180-day one, before replan
 
 

@@ -19,6 +19,7 @@ from typing import TypeVar, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
 from ocop_cycle.db.models.schedule import CANCELLED, CLOSED, DEADLINE, OPEN, PENDING
 from ocop_cycle.mail.outbox import settings_of
@@ -28,6 +29,7 @@ from ocop_cycle.scheduling.planner import (
     ProductFacts,
     Row,
     certificate_rows,
+    rerating_series,
     state_rows,
 )
 from ocop_cycle.workflow.registry import WorkflowRegistry
@@ -48,6 +50,10 @@ def plan_products(
     ``entered_at`` (default ``now``), plus the expiry of each active certificate;
     chunk by chunk, so that a large import never holds them all."""
     config = notification_config(settings_of(session).notifications_dir)
+    entered = entered_at or now
+    # Chosen by date like the listener's: every active certificate's re-rating follows
+    # the rules in force (Decision 26/2026 from 2026-05-22), whatever rules issued it.
+    series = rerating_series(workflows.in_force(entered.astimezone(LOCAL_TZ).date()).definition)
     for chunk in _chunks(product_ids, CHUNK):
         products = session.execute(
             select(
@@ -74,9 +80,10 @@ def plan_products(
                 definition,
                 facts,
                 certificate,
-                entered_at=entered_at or now,
+                entered_at=entered,
                 config=config,
                 now=now,
+                reminder_series=series,
             )
             if certificate is not None:
                 yield from certificate_rows(facts, certificate, now)

@@ -32,6 +32,7 @@ from ocop_cycle.scheduling.planner import (
     CertificateFacts,
     ProductFacts,
     certificate_rows,
+    rerating_series,
     state_rows,
 )
 from ocop_cycle.workflow.hooks import FireContext, on_transition
@@ -127,6 +128,7 @@ def reschedule(context: FireContext) -> None:
         entered_at=now,
         config=config,
         now=now,
+        reminder_series=_rerating_series_in_force(context),
     )
     if certificate is not None and certificate_facts is not None:
         has_expiry = session.scalar(
@@ -141,6 +143,14 @@ def reschedule(context: FireContext) -> None:
     for row in rows:
         session.add(ScheduleItem(**row))
     _send_notices(context, certificate)
+
+
+def _rerating_series_in_force(context: FireContext) -> str | None:
+    """Chosen by date, not by the product's rules: from 2026-05-22 every active
+    certificate is re-rated under 26/2026 and gets its series (Art. 12)."""
+    if context.workflows is None or not context.definition.states[context.product.state].reminders:
+        return None
+    return rerating_series(context.workflows.in_force(context.today).definition)
 
 
 def _send_notices(context: FireContext, certificate: Certificate | None) -> None:

@@ -88,6 +88,17 @@ def certificate_rows(
     ]
 
 
+def rerating_series(in_force: WorkflowDef) -> str | None:
+    """The reminder series the rules in force send while a re-rating window is open
+    (Decision 26/2026: every active certificate, whatever rules issued it)."""
+    if in_force.rerating is None:
+        return None
+    for state in in_force.states.values():
+        for reminder in state.reminders:
+            return reminder.schedule
+    return None
+
+
 def state_rows(
     definition: WorkflowDef,
     product: ProductFacts,
@@ -96,8 +107,10 @@ def state_rows(
     entered_at: datetime,
     config: NotificationConfig,
     now: datetime,
+    reminder_series: str | None = None,
 ) -> list[Row]:
-    """The deadlines, escalations, timers and reminders of ``product.state``."""
+    """The deadlines, escalations, timers and reminders of ``product.state``;
+    ``reminder_series`` (the rules in force's re-rating series) replaces the state's own."""
     state = definition.states[product.state]
     entered_on = entered_at.astimezone(LOCAL_TZ).date()
     calendar = WorkingCalendar.for_province(config.calendar, product.province_code)
@@ -107,9 +120,9 @@ def state_rows(
     if certificate is None:
         return rows
     for reminder in state.reminders:
-        schedule = config.schedule(reminder.schedule)
+        name = reminder_series or reminder.schedule
         rows.extend(
-            _reminder_rows(product, certificate, reminder.schedule, schedule, entered_on, now)
+            _reminder_rows(product, certificate, name, config.schedule(name), entered_on, now)
         )
     for timer in state.timers:
         due_on = certificate.expires_on - timedelta(days=timer.days_before)

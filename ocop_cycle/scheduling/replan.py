@@ -23,7 +23,7 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.carry_over import write_missing_rows
 from ocop_cycle.scheduling.config import NotificationConfig, notification_config
 from ocop_cycle.scheduling.listener import facts
-from ocop_cycle.scheduling.planner import CertificateFacts, reminder_rows
+from ocop_cycle.scheduling.planner import CertificateFacts, reminder_rows, rerating_series
 from ocop_cycle.workflow.definition import WorkflowDef
 
 OUTCOME = "moved to the re-rating series of the rules in force (ocop scheduler replan)"
@@ -47,16 +47,6 @@ class ReplanReport:
         }
 
 
-def series_in_force(definition: WorkflowDef) -> str | None:
-    """The reminder series the rules in force send while a re-rating window is open."""
-    if definition.rerating is None:
-        return None
-    for state in definition.states.values():
-        for reminder in state.reminders:
-            return reminder.schedule
-    return None
-
-
 def replan_reminders(
     session: Session,
     in_force: WorkflowDef,
@@ -64,7 +54,7 @@ def replan_reminders(
     today: date,
     now: datetime,
 ) -> ReplanReport:
-    series = series_in_force(in_force)
+    series = rerating_series(in_force)
     report = ReplanReport(series=series)
     if series is None or in_force.rerating is None:
         return report

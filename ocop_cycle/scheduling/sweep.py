@@ -128,6 +128,7 @@ class _Sweep:
             self.system,
             trigger,
             now=self.now,
+            workflows=self.workflows,
         )
         return f"#{product.id}: {trigger} {before} → {product.state}"
 

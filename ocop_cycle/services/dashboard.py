@@ -129,9 +129,7 @@ def dashboard(runtime: Runtime, viewer: str) -> dict[str, Any]:
                 "number": certificate.number,
                 "stars": certificate.stars,
                 "expires_on": certificate.expires_on.isoformat(),
-                "window": rerating_window(
-                    runtime, certificate.workflow, certificate.expires_on, today
-                ),
+                "window": rerating_window(runtime, certificate.expires_on, today),
             }
             for certificate, name in expiring_rows
         ],

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ocop_cycle import inputs
-from ocop_cycle.db.models import Product
+from ocop_cycle.db.models import AdminUnit, Product
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
 from ocop_cycle.identity.actors import acting_user, system_user
@@ -56,7 +56,9 @@ def register_product(
         user = acting_user(session, actor)
         ensure_pinned(session, definition, compiled.content_hash, now)
         producer = get_producer(session, producer_id)
-        codes = ancestry(session, get_unit(session, producer.commune_code))
+        commune = get_unit(session, producer.commune_code)
+        _check_units_scheme(definition, commune)
+        codes = ancestry(session, commune)
         product = Product(
             name=name.strip(),
             producer_id=producer.id,
@@ -87,6 +89,27 @@ def register_product(
         )
         engine.settle(context, request_id=None)
         return product_view(runtime, session, product, user)
+
+
+def _check_units_scheme(definition: WorkflowDef, commune: AdminUnit) -> None:
+    """Refuse a commune of the other administrative scheme: 26/2026 products are coded by
+    2025 communes, 148 ones are checked by a district that only the legacy units have."""
+    needed = definition.units_scheme
+    if needed is None or commune.scheme == needed:
+        return
+    where = f"the producer's commune {commune.name} ({commune.code})"
+    if needed == "2025":
+        raise InvalidInput(
+            f"products under {definition.name} ({definition.rule_set}) name a 2025 commune; "
+            f"{where} is a legacy (pre-2025) unit. Move producers to the 2025 communes with "
+            "`ocop units convert --to 2025`, or choose a producer in a 2025 commune"
+        )
+    raise InvalidInput(
+        f"products under {definition.name} ({definition.rule_set}) name a legacy commune "
+        f"(with its district); {where} is a 2025 unit. Choose a producer in a legacy commune "
+        "(`ocop units load --scheme legacy`), or register under the workflow in force "
+        "(leave out --workflow)"
+    )
 
 
 def _product_group(

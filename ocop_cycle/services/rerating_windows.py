@@ -1,8 +1,9 @@
 """Each certificate's re-rating window as its holder reads it: when it opens and closes,
 and how many days are left (Decision 26/2026/QĐ-TTg Art. 7.6).
 
-The window's rule is the workflow's (``rerating:`` in the file the certificate was issued
-under); a certificate issued under rules without one has no window to show.
+The window's rule is that of the workflow in force (``rerating:`` in its file): from
+2026-05-22 every active certificate is re-rated under 26/2026, whatever rules issued it
+(Art. 12); before then there is no window to show.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from ocop_cycle.workflow.rerating_window import window
 NOT_YET, OPEN, CLOSED = "not_yet", "open", "closed"
 
 
-def rerating_window(
-    runtime: Runtime, workflow: str, expires_on: date, today: date
-) -> dict[str, Any] | None:
-    rules = runtime.workflows.get(workflow).definition.rerating
+def rerating_window(runtime: Runtime, expires_on: date, today: date) -> dict[str, Any] | None:
+    """The window of the rules in force ``today``, whatever rules issued the certificate."""
+    rules = runtime.workflows.in_force(today).definition.rerating
     if rules is None:
         return None
     found = window(rules, expires_on)
@@ -47,9 +47,7 @@ def certificates_with_windows(
     today = runtime.clock.today()
     for item in result["items"]:
         item["window"] = (
-            rerating_window(
-                runtime, item["workflow"], date.fromisoformat(item["expires_on"]), today
-            )
+            rerating_window(runtime, date.fromisoformat(item["expires_on"]), today)
             if item["status"] == "active"
             else None
         )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
-from ocop_cycle.workflow.definition import WorkflowDef
+from ocop_cycle.workflow.definition import ReratingDef
 from ocop_cycle.workflow.engine import allowed_triggers
 from ocop_cycle.workflow.rerating_window import window as rerating_window
 
@@ -155,7 +155,10 @@ def product_view(
         ],
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
-        **law_26_2026_view(session, definition, product, certificate),
+        **law_26_2026_view(
+            session, product, certificate,
+            runtime.workflows.in_force(runtime.clock.today()).definition.rerating,
+        ),
     }
 
 
@@ -165,13 +168,17 @@ def _unit(code: str | None, name: str | None) -> dict[str, str] | None:
 
 
 def law_26_2026_view(
-    session: Session, definition: WorkflowDef, product: Product, certificate: Certificate | None
+    session: Session,
+    product: Product,
+    certificate: Certificate | None,
+    rerating_in_force: ReratingDef | None,
 ) -> dict[str, Any]:
-    """Decision 26/2026's additions: product set and code, round, re-rating window."""
+    """Decision 26/2026's additions: product set and code, round, re-rating window (the
+    window of the rules in force, whatever rules issued the certificate: Art. 12)."""
     joined = session.get(Round, product.round_id) if product.round_id is not None else None
     window = (
-        rerating_window(definition.rerating, certificate.expires_on)
-        if definition.rerating is not None
+        rerating_window(rerating_in_force, certificate.expires_on)
+        if rerating_in_force is not None
         and certificate is not None
         and certificate.status == "active"
         else None

@@ -359,6 +359,15 @@ class WorkflowDef(_Strict):
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 
+    @property
+    def units_scheme(self) -> Literal["legacy", "2025"] | None:
+        """The administrative units a new product's commune must belong to: a district
+        level means the pre-2025 units; the product code of 26/2026 (Appendix II) names a
+        2025 commune; None where both were in use (1489, the 2025 changeover)."""
+        if Level.DISTRICT in self.levels:
+            return "legacy"
+        return "2025" if self.product_sets else None
+
     def transitions_from(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.source]
 

@@ -39,6 +39,8 @@ AXE = Path(__file__).parent / "vendor" / "axe-4.11.0.min.js"
 PASSWORD = "mật khẩu thử nghiệm 2026"
 # The provincial council: its first member chairs it.
 COUNCIL = ["hd.chutich", "hd.thanhvien1", "hd.thanhvien2", "hd.thanhvien3"]
+# The producer of Phường Nghĩa Lộ (2025 units), whose products follow 26/2026 (under_26).
+PRODUCER_26 = "chuthe.nghialo"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "360px": {"width": 360, "height": 740}}
 
 try:
@@ -129,19 +131,48 @@ def product_named(runtime: Runtime, world: World, name: str, state: str) -> int:
 
 
 def under_26(runtime: Runtime, world: World, name: str, state: str) -> int:
-    """A set-10 product taken to ``state`` under Decision 26/2026 by this world's people."""
+    """A set-10 product taken to ``state`` under Decision 26/2026 by a producer and a
+    commune officer of Phường Nghĩa Lộ in its 2025 form (26/2026 products name a 2025
+    commune) and this world's province officer."""
     from ocop_cycle.services.products import fire, register_product
     from tests.law_26_2026 import TO_26
 
-    people_here = {"xa26": "commune1", "chuthe26": "producer1", "tinh26": "province1"}
+    producer_id = _nghia_lo_2025(runtime)
+    people_here = {"xa26": "xa.nghialo", "chuthe26": PRODUCER_26, "tinh26": "province1"}
     view = register_product(
-        runtime, name=name, producer_id=world.producer_id, actor="commune1",
+        runtime, name=name, producer_id=producer_id, actor="xa.nghialo",
         workflow="ocop-26-2026", product_set=10,
     )
     for trigger, actor, options in TO_26[state]:
         fire(runtime, int(view["id"]), trigger, actor=people_here[actor],
              comment=options.get("comment"), data=options.get("data"))
     return int(view["id"])
+
+
+def _nghia_lo_2025(runtime: Runtime) -> int:
+    """Phường Nghĩa Lộ (21028) moved to its 2025 form (under the province; no journey
+    uses its legacy form), with a producer and a commune officer; made once per site."""
+    from sqlalchemy import select
+
+    from ocop_cycle.db.models import Producer
+    from ocop_cycle.services.units import province_units, upsert_units
+    from tests.law_26_2026 import COMMUNE
+
+    with runtime.transaction() as session:
+        found = session.scalars(select(Producer.id).where(Producer.commune_code == COMMUNE))
+        if (known := found.first()) is not None:
+            return int(known)
+        rows = [row for row in province_units("51", "2025") if row.code == COMMUNE]
+        upsert_units(session, rows, "2025")
+    producer_id = people.add_producer(
+        runtime, actor="admin1", name="HTX Tỏi Nghĩa Lộ", type="cooperative",
+        commune_code=COMMUNE, email="htx.nghialo@example.vn",
+    ).id
+    add_user(runtime, "xa.nghialo", actor="admin1", role="commune_officer", unit_code=COMMUNE,
+             name="Võ Thị Phường")
+    add_user(runtime, PRODUCER_26, actor="admin1", role="producer", producer_id=producer_id,
+             name="HTX Tỏi Nghĩa Lộ", password=PASSWORD, must_change_password=False)
+    return producer_id
 
 
 def _free_port() -> int:

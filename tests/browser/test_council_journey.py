@@ -12,7 +12,15 @@ from playwright.sync_api import Page, expect
 from ocop_cycle.db.models import Product
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.workflow.evaluations import option_sheet_for
-from tests.browser.conftest import COUNCIL, Site, assert_accessible, shoot, sign_in, under_26
+from tests.browser.conftest import (
+    COUNCIL,
+    PRODUCER_26,
+    Site,
+    assert_accessible,
+    shoot,
+    sign_in,
+    under_26,
+)
 from tests.sheets_support import answers_for
 
 TOTALS = {"hd.chutich": 80, "hd.thanhvien1": 78, "hd.thanhvien2": 82, "hd.thanhvien3": 80}
@@ -89,7 +97,7 @@ def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     expect(page.get_by_role("link", name="Tải giấy chứng nhận (PDF)")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
 
-    sign_in(page, site, "producer1")
+    sign_in(page, site, PRODUCER_26)
     page.goto(f"{site.url}/chung-nhan")
     card = page.get_by_role("listitem").filter(has_text=f"Trà hoa vàng {viewport}")
     expect(card).to_contain_text("từ 27/11/2026 đến 27/11/2029")

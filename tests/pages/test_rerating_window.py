@@ -14,24 +14,25 @@ EXPIRY = date(2027, 6, 1)  # window 03/12/2026 – 01/02/2027
 def test_window_181_days_before_expiry_is_not_open_yet_and_opens_tomorrow(
     runtime: Runtime,
 ) -> None:
-    shown = rerating_window(runtime, "ocop-26-2026", EXPIRY, date(2026, 12, 2))
+    shown = rerating_window(runtime, EXPIRY, date(2026, 12, 2))
     assert shown == {"opens": "2026-12-03", "closes": "2027-02-01", "phase": "not_yet", "days_left": 1}
 
 
 def test_window_is_open_on_its_first_day_with_60_days_left(runtime: Runtime) -> None:
-    shown = rerating_window(runtime, "ocop-26-2026", EXPIRY, date(2026, 12, 3))
+    shown = rerating_window(runtime, EXPIRY, date(2026, 12, 3))
     assert shown is not None and shown["phase"] == "open" and shown["days_left"] == 60
 
 
 def test_window_is_open_on_its_last_day_120_days_before_expiry(runtime: Runtime) -> None:
-    shown = rerating_window(runtime, "ocop-26-2026", EXPIRY, date(2027, 2, 1))
+    shown = rerating_window(runtime, EXPIRY, date(2027, 2, 1))
     assert shown is not None and shown["phase"] == "open" and shown["days_left"] == 0
 
 
 def test_window_is_closed_119_days_before_expiry(runtime: Runtime) -> None:
-    shown = rerating_window(runtime, "ocop-26-2026", EXPIRY, date(2027, 2, 2))
+    shown = rerating_window(runtime, EXPIRY, date(2027, 2, 2))
     assert shown is not None and shown["phase"] == "closed"
 
 
-def test_rules_without_a_rerating_window_show_none(runtime: Runtime) -> None:
-    assert rerating_window(runtime, "ocop-148", EXPIRY, date(2026, 12, 3)) is None
+def test_no_window_before_26_2026_took_effect_on_22_05_2026(runtime: Runtime) -> None:
+    assert rerating_window(runtime, EXPIRY, date(2026, 5, 21)) is None
+    assert rerating_window(runtime, EXPIRY, date(2026, 5, 22)) is not None
