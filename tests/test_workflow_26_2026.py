@@ -117,6 +117,18 @@ def test_product_under_26_2026_in_a_legacy_commune_is_refused(
         assert session.scalars(select(Product)).first() is None
 
 
+def test_registering_by_command_in_a_legacy_commune_exits_2_and_says_what_to_do(
+    runtime: Runtime, world: World, cli: Any
+) -> None:
+    result = cli("product", "register", "--name", "Tỏi", "--producer", str(world.producer_id),
+                 "--workflow", WORKFLOW, "--product-set", "10", "--actor", "commune1", "--json")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.error()["code"] == "invalid_input"
+    assert "`ocop units convert --to 2025`" in result.error()["message"]
+    with runtime.reading() as session:
+        assert session.scalars(select(Product)).first() is None
+
+
 def test_product_under_148_in_a_2025_commune_is_refused(runtime: Runtime, qn: Province26) -> None:
     with pytest.raises(InvalidInput, match=r"legacy commune.*Nghĩa Lộ \(21028\) is a 2025 unit"):
         register_product(runtime, name="Tỏi", producer_id=qn.producer_id, actor="xa26",
