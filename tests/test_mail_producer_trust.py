@@ -39,11 +39,13 @@ def reminder_rows(runtime: Runtime, product_id: int) -> dict[str, tuple[str, str
 def test_after_an_outage_a_reminder_series_sends_only_its_newest_due_step(
     runtime: Runtime, world: World
 ) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")  # expires 07/05/2027
-    tick(runtime, "2026-11-09T08:00")  # renewal opens; the 180-day reminder goes out
+    # A 148 series written before 26/2026 (from 2026-05-22 every certificate gets the
+    # re-rating series, tests/test_deadlines_workflow.py).
+    product_id = certified_on(runtime, world, "2023-05-07")  # expires 07/05/2026
+    tick(runtime, "2025-11-09T08:00")  # renewal opens; the 180-day reminder goes out
     assert len(delivered(runtime, "renewal_reminder")) == 1
-    # The scheduler is down from 10/11/2026 to 07/04/2027: the 90- and 30-day steps are due.
-    report = tick(runtime, "2027-04-07T08:00")
+    # The scheduler is down from 10/11/2025 to 07/04/2026: the 90- and 30-day steps are due.
+    report = tick(runtime, "2026-04-07T08:00")
     reminders = delivered(runtime, "renewal_reminder")
     assert len(reminders) == 2
     assert "hết hạn công nhận sau 30 ngày" in reminders[-1]["Subject"]
@@ -58,25 +60,25 @@ def test_after_the_expiry_no_reminder_is_sent_only_the_expiry_notice(
     runtime: Runtime, world: World
 ) -> None:
     # The repro: certified, one tick 180 days before expiry, then none until after it.
-    product_id = certified_on(runtime, world, "2024-05-07")
-    tick(runtime, "2026-11-09T08:00")
+    product_id = certified_on(runtime, world, "2023-05-07")
+    tick(runtime, "2025-11-09T08:00")
     before = len(delivered(runtime))
-    tick(runtime, "2027-05-08T08:00")
+    tick(runtime, "2026-05-08T08:00")
     new = delivered(runtime)[before:]
     assert [m["X-OCOP-Kind"] for m in new] == ["certificate_expired"]
     steps = reminder_rows(runtime, product_id)
     for step in ("90d", "30d", "7d", "0d"):
         status, outcome = steps[step]
         assert status == "skipped", step
-        assert "expired on 2027-05-07; the producer gets the expiry notice" in outcome
+        assert "expired on 2026-05-07; the producer gets the expiry notice" in outcome
 
 
 def test_on_the_expiry_day_itself_the_last_reminder_still_goes_out(
     runtime: Runtime, world: World
 ) -> None:
-    certified_on(runtime, world, "2024-05-07")
-    tick(runtime, "2026-11-09T08:00")
-    tick(runtime, "2027-05-07T08:00")  # the last valid day: the 7-day step is overtaken
+    certified_on(runtime, world, "2023-05-07")
+    tick(runtime, "2025-11-09T08:00")
+    tick(runtime, "2026-05-07T08:00")  # the last valid day: the 7-day step is overtaken
     reminders = delivered(runtime, "renewal_reminder")
     assert "hết hạn công nhận hôm nay" in reminders[-1]["Subject"]
     assert len(reminders) == 2
