@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ocop_cycle.db.models import WorkflowPin
@@ -31,16 +32,24 @@ def content_hash(definition: WorkflowDef) -> str:
 
 def ensure_pinned(session: Session, definition: WorkflowDef, digest: str, now: datetime) -> None:
     """Pin (name, version) to ``digest`` on first use; refuse other content later."""
-    pin = session.get(WorkflowPin, (definition.name, definition.version))
+    key = (definition.name, definition.version)
+    pin = session.get(WorkflowPin, key)
     if pin is None:
-        session.add(
-            WorkflowPin(
-                name=definition.name, version=definition.version, content_hash=digest,
-                pinned_at=now,
-            )
-        )
-        session.flush()
-        return
+        # Two first uses at once (several API workers on PostgreSQL): the loser's insert
+        # hits the primary key; its savepoint rolls back alone and the winner's pin is read.
+        try:
+            with session.begin_nested():
+                session.add(
+                    WorkflowPin(
+                        name=definition.name, version=definition.version,
+                        content_hash=digest, pinned_at=now,
+                    )
+                )
+            return
+        except IntegrityError:
+            pin = session.get(WorkflowPin, key, populate_existing=True)
+            if pin is None:
+                raise
     if pin.content_hash != digest:
         raise WorkflowDefinitionError(
             f"workflow {definition.name} version {definition.version} is in use in this "
