@@ -13,12 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web import errors
 from ocop_cycle.web.api import (
+    admin_units,
     auth,
     catalogue,
     certificates,
     councils,
     documents,
     health,
+    imports,
+    migrations,
     people,
     products,
     public,
@@ -60,6 +63,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         people,
         catalogue,
         reports,
+        imports,
+        admin_units,
+        migrations,
         public,
     ):
         app.include_router(module.router, prefix=API)
