@@ -39,8 +39,10 @@ AXE = Path(__file__).parent / "vendor" / "axe-4.11.0.min.js"
 PASSWORD = "mật khẩu thử nghiệm 2026"
 # The provincial council: its first member chairs it.
 COUNCIL = ["hd.chutich", "hd.thanhvien1", "hd.thanhvien2", "hd.thanhvien3"]
-# The producer of Phường Nghĩa Lộ (2025 units), whose products follow 26/2026 (under_26).
+# The producer of Phường Nghĩa Lộ (2025 units), whose products follow 26/2026 (under_26,
+# nghia_lo_2025).
 PRODUCER_26 = "chuthe.nghialo"
+OFFICER_26 = "xa.nghialo"  # and its commune officer
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "360px": {"width": 360, "height": 740}}
 
 try:
@@ -137,10 +139,10 @@ def under_26(runtime: Runtime, world: World, name: str, state: str) -> int:
     from ocop_cycle.services.products import fire, register_product
     from tests.law_26_2026 import TO_26
 
-    producer_id = _nghia_lo_2025(runtime)
-    people_here = {"xa26": "xa.nghialo", "chuthe26": PRODUCER_26, "tinh26": "province1"}
+    producer_id = nghia_lo_2025(runtime)
+    people_here = {"xa26": OFFICER_26, "chuthe26": PRODUCER_26, "tinh26": "province1"}
     view = register_product(
-        runtime, name=name, producer_id=producer_id, actor="xa.nghialo",
+        runtime, name=name, producer_id=producer_id, actor=OFFICER_26,
         workflow="ocop-26-2026", product_set=10,
     )
     for trigger, actor, options in TO_26[state]:
@@ -149,7 +151,7 @@ def under_26(runtime: Runtime, world: World, name: str, state: str) -> int:
     return int(view["id"])
 
 
-def _nghia_lo_2025(runtime: Runtime) -> int:
+def nghia_lo_2025(runtime: Runtime) -> int:
     """Phường Nghĩa Lộ (21028) moved to its 2025 form (under the province; no journey
     uses its legacy form), with a producer and a commune officer; made once per site."""
     from sqlalchemy import select
@@ -168,8 +170,8 @@ def _nghia_lo_2025(runtime: Runtime) -> int:
         runtime, actor="admin1", name="HTX Tỏi Nghĩa Lộ", type="cooperative",
         commune_code=COMMUNE, email="htx.nghialo@example.vn",
     ).id
-    add_user(runtime, "xa.nghialo", actor="admin1", role="commune_officer", unit_code=COMMUNE,
-             name="Võ Thị Phường")
+    add_user(runtime, OFFICER_26, actor="admin1", role="commune_officer", unit_code=COMMUNE,
+             name="Võ Thị Phường", password=PASSWORD, must_change_password=False)
     add_user(runtime, PRODUCER_26, actor="admin1", role="producer", producer_id=producer_id,
              name="HTX Tỏi Nghĩa Lộ", password=PASSWORD, must_change_password=False)
     return producer_id

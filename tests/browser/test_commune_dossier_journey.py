@@ -11,7 +11,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from ocop_cycle.db.models import Document, Product
-from tests.browser.conftest import Site, assert_accessible, shoot, sign_in
+from tests.browser.conftest import (
+    OFFICER_26,
+    Site,
+    assert_accessible,
+    nghia_lo_2025,
+    shoot,
+    sign_in,
+)
 
 REPORT = {
     "Báo cáo nguồn gốc sản phẩm": "Sản phẩm từ tỏi Lý Sơn trồng tại xã",
@@ -36,11 +43,12 @@ def test_commune_officer_registers_an_idea_and_forwards_its_dossier_with_uploads
     page: Page, site: Site, viewport: str, screenshot_dir: Path, tmp_path: Path
 ) -> None:
     name = f"Tỏi đen lên men {viewport}"
-    sign_in(page, site, "commune1")
+    nghia_lo_2025(site.runtime)  # 26/2026 products name a 2025 commune
+    sign_in(page, site, OFFICER_26)
     page.get_by_role("link", name="Đăng ký ý tưởng sản phẩm").click()
     assert_accessible(page)
     page.get_by_label("Tên sản phẩm").fill(name)
-    page.get_by_label("Chủ thể sản xuất").select_option(label="HTX Nông nghiệp Đức Tân")
+    page.get_by_label("Chủ thể sản xuất").select_option(label="HTX Tỏi Nghĩa Lộ")
     page.get_by_label("Bộ sản phẩm (Quyết định 26/2026)").select_option(value="10")
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
