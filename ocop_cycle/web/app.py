@@ -46,9 +46,12 @@ def create_app(runtime: Runtime) -> FastAPI:
         openapi_url=f"{API}/openapi.json",
         docs_url=None,
         redoc_url=None,
-        # A body sent without a length is cut off past twice the largest upload (a
-        # declared one is refused earlier, with problem details, by DeclaredBodyLimit).
-        max_body_size=2 * (runtime.settings.upload_max_bytes + _FORM_OVERHEAD),
+        # A body sent without a length is cut off past twice the largest upload or import
+        # (a declared one is refused earlier, with problem details, by DeclaredBodyLimit).
+        max_body_size=2 * (
+            max(runtime.settings.upload_max_bytes, runtime.settings.import_max_bytes)
+            + _FORM_OVERHEAD
+        ),
     )
     app.state.runtime = runtime
     app.state.public_limiter = SlidingWindow(runtime.settings.public_rate_per_minute)
@@ -81,6 +84,12 @@ def create_app(runtime: Runtime) -> FastAPI:
         DeclaredBodyLimit,
         max_bytes=settings.upload_max_bytes + _FORM_OVERHEAD,
         upload_bytes=settings.upload_max_bytes,
+        per_path={
+            f"{API}/imports/products": (
+                settings.import_max_bytes + _FORM_OVERHEAD,
+                settings.import_max_bytes,
+            )
+        },
     )
     app.add_middleware(SecurityHeaders, docs_path=DOCS)
     return app

@@ -1,25 +1,38 @@
 """Refuse a request body larger than the largest upload from its ``Content-Length``,
 with problem details that say the limit; FastAPI's ``max_body_size`` still stops a body
-sent without a length once it passes the limit."""
+sent without a length once it passes the limit. A path may have its own, larger limit
+(the province's spreadsheet import, ``OCOP_IMPORT_MAX_BYTES``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class DeclaredBodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int,
+        per_path: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_bytes = upload_bytes
+        # path: (largest body, largest file), for the paths whose files may be larger
+        self.per_path = dict(per_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            max_bytes, file_bytes = self.per_path.get(
+                scope["path"], (self.max_bytes, self.upload_bytes)
+            )
             declared = dict(scope["headers"]).get(b"content-length", b"")
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                megabytes = f"{self.upload_bytes / (1024 * 1024):.1f}"
+            if declared.isdigit() and int(declared) > max_bytes:
+                megabytes = f"{file_bytes / (1024 * 1024):.1f}"
                 body = json.dumps(
                     {
                         "type": "about:blank",

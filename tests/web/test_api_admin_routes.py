@@ -235,3 +235,28 @@ def test_a_conversion_by_anyone_but_an_admin_or_to_another_scheme_changes_nothin
                           headers=bearer(client, "admin1"))
     assert invalid.status_code == 422 and invalid.json()["code"] == "invalid_input"
     assert counts(web_runtime) == before
+
+
+def test_an_import_may_be_larger_than_a_dossier_upload_up_to_its_own_limit(
+    province: Province, database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=database_url, storage_dir=tmp_path / "documents",
+                        upload_max_bytes=1024, import_max_bytes=1024 * 1024)
+    runtime = Runtime.create(settings, Clock())
+    big = sheet(*([GARLIC] * 1200))
+    assert len(big) > 1024 + 64 * 1024  # past the form overhead the server allows
+    try:
+        with TestClient(create_app(runtime), base_url="http://127.0.0.1") as client:
+            imported = upload(client, "province1", big, dry_run=True)
+            assert imported.status_code != 413, imported.text
+            assert imported.json()["rows"], imported.text  # checked: the summary or errors
+            document = client.post(
+                f"/api/v1/products/{register_on_148(client, province)['id']}/documents",
+                files={"file": ("big.pdf", b"%PDF-1.7\n" + b"0" * len(big), "application/pdf")},
+                data={"kind": "dossier"},
+                headers=bearer(client, "commune1"),
+            )
+            assert document.status_code == 413
+            assert document.json()["code"] == "too_large"
+    finally:
+        runtime.close()

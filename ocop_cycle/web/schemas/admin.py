@@ -32,9 +32,10 @@ class RowProblem(BaseModel):
 
 
 class ImportProblem(Problem):
-    """A refused file: every error, by row and column; nothing was imported."""
+    """A refused file: every error, by row and column; nothing was imported. A file that
+    cannot be read at all (type, size, encoding) carries no ``rows``."""
 
-    rows: list[RowProblem]
+    rows: list[RowProblem] = Field(default_factory=list)
 
 
 class MigrationRequest(BaseModel):
