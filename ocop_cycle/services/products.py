@@ -190,9 +190,14 @@ def _fire_once(
         pin = (compiled.definition.name, compiled.definition.version)
         if pin not in runtime.verified_pins:
             ensure_pinned(session, compiled.definition, compiled.content_hash, runtime.clock.now())
-        if request_id is None or not engine.replayed_request(
+        replayed = request_id is not None and engine.replayed_request(
             session, request_id, product_id, trigger
-        ):
+        )
+        if replayed:
+            # Read committed (PostgreSQL): the first caller may have committed after this
+            # transaction loaded the product; answer with the product it left.
+            session.refresh(product)
+        else:
             if expected_version is not None and product.version != expected_version:
                 raise StaleVersion(
                     f"product {product_id} changed since version {expected_version} "
