@@ -65,6 +65,8 @@ def parse_data(
     """
     parsed: dict[str, Any] = {}
     errors = []
+    # The same problems for a reader of the pages (field names as the workflow writes them).
+    errors_vi = []
     for key, text in raw.items():
         parser = DATA_FIELDS.get(key)
         if parser is None:
@@ -74,11 +76,13 @@ def parse_data(
             parsed[key] = parser(text)
         except ValueError as exc:
             errors.append(str(exc))
+            errors_vi.append(f"giá trị «{text}» của trường {key} không hợp lệ")
     for key in transition.requires:
         if key not in raw and key not in supplied:
             errors.append(f"{transition.trigger} needs {key}: give --data {key}=…")
+            errors_vi.append(f"bước «{transition.label.vi}» cần trường {key}")
     if errors:
-        raise InvalidInput("; ".join(errors))
+        raise InvalidInput("; ".join(errors), vi="Dữ liệu chưa đúng: " + "; ".join(errors_vi))
     return parsed
 
 
@@ -109,11 +113,17 @@ def fire(
     definition = compiled.definition
     transition = definition.transition(trigger, product.state)
     if transition is None:
-        raise TransitionNotAllowed(_not_allowed_message(definition, product, trigger, actor))
+        raise TransitionNotAllowed(
+            _not_allowed_message(definition, product, trigger, actor),
+            vi=_not_allowed_vi(definition, product, trigger),
+        )
     role = role_of(actor) if authorised else check_transition(actor, product, transition)
     comment = comment.strip() if comment else None
     if transition.comment_required and not comment:
-        raise InvalidInput(f"{trigger} needs a comment saying why: give --comment TEXT")
+        raise InvalidInput(
+            f"{trigger} needs a comment saying why: give --comment TEXT",
+            vi=f"Bước «{transition.label.vi}» cần ghi rõ lý do: hãy nhập ý kiến",
+        )
     context = FireContext(
         session=session,
         product=product,
@@ -138,7 +148,11 @@ def fire(
         GUARDS[name](context)
     moved = compiled.machine.events[trigger].trigger(product, context=context)
     if not moved:
-        raise GuardFailed(f"no route of {trigger} from {product.state} accepts this data")
+        raise GuardFailed(
+            f"no route of {trigger} from {product.state} accepts this data",
+            vi=f"Không thể thực hiện bước «{transition.label.vi}» với dữ liệu đã nhập khi sản "
+            f"phẩm đang ở trạng thái «{definition.state_label(product.state)}»",
+        )
     product.updated_at = now
     for name in transition.actions:
         ACTIONS[name](context)
@@ -249,9 +263,27 @@ def replayed_request(session: Session, request_id: str, product_id: int, trigger
     if earlier.product_id != product_id or earlier.trigger != trigger:
         raise InvalidInput(
             f"request id {request_id!r} was already used for {earlier.trigger} on product "
-            f"{earlier.product_id}; use a new request id"
+            f"{earlier.product_id}; use a new request id",
+            vi=f"Mã yêu cầu {request_id!r} đã được dùng cho sản phẩm #{earlier.product_id}; "
+            "hãy tải lại trang rồi thực hiện lại",
         )
     return True
+
+
+def _not_allowed_vi(definition: WorkflowDef, product: Product, trigger: str) -> str:
+    """The refusal as a page says it: with the state's and the steps' labels, not codes."""
+    state = definition.state_label(product.state)
+    allowed = [t.label.vi for t in definition.transitions_from(product.state)]
+    offered = ", ".join(f"«{label}»" for label in dict.fromkeys(allowed)) or "không còn bước nào"
+    if not definition.has_trigger(trigger):
+        return (
+            f"Quy trình {definition.key} không có bước {trigger!r}; từ trạng thái «{state}» "
+            f"có thể thực hiện: {offered}"
+        )
+    return (
+        f"Không thể thực hiện bước này khi sản phẩm #{product.id} đang ở trạng thái «{state}»; "
+        f"các bước có thể thực hiện: {offered}"
+    )
 
 
 def _not_allowed_message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.workflow.hooks import FireContext, guard

@@ -18,6 +18,7 @@ from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
 
 from ocop_cycle.errors import NotFound
+from ocop_cycle.localtime import show_date
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.definition import ScoreRange, WorkflowDef
 from ocop_cycle.workflow.loader import load_definition
@@ -142,11 +143,17 @@ class WorkflowRegistry:
             versions = [v for (n, v) in self._by_key if n == name]
             if not versions:
                 known = ", ".join(sorted({n for n, _ in self._by_key}))
-                raise NotFound(f"no workflow named {name!r}; known workflows: {known}")
+                raise NotFound(
+                    f"no workflow named {name!r}; known workflows: {known}",
+                    vi=f"Không có quy trình tên {name!r}; các quy trình hiện có: {known}",
+                )
             version = max(versions)
         compiled = self._by_key.get((name, version))
         if compiled is None:
-            raise NotFound(f"workflow {name!r} has no version {version}")
+            raise NotFound(
+                f"workflow {name!r} has no version {version}",
+                vi=f"Quy trình {name!r} không có phiên bản {version}",
+            )
         return compiled
 
     def in_force(self, on: date) -> CompiledWorkflow:
@@ -165,7 +172,10 @@ class WorkflowRegistry:
             spans = ", ".join(
                 f"{c.definition.name} from {c.definition.effective_from}" for c in self.all()
             )
-            raise NotFound(f"no workflow is in force on {on.isoformat()}; loaded: {spans}")
+            raise NotFound(
+                f"no workflow is in force on {on.isoformat()}; loaded: {spans}",
+                vi=f"Không có quy trình nào có hiệu lực vào ngày {show_date(on)}; các quy trình đã nạp: {spans}",
+            )
         return max(found, key=lambda c: (c.definition.effective_from, c.definition.version))
 
     def for_new_product(self, on: date, pinned: str | None = None) -> CompiledWorkflow:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
+from starlette.datastructures import FormData
 
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import OcopError
@@ -15,15 +17,24 @@ from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.browse import users_for
 from ocop_cycle.web.deps import RuntimeDep
-from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.failures import error_page
+from ocop_cycle.web.pages.forms import (
+    FormSchema,
+    MaybeInt,
+    MaybeText,
+    NoFields,
+    PostedForm,
+    Refused,
+    handle,
+    see_other,
+    typed,
+)
 from ocop_cycle.web.pages.rendering import render
-from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
+from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 
 router = APIRouter()
 USERS = "/quan-tri/nguoi-dung"
 ROLES = [role.value for role in Role if role is not Role.SYSTEM]
-CSRF_MISSING = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
 Username = Annotated[str, Path(min_length=1, max_length=100)]
 
 
@@ -65,106 +76,89 @@ def users_page(request: Request, runtime: RuntimeDep) -> Response:
     return _users_page(request, runtime, me)
 
 
+class NewUser(FormSchema):
+    username: str = Field(max_length=200)
+    name: MaybeText = Field(default=None, max_length=400)
+    role: str = Field(default="", max_length=40)
+    unit_code: MaybeText = Field(default=None, max_length=20)
+    producer_id: MaybeInt = Field(default=None, gt=0, lt=2**31)
+    email: MaybeText = Field(default=None, max_length=400)
+    password: MaybeText = Field(default=None, max_length=1000)
+
+
+class NewPassword(FormSchema):
+    password: str = Field(default="", max_length=1000)
+
+
+def _refused_on(
+    request: Request, runtime: Runtime, me: ActiveSession, form: FormData
+) -> Refused:
+    def refused(errors: dict[str, str], status: int) -> Response:
+        return _users_page(
+            request, runtime, me, typed=typed(form), refused=errors, status_code=status
+        )
+
+    return refused
+
+
 @router.post(USERS, response_class=HTMLResponse)
-def add_user(
-    request: Request,
-    runtime: RuntimeDep,
-    username: Annotated[str, Form(max_length=200)] = "",
-    name: Annotated[str, Form(max_length=400)] = "",
-    role: Annotated[str, Form(max_length=40)] = "",
-    unit_code: Annotated[str, Form(max_length=20)] = "",
-    producer_id: Annotated[str, Form(max_length=20)] = "",
-    email: Annotated[str, Form(max_length=400)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-) -> Response:
+def add_user(request: Request, runtime: RuntimeDep, form: PostedForm) -> Response:
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    typed = {
-        "username": username,
-        "name": name,
-        "role": role,
-        "unit_code": unit_code,
-        "producer_id": producer_id,
-        "email": email,
-    }
-    if not csrf_ok(me, csrf_token):
-        return _users_page(
-            request, runtime, me, typed=typed, refused={"add": CSRF_MISSING}, status_code=403
-        )
-    if producer_id.strip() and not producer_id.strip().isdigit():
-        return _users_page(
-            request,
-            runtime,
-            me,
-            typed=typed,
-            refused={"add": "Mã chủ thể là một số"},
-            status_code=422,
-        )
-    try:
+
+    def add(new: NewUser) -> None:
         identity.add_user(
             runtime,
-            username.strip(),
+            new.username,
             actor=me.principal.username,
-            role=role,
-            unit_code=unit_code.strip() or None,
-            producer_id=int(producer_id) if producer_id.strip() else None,
-            email=email.strip() or None,
-            name=name.strip() or None,
-            password=password or None,
+            role=new.role,
+            unit_code=new.unit_code,
+            producer_id=new.producer_id,
+            email=new.email,
+            name=new.name,
+            password=new.password,
         )
-    except OcopError as error:
-        status, _title = status_of(error)
-        return _users_page(
-            request, runtime, me, typed=typed, refused={"add": error.message}, status_code=status
-        )
-    return RedirectResponse(f"{USERS}?da=them", status_code=303)
+
+    return handle(
+        me, form, NewUser, add, key="add",
+        refused=_refused_on(request, runtime, me, form),
+        done=lambda _: see_other(f"{USERS}?da=them"),
+    )
 
 
 @router.post(USERS + "/{username}/ngung", response_class=HTMLResponse)
 def deactivate(
-    request: Request,
-    username: Username,
-    runtime: RuntimeDep,
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, username: Username, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    if not csrf_ok(me, csrf_token):
-        return _users_page(request, runtime, me, refused={username: CSRF_MISSING}, status_code=403)
-    try:
-        identity.deactivate_user(runtime, username, actor=me.principal.username)
-    except OcopError as error:
-        status, _title = status_of(error)
-        return _users_page(
-            request, runtime, me, refused={username: error.message}, status_code=status
-        )
-    return RedirectResponse(f"{USERS}?da=ngung", status_code=303)
+    return handle(
+        me, form, NoFields,
+        lambda _: identity.deactivate_user(runtime, username, actor=me.principal.username),
+        key=f"user:{username}",
+        refused=_refused_on(request, runtime, me, form),
+        done=lambda _: see_other(f"{USERS}?da=ngung"),
+    )
 
 
 @router.post(USERS + "/{username}/mat-khau", response_class=HTMLResponse)
 def reset_password(
-    request: Request,
-    username: Username,
-    runtime: RuntimeDep,
-    password: Annotated[str, Form(max_length=1000)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, username: Username, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    if not csrf_ok(me, csrf_token):
-        return _users_page(request, runtime, me, refused={username: CSRF_MISSING}, status_code=403)
-    try:
-        identity.set_password(runtime, username, actor=me.principal.username, password=password)
-    except OcopError as error:
-        status, _title = status_of(error)
-        return _users_page(
-            request, runtime, me, refused={username: error.message}, status_code=status
-        )
-    return RedirectResponse(f"{USERS}?da=mat_khau", status_code=303)
+    return handle(
+        me, form, NewPassword,
+        lambda new: identity.set_password(
+            runtime, username, actor=me.principal.username, password=new.password
+        ),
+        key=f"user:{username}",
+        refused=_refused_on(request, runtime, me, form),
+        done=lambda _: see_other(f"{USERS}?da=mat_khau"),
+    )
 
 
 @router.get("/quan-tri/quy-trinh", response_class=HTMLResponse)

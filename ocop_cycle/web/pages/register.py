@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
 
-from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.producers import list_producers
 from ocop_cycle.services.products import register_product
 from ocop_cycle.web.deps import RuntimeDep
-from ocop_cycle.web.errors import status_of
-from ocop_cycle.web.pages.failures import field_errors
+from ocop_cycle.web.pages.forms import FormSchema, PostedForm, handle, see_other, typed
 from ocop_cycle.web.pages.rendering import language_of, render
-from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
+from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 from ocop_cycle.workflow.product_sets import all_product_sets
 
 router = APIRouter()
 
 
-class IdeaForm(BaseModel):
+class IdeaForm(FormSchema):
     name: str = Field(min_length=1, max_length=300)
     producer_id: int = Field(gt=0, lt=2**31)
     product_set: int = Field(ge=1, le=26)
@@ -67,36 +65,24 @@ def idea_form(request: Request, runtime: RuntimeDep) -> Response:
 
 
 @router.post("/san-pham/dang-ky", response_class=HTMLResponse)
-def register_idea(
-    request: Request,
-    runtime: RuntimeDep,
-    name: Annotated[str, Form(max_length=1000)] = "",
-    producer_id: Annotated[str, Form(max_length=20)] = "",
-    product_set: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
-) -> Response:
+def register_idea(request: Request, runtime: RuntimeDep, form: PostedForm) -> Response:
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    typed = {"name": name, "producer_id": producer_id, "product_set": product_set}
-    if not csrf_ok(me, csrf_token):
-        errors = {"form": "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"}
-        return _form_page(request, runtime, me, typed, errors, 403)
-    try:
-        form = IdeaForm.model_validate(
-            {"name": name.strip(), "producer_id": producer_id, "product_set": product_set}
-        )
-    except ValidationError as invalid:
-        return _form_page(request, runtime, me, typed, field_errors(invalid), 422)
-    try:
-        view = register_product(
+
+    def register(idea: IdeaForm) -> dict[str, Any]:
+        return register_product(
             runtime,
-            name=form.name,
-            producer_id=form.producer_id,
+            name=idea.name,
+            producer_id=idea.producer_id,
             actor=me.principal.username,
-            product_set=form.product_set,
+            product_set=idea.product_set,
         )
-    except OcopError as error:
-        status, _title = status_of(error)
-        return _form_page(request, runtime, me, typed, {"form": error.message}, status)
-    return RedirectResponse(f"/san-pham/{view['id']}?da=register", status_code=303)
+
+    return handle(
+        me, form, IdeaForm, register,
+        refused=lambda errors, status: _form_page(
+            request, runtime, me, typed(form), errors, status
+        ),
+        done=lambda view: see_other(f"/san-pham/{view['id']}?da=register"),
+    )

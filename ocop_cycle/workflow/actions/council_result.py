@@ -14,6 +14,7 @@ from typing import Any
 
 from ocop_cycle.db.models import Certificate, Council, Evaluation
 from ocop_cycle.domain.council import CouncilRules
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.scores import stars_for
 from ocop_cycle.domain.star_minimums import stars_with_minimums
 from ocop_cycle.errors import GuardFailed, InvalidInput
@@ -111,7 +112,9 @@ def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet 
     if sheet is None:
         raise InvalidInput(
             f"knock-out conditions belong to the sheets of Decision 26/2026; "
-            f"{context.definition.key} has none"
+            f"{context.definition.key} has none",
+            vi=f"Điều kiện loại trực tiếp chỉ có trong phiếu chấm theo Quyết định 26/2026; quy trình "
+            f"{context.definition.key} không có điều kiện này",
         )
     code = context.data["knockout"]
     condition = sheet.knockout(code)
@@ -119,13 +122,21 @@ def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet 
         known = ", ".join(f"{k.code} ({k.text})" for k in sheet.file.knockouts)
         raise InvalidInput(
             f"set {sheet.number} has no knock-out condition {code}; its conditions: "
-            f"{known or 'none printed in the decision'}"
+            f"{known or 'none printed in the decision'}",
+            vi=f"Bộ sản phẩm số {sheet.number} không có điều kiện loại trực tiếp {code}; các điều kiện "
+            f"của bộ: {known or 'quyết định không quy định điều kiện nào'}",
         )
     note = context.data.get("knockout_note")
     if note is None:
-        raise InvalidInput("a knock-out needs --data knockout_note=… saying what was found")
+        raise InvalidInput(
+            "a knock-out needs --data knockout_note=… saying what was found",
+            vi="Loại trực tiếp phải kèm ghi chú nêu rõ điều đã phát hiện",
+        )
     if "score" in context.data:
-        raise InvalidInput("a knock-out takes no score: drop --data score")
+        raise InvalidInput(
+            "a knock-out takes no score: drop --data score",
+            vi="Sản phẩm bị loại trực tiếp thì không nhập điểm: hãy bỏ trống ô điểm",
+        )
     context.data["score"] = "0"
     context.data["route_score"] = NO_STAR_ROUTE_SCORE
     context.data["result_stars"] = 0
@@ -156,9 +167,7 @@ def disqualification(context: FireContext) -> None:
     advisory team in review, or the council chair during the evaluation."""
     workflows_dir = context.workflows.directory if context.workflows else None
     sheet = option_sheet_for(context.definition, context.product, workflows_dir)
-    evaluation = open_evaluation(
-        context.session, context.product.id, context.from_state, lock=True
-    )
+    evaluation = open_evaluation(context.session, context.product.id, context.from_state, lock=True)
     knock_out(context, evaluation, sheet)
 
 
@@ -176,18 +185,26 @@ def council_result(context: FireContext) -> None:
         if unknown:
             raise InvalidInput(
                 f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
-                f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
+                f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}",
+                vi=f"Tiêu chí bắt buộc không có trong bộ tiêu chí {catalogue.name} đối với sản phẩm nhóm "
+                f"{label_of('product_group', product.product_group)}: {', '.join(unknown)}; các tiêu chí "
+                f"bắt buộc hiện có: {', '.join(sorted(known)) or 'không có'}",
             )
     elif failed:
         raise InvalidInput(
             f"mandatory_failed does not apply under {definition.key}: the star minimums "
-            "come from the options the members chose on the set's sheet"
+            "come from the options the members chose on the set's sheet",
+            vi=f"Quy trình {definition.key} không dùng danh sách tiêu chí bắt buộc không đạt: mức tối "
+            "thiểu của từng hạng sao lấy từ các lựa chọn của thành viên trên phiếu chấm của bộ sản phẩm",
         )
     if "knockout" in context.data:
         knock_out(context, evaluation, option_sheet_for(definition, product, workflows_dir))
         return
     if "knockout_note" in context.data:
-        raise InvalidInput("knockout_note goes with --data knockout=K… (the condition's code)")
+        raise InvalidInput(
+            "knockout_note goes with --data knockout=K… (the condition's code)",
+            vi="Ghi chú loại trực tiếp chỉ đi kèm mã điều kiện loại trực tiếp (K…)",
+        )
     sheets = member_sheets(session, evaluation) if evaluation is not None else []
     effects: dict[str, Any] = {}
     council: Council | None = None
@@ -197,7 +214,10 @@ def council_result(context: FireContext) -> None:
             raise InvalidInput(
                 f"the council has {len(sheets)} online scoresheets for product {product.id}; "
                 "close without --data score and the result comes from them (a paper score "
-                "would silently override the members)"
+                "would silently override the members)",
+                vi=f"Hội đồng đã có {len(sheets)} phiếu chấm trực tuyến cho sản phẩm #{product.id}; hãy kết "
+                "thúc đánh giá mà không nhập điểm, kết quả được tính từ các phiếu (nhập điểm trên giấy "
+                "sẽ ghi đè điểm của các thành viên)",
             )
         check_paper_result(session, context.data, evaluation)
         path = "paper"
@@ -208,19 +228,25 @@ def council_result(context: FireContext) -> None:
         if rules is None:
             raise InvalidInput(
                 f"{definition.key} takes paper results only: give --data score=… and "
-                "--data minutes=… (the council minutes' reference)"
+                "--data minutes=… (the council minutes' reference)",
+                vi=f"Quy trình {definition.key} chỉ nhận kết quả trên giấy: hãy nhập số điểm và số biên "
+                "bản họp hội đồng",
             )
         council = bind_council(session, evaluation) if evaluation is not None else None
         if evaluation is None or council is None:
             raise GuardFailed(
                 f"no council has scored product {product.id} here: create the council with "
                 "'ocop council create' and let its members submit sheets, or close on paper "
-                "with --data score=… --data minutes=…"
+                "with --data score=… --data minutes=…",
+                vi=f"Chưa có hội đồng nào chấm điểm sản phẩm #{product.id} ở cấp này: hãy thành lập hội đồng "
+                "để các thành viên chấm điểm, hoặc nhập kết quả trên giấy (số điểm và số biên bản họp)",
             )
         if failed:
             raise InvalidInput(
                 "mandatory_failed comes from the members' sheets when the council scores "
-                "online; members give it with 'ocop score submit --mandatory-failed'"
+                "online; members give it with 'ocop score submit --mandatory-failed'",
+                vi="Khi hội đồng chấm điểm trực tuyến, các tiêu chí bắt buộc không đạt lấy từ phiếu chấm "
+                "của các thành viên",
             )
         result = evaluation_tally(
             session, evaluation, council, rules, discussed="discussed" in context.data
@@ -228,7 +254,9 @@ def council_result(context: FireContext) -> None:
         if not result.can_close:
             raise GuardFailed(
                 f"the evaluation of product {product.id} cannot close yet: "
-                + "; ".join(result.blockers)
+                + "; ".join(result.blockers),
+                vi=f"Chưa thể kết thúc đánh giá sản phẩm #{product.id}: "
+                + "; ".join(result.blockers_vi),
             )
         assert result.mean is not None
         score = result.mean

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ocop_cycle.db.models import Certificate, History
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.workflow.definition import Label
 from ocop_cycle.workflow.fields import parse_legal_date
@@ -73,7 +74,10 @@ def _conclusion_date(text: str) -> str:
 def actor_revokes_certificate(context: FireContext) -> None:
     certificate = Certificate.active_for(context.session, context.product.id)
     if certificate is None:
-        raise GuardFailed(f"product {context.product.id} has no active certificate to revoke")
+        raise GuardFailed(
+            f"product {context.product.id} has no active certificate to revoke",
+            vi=f"Sản phẩm #{context.product.id} không có giấy chứng nhận còn hiệu lực để thu hồi",
+        )
     needed = context.definition.scoring.certifying_level.get(certificate.stars)
     acting = context.role.level
     if needed is None or acting is not needed:
@@ -81,7 +85,11 @@ def actor_revokes_certificate(context: FireContext) -> None:
             f"a {certificate.stars}★ certificate is revoked at "
             f"{needed.value if needed else 'no'} level (Decision 26/2026 Art. 8.2); "
             f"{context.actor.username} acts at {acting.value if acting else context.role.value} "
-            "level"
+            "level",
+            vi=f"Giấy chứng nhận {certificate.stars} sao do "
+            f"{label_of('level', needed) if needed else 'không cấp nào'} thu hồi (khoản 2 Điều 8 "
+            f"Quyết định 26/2026); tài khoản {context.actor.username} thuộc "
+            f"{label_of('level', acting) if acting else label_of('role', context.role)}",
         )
 
 
@@ -128,7 +136,10 @@ def proposed_revocation(context: FireContext) -> None:
             f"{context.transition.trigger} needs "
             + ", ".join(missing)
             + ": give --data revocation_ground=a|b|c|d|dd|e --data conclusion=REF "
-            "--data conclusion_date=DATE"
+            "--data conclusion_date=DATE",
+            vi=f"Bước «{context.transition.label.vi}» cần: "
+            + ", ".join(missing)
+            + " (căn cứ thu hồi, số và ngày văn bản kết luận)",
         )
     for key in missing:
         context.data[key] = proposal[key]
