@@ -49,7 +49,11 @@ class Evaluation(Base):
     """
 
     __tablename__ = "evaluations"
-    __table_args__ = (Index("ix_evaluations_product_status", "product_id", "status"),)
+    __table_args__ = (
+        Index("ix_evaluations_product_status", "product_id", "status"),
+        # A council's open evaluations (is it scoring online?); serves council_id alone too.
+        Index("ix_evaluations_council_status", "council_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
@@ -58,7 +62,7 @@ class Evaluation(Base):
     level: Mapped[str] = mapped_column(String(20))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"))
     # Bound at opening when the level and unit have a council, else at the first sheet.
-    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"), index=True)
+    council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))
     # "first" (a new product), "renewal" or "upgrade": what the dossier asked for.
     purpose: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
