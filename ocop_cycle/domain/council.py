@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from babel.numbers import format_decimal
+
 from ocop_cycle.domain.scores import round_half_up
 
 
@@ -45,6 +47,8 @@ class Tally:
     # Mandatory criteria failed by more than half of the members who scored.
     failed_mandatory: list[str]
     blockers: list[str] = field(default_factory=list)
+    # The same blockers in Vietnamese, in the same order, for the pages.
+    blockers_vi: list[str] = field(default_factory=list)
 
     @property
     def quorum_met(self) -> bool:
@@ -84,18 +88,30 @@ def tally(
     failures = Counter(code for name in scored for code in sheets[name].mandatory_failed)
     failed_mandatory = sorted(code for code, count in failures.items() if count * 2 > len(scored))
     blockers = []
+    blockers_vi = []
     if len(scored) < needed:
         blockers.append(
             f"quorum not reached: {len(scored)} of {len(members)} members have scored, "
             f"{needed} needed ({rules.quorum} of the council); missing: {', '.join(missing)}"
         )
+        blockers_vi.append(
+            "Hội đồng chưa đủ số thành viên chấm điểm: cần "
+            f"{needed}/{len(members)} phiếu, mới có {len(scored)} (thiếu: {', '.join(missing)})"
+        )
     if rules.chair_required and not chair_has_scored:
         blockers.append(f"the chair {chair} has not submitted a scoresheet")
+        blockers_vi.append(f"Chủ tịch hội đồng ({chair}) chưa nộp phiếu chấm điểm")
     if spread is not None and spread > rules.max_spread and not discussed:
         blockers.append(
             f"members' totals differ by {spread} points, more than {rules.max_spread}: members "
             "re-score, or the council records its discussion (the chair with 'ocop score "
             "discuss', or --data discussed=NOTE when closing)"
+        )
+        blockers_vi.append(
+            f"Tổng điểm của các thành viên chênh lệch {format_decimal(spread, locale='vi')} "
+            f"điểm, vượt mức cho phép {format_decimal(rules.max_spread, locale='vi')} điểm: "
+            "các thành viên chấm lại, hoặc hội đồng ghi nhận đã thảo luận về chênh lệch này "
+            "(Chủ tịch hội đồng ghi nhận, hoặc ghi nội dung thảo luận khi kết thúc đánh giá)"
         )
     return Tally(
         members=len(members),
@@ -107,4 +123,5 @@ def tally(
         spread=spread,
         failed_mandatory=failed_mandatory,
         blockers=blockers,
+        blockers_vi=blockers_vi,
     )

@@ -103,7 +103,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OcopError)
     def _domain(_request: Request, exc: OcopError) -> JSONResponse:
         status, title = status_of(exc)
-        return problem(status, exc.code, exc.message, title=title)
+        # ``detail`` stays English for scripts; the Vietnamese rides along for a UI to show.
+        extra = {"detail_vi": exc.vi} if exc.vi else None
+        return problem(status, exc.code, exc.message, title=title, extra=extra)
 
     @app.exception_handler(HttpProblem)
     def _http_problem(_request: Request, exc: HttpProblem) -> JSONResponse:

@@ -14,12 +14,12 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ocop_cycle.domain.vocabulary import ProductGroup
-from ocop_cycle.errors import NotFound, WorkflowDefinitionError
+from ocop_cycle.errors import NotFound
 from ocop_cycle.workflow.definition import Label
+from ocop_cycle.workflow.yaml_files import load_checked_yaml, refuse_problems
 
 TOTAL_POINTS = Decimal(100)
 
@@ -106,7 +106,10 @@ class Catalogue(_Strict):
             if group.code == code:
                 return group
         known = ", ".join(group.code for group in self.groups)
-        raise NotFound(f"catalogue {self.name} has no product group {code!r}; groups: {known}")
+        raise NotFound(
+            f"catalogue {self.name} has no product group {code!r}; groups: {known}",
+            vi=f"Bộ tiêu chí {self.name} không có nhóm sản phẩm {code!r}; các nhóm hiện có: {known}",
+        )
 
 
 def problems(catalogue: Catalogue) -> list[str]:
@@ -173,21 +176,8 @@ def _item_problems(where: str, section: Section, items: list[Item]) -> list[str]
 
 def load_catalogue(path: Path) -> Catalogue:
     """Parse and check one catalogue file; every problem is reported with the file."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WorkflowDefinitionError(f"{path}: cannot read YAML: {exc}") from None
-    try:
-        catalogue = Catalogue.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in error['loc']) or '(top level)'}: {error['msg']}"
-            for error in exc.errors()
-        ]
-        raise WorkflowDefinitionError("\n".join(lines)) from None
-    found = problems(catalogue)
-    if found:
-        raise WorkflowDefinitionError("\n".join(f"{path}: {problem}" for problem in found))
+    catalogue = load_checked_yaml(path, Catalogue)
+    refuse_problems(path, problems(catalogue))
     return catalogue
 
 
@@ -202,5 +192,8 @@ def catalogue_named(workflows_dir: Path, name: str) -> Catalogue:
     path = workflows_dir / "criteria" / f"{name}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in (workflows_dir / "criteria").glob("*.yaml"))
-        raise NotFound(f"no criteria catalogue {name!r}; known catalogues: {', '.join(known)}")
+        raise NotFound(
+            f"no criteria catalogue {name!r}; known catalogues: {', '.join(known)}",
+            vi=f"Không có bộ tiêu chí {name!r}; các bộ tiêu chí hiện có: {', '.join(known)}",
+        )
     return catalogue_at(path)

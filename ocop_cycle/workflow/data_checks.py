@@ -21,23 +21,30 @@ from ocop_cycle.workflow.hook_names import DATA_FIELD_NAMES
 def check_transition_data(data: Mapping[str, str], today: date, settings: Settings) -> None:
     """Raise ``InvalidInput`` naming every problem in ``data``; nothing is stored."""
     problems: list[str] = []
+    problems_vi: list[str] = []
     for key, text in data.items():
         if "\x00" in key or "\x00" in text:
             problems.append(f"--data {key.replace(chr(0), '')!r} contains a NUL byte")
+            problems_vi.append(f"trường {key.replace(chr(0), '')!r} chứa ký tự không hợp lệ")
             continue
         if key not in DATA_FIELD_NAMES:
             problems.append(
                 f"--data {key!r} is not a field any transition takes; known fields: "
                 + ", ".join(sorted(DATA_FIELD_NAMES))
             )
+            problems_vi.append(f"không có bước nào nhận trường {key!r}")
             continue
         if key.endswith("_date"):
             try:
                 check_legal_date(parse_legal_date(text), today, settings, key)
-            except (ValueError, InvalidInput) as exc:
+            except InvalidInput as exc:
+                problems.append(exc.message)
+                problems_vi.append(exc.text("vi"))
+            except ValueError as exc:
                 problems.append(str(exc))
+                problems_vi.append(f"giá trị «{text}» của trường {key} không phải là ngày")
     if problems:
-        raise InvalidInput("; ".join(problems))
+        raise InvalidInput("; ".join(problems), vi="Dữ liệu chưa đúng: " + "; ".join(problems_vi))
 
 
 def check_legal_date(day: date, today: date, settings: Settings, what: str) -> date:
@@ -46,6 +53,8 @@ def check_legal_date(day: date, today: date, settings: Settings, what: str) -> d
     if not settings.legal_dates_from <= day <= latest:
         raise InvalidInput(
             f"{what} {show_date(day)} is outside the accepted dates "
-            f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; check the year"
+            f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; check the year",
+            vi=f"Ngày {show_date(day)} ({what}) nằm ngoài khoảng ngày được chấp nhận "
+            f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; hãy kiểm tra lại năm",
         )
     return day

@@ -82,7 +82,9 @@ def option_sheet_for(
     if product.product_set is None:
         raise InvalidInput(
             f"product {product.id} has no product set, and {definition.key} scores on the "
-            "sheet of the product's set: record its set (1–26, `ocop criteria sets`) first"
+            "sheet of the product's set: record its set (1–26, `ocop criteria sets`) first",
+            vi=f"Sản phẩm #{product.id} chưa được xếp vào bộ sản phẩm nào, mà quy trình {definition.key} "
+            "chấm điểm theo phiếu của bộ sản phẩm: hãy ghi bộ sản phẩm (từ 1 đến 26) trước",
         )
     return sheet_for(product.product_set, workflows_dir)
 
@@ -223,7 +225,9 @@ def counted_sheets(
 ) -> list[tuple[User, ScoreSheet]]:
     """The member sheets the council's result counts: those of its current members."""
     member_ids = {member.id for member in council_members(session, council)}
-    return [(user, sheet) for user, sheet in member_sheets(session, evaluation) if user.id in member_ids]
+    return [
+        (user, sheet) for user, sheet in member_sheets(session, evaluation) if user.id in member_ids
+    ]
 
 
 def counted_points(

@@ -15,7 +15,10 @@ def certifying_level(context: FireContext) -> Level:
     if stars is None or stars not in levels:
         raise GuardFailed(
             f"product {context.product.id} has no certifiable star rank (stars: {stars}); "
-            "close an evaluation with a score of at least 50 first"
+            "close an evaluation with a score of at least 50 first",
+            vi=f"Sản phẩm #{context.product.id} chưa có hạng sao để cấp giấy chứng nhận "
+            f"(số sao: {stars if stars is not None else 'chưa có'}); hãy kết thúc đánh giá với "
+            "số điểm từ 50 trở lên trước",
         )
     return levels[stars]
 
@@ -28,7 +31,10 @@ def actor_certifies_stars(context: FireContext) -> None:
         raise GuardFailed(
             f"{context.product.stars}★ certificates are issued at {needed.value} level under "
             f"{context.definition.name}; {context.actor.username} acts at "
-            f"{context.role.level.value if context.role.level else context.role.value} level"
+            f"{context.role.level.value if context.role.level else context.role.value} level",
+            vi=f"Giấy chứng nhận {context.product.stars} sao do {label_of('level', needed)} cấp theo "
+            f"quy trình {context.definition.name}; tài khoản {context.actor.username} thuộc "
+            f"{label_of('level', context.role.level) if context.role.level else label_of('role', context.role)}",
         )
 
 
@@ -41,5 +47,8 @@ def actor_at_or_above_certifying_level(context: FireContext) -> None:
         raise GuardFailed(
             f"a {context.product.stars}★ certificate can only be revoked at {needed.value} "
             f"level or above; {context.actor.username} acts at "
-            f"{acting.value if acting else context.role.value} level"
+            f"{acting.value if acting else context.role.value} level",
+            vi=f"Giấy chứng nhận {context.product.stars} sao chỉ được thu hồi từ "
+            f"{label_of('level', needed)} trở lên; tài khoản {context.actor.username} thuộc "
+            f"{label_of('level', acting) if acting else label_of('role', context.role)}",
         )

@@ -6,8 +6,9 @@ Enforced in the engine for every interface (architecture decision 3).
 from __future__ import annotations
 
 from ocop_cycle.db.models import Product, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import PermissionDenied
+from ocop_cycle.errors import PermissionDenied, Said
 from ocop_cycle.workflow.definition import TransitionDef
 
 
@@ -17,10 +18,16 @@ def role_of(user: User) -> Role:
 
 def _named(product: Product) -> str:
     """A product being registered has no id yet: name it by its name instead."""
-    return f"product {product.id}" if product.id is not None else f"the new product {product.name!r}"
+    return (
+        f"product {product.id}" if product.id is not None else f"the new product {product.name!r}"
+    )
 
 
-def jurisdiction_problem(user: User, product: Product) -> str | None:
+def _named_vi(product: Product) -> str:
+    return f"sản phẩm #{product.id}" if product.id is not None else f"sản phẩm mới «{product.name}»"
+
+
+def jurisdiction_problem(user: User, product: Product) -> Said | None:
     """Why ``user`` may not act on ``product`` at all, or None when they may."""
     role = role_of(user)
     where = {
@@ -31,41 +38,68 @@ def jurisdiction_problem(user: User, product: Product) -> str | None:
     if role in where:
         level, code = where[role]
         if code is None:
-            return f"{_named(product)} belongs to no {level} (its workflow has no such level)"
+            return Said(
+                f"{_named(product)} belongs to no {level} (its workflow has no such level)",
+                vi=f"{_named_vi(product)} không thuộc đơn vị {label_of('level', level)} nào "
+                "(quy trình của sản phẩm không có cấp này)",
+            )
         if user.unit_code != code:
-            return (
+            return Said(
                 f"{user.username} serves unit {user.unit_code}, but {_named(product)} "
-                f"is in {level} {code}"
+                f"is in {level} {code}",
+                vi=f"tài khoản {user.username} phụ trách đơn vị {user.unit_code}, còn "
+                f"{_named_vi(product)} thuộc đơn vị {label_of('level', level)} {code}",
             )
         return None
     if role is Role.PRODUCER:
         if user.producer_id != product.producer_id:
-            return f"{user.username} may act only on their own products"
+            return Said(
+                f"{user.username} may act only on their own products",
+                vi=f"tài khoản {user.username} chỉ được thao tác trên sản phẩm của chính mình",
+            )
         return None
     if role in (Role.CENTRAL_OFFICER, Role.SYSTEM):
         return None
     if role is Role.COUNCIL_MEMBER:
-        return (
+        return Said(
             "council members fire no workflow triggers; they score the products of their "
-            "council's level and unit with 'ocop score submit'"
+            "council's level and unit with 'ocop score submit'",
+            vi="thành viên hội đồng không thực hiện các bước của quy trình; thành viên chỉ "
+            "chấm điểm sản phẩm do hội đồng của mình đánh giá",
         )
-    return f"role {role.value} does not act on products"
+    return Said(
+        f"role {role.value} does not act on products",
+        vi=f"vai trò {label_of('role', role)} không thao tác trên sản phẩm",
+    )
 
 
-def transition_problem(user: User, product: Product, transition: TransitionDef) -> str | None:
+def transition_problem(user: User, product: Product, transition: TransitionDef) -> Said | None:
     """Why ``user`` may not fire ``transition`` on ``product``, or None when they may."""
     role = role_of(user)
     if not user.active:
-        return f"user {user.username} is deactivated"
+        return Said(
+            f"user {user.username} is deactivated",
+            vi=f"tài khoản {user.username} đã bị vô hiệu hóa",
+        )
     if transition.system:
         if role is not Role.SYSTEM:
-            return f"{transition.trigger} is fired by the scheduler only, not by people"
+            return Said(
+                f"{transition.trigger} is fired by the scheduler only, not by people",
+                vi=f"bước «{transition.label.vi}» do hệ thống tự động thực hiện",
+            )
         return None
     if role is Role.SYSTEM:
-        return "the system fires timer triggers only"
+        return Said(
+            "the system fires timer triggers only",
+            vi="hệ thống chỉ tự động thực hiện các bước theo thời hạn",
+        )
     if role not in transition.roles:
         allowed = ", ".join(r.value for r in transition.roles)
-        return f"role {role.value} may not fire {transition.trigger}; allowed roles: {allowed}"
+        return Said(
+            f"role {role.value} may not fire {transition.trigger}; allowed roles: {allowed}",
+            vi=f"vai trò {label_of('role', role)} không được thực hiện bước «{transition.label.vi}»; "
+            f"vai trò được phép: {', '.join(label_of('role', r) for r in transition.roles)}",
+        )
     return jurisdiction_problem(user, product)
 
 
@@ -74,6 +108,8 @@ def check_transition(user: User, product: Product, transition: TransitionDef) ->
     if problem is not None:
         raise PermissionDenied(
             f"permission denied: {user.username} ({user.role}) may not {transition.trigger} "
-            f"{_named(product)}: {problem}"
+            f"{_named(product)}: {problem}",
+            vi=f"Tài khoản {user.username} ({label_of('role', user.role)}) không được "
+            f"thực hiện bước «{transition.label.vi}» đối với {_named_vi(product)}: {problem.vi}",
         )
     return role_of(user)

@@ -131,7 +131,9 @@ def product_set(number: int, workflows_dir: Path | None = None) -> ProductSet:
     if found is None:
         raise NotFound(
             f"no product set {number} in Decision 26/2026; sets are numbered 1 to {SET_COUNT} "
-            "(see `ocop criteria sets`)"
+            "(see `ocop criteria sets`)",
+            vi=f"Quyết định 26/2026 không có bộ sản phẩm số {number}; các bộ được đánh số từ 1 đến "
+            f"{SET_COUNT}",
         )
     return found
 
@@ -142,10 +144,12 @@ def parse_set_number(text: str) -> int:
         number = int(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"product set {text!r} is not a number; use 1 to {SET_COUNT} (see `ocop criteria sets`)"
+            f"product set {text!r} is not a number; use 1 to {SET_COUNT} (see `ocop criteria sets`)",
+            vi=f"Bộ sản phẩm {text!r} không phải là số; hãy chọn từ 1 đến {SET_COUNT}",
         ) from None
     if not 1 <= number <= SET_COUNT:
         raise InvalidInput(
-            f"product set {number} does not exist; use 1 to {SET_COUNT} (see `ocop criteria sets`)"
+            f"product set {number} does not exist; use 1 to {SET_COUNT} (see `ocop criteria sets`)",
+            vi=f"Bộ sản phẩm số {number} không tồn tại; hãy chọn từ 1 đến {SET_COUNT}",
         )
     return number

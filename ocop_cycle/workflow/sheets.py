@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ocop_cycle.errors import NotFound, WorkflowDefinitionError
+from ocop_cycle.errors import NotFound
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.product_sets import (
     CATALOGUE_NAME,
@@ -26,6 +25,7 @@ from ocop_cycle.workflow.product_sets import (
     all_product_sets,
     product_set,
 )
+from ocop_cycle.workflow.yaml_files import load_checked_yaml, refuse_problems
 
 PART_MAXIMA = {"A": 40, "B": 25, "C": 35}
 STAR_MARKS = (3, 4, 5)
@@ -230,24 +230,12 @@ def _criterion_problems(section: str, criterion: Criterion, seen: set[str]) -> l
 
 def load_sheet(path: Path, workflows_dir: Path | None = None) -> Sheet:
     """Parse and check one set's sheet; every problem names the file and the criterion."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WorkflowDefinitionError(f"{path}: cannot read YAML: {exc}") from None
-    try:
-        file = SheetFile.model_validate(raw)
-    except ValidationError as exc:
-        lines = [
-            f"{path}: {'.'.join(str(p) for p in error['loc']) or '(top level)'}: {error['msg']}"
-            for error in exc.errors()
-        ]
-        raise WorkflowDefinitionError("\n".join(lines)) from None
+    file = load_checked_yaml(path, SheetFile)
     found = problems(file)
     expected = f"set-{file.set:02d}.yaml"
     if path.name != expected:
         found.append(f"holds set {file.set}, so it must be named {expected}")
-    if found:
-        raise WorkflowDefinitionError("\n".join(f"{path}: {problem}" for problem in found))
+    refuse_problems(path, found)
     return Sheet(product_set=product_set(file.set, workflows_dir), file=file, path=path)
 
 
@@ -270,7 +258,10 @@ def sheet_for(number: int, workflows_dir: Path | None = None) -> Sheet:
     entry = product_set(number, workflows_dir)
     path = catalogue_dir(workflows_dir) / f"set-{entry.number:02d}.yaml"
     if not path.is_file():
-        raise NotFound(f"the sheet of product set {number} is missing: {path}")
+        raise NotFound(
+            f"the sheet of product set {number} is missing: {path}",
+            vi=f"Thiếu phiếu chấm điểm của bộ sản phẩm số {number}: {path}",
+        )
     return _sheet_at(path, workflows_dir)
 
 
@@ -289,8 +280,7 @@ def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str
     unknown = [code for code in answers if code not in criteria]
     if unknown:
         problems_found.append(
-            f"unknown criteria {', '.join(unknown)}: set {sheet.number} has "
-            f"{', '.join(criteria)}"
+            f"unknown criteria {', '.join(unknown)}: set {sheet.number} has {', '.join(criteria)}"
         )
     missing = [code for code in criteria if answers.get(code) is None]
     if missing:
@@ -303,7 +293,11 @@ def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str
         if criterion is None or value is None:
             continue
         last = len(criterion.options) - 1
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | str)
+            or not str(value).strip().isdigit()
+        ):
             problems_found.append(f"{code}: {value!r} is not an option number (0 to {last})")
         elif int(value) > last:
             problems_found.append(f"{code}: option {int(value)} does not exist (0 to {last})")
@@ -347,7 +341,9 @@ def template(sheet: Sheet, heading: list[str]) -> str:
             lines.append(f"# --- {section.code}. {section.name} ({section.max} điểm)")
             for criterion in section.criteria:
                 if criterion.code != section.code:
-                    lines.append(f"# {criterion.code}. {criterion.name} (tối đa {criterion.max} điểm)")
+                    lines.append(
+                        f"# {criterion.code}. {criterion.name} (tối đa {criterion.max} điểm)"
+                    )
                 if criterion.requirement:
                     lines.append(f"#   Yêu cầu: {criterion.requirement}")
                 case = None

@@ -1,4 +1,5 @@
-"""A refusal as a page: the services' own message, with the status the API would give."""
+"""A refusal as a page: the services' own message in the reader's language, with the status
+the API would give."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pydantic import ValidationError
 
 from ocop_cycle.errors import OcopError
 from ocop_cycle.web.errors import status_of
-from ocop_cycle.web.pages.rendering import render
+from ocop_cycle.web.pages.i18n import Formatter
+from ocop_cycle.web.pages.rendering import language_of, render
 
 _TITLES = {
     403: "Không có quyền",
@@ -40,12 +42,17 @@ def field_errors(invalid: ValidationError) -> dict[str, str]:
     return errors
 
 
+def said(request: Request, error: OcopError) -> str:
+    """The refusal as the reader of this page reads it: Vietnamese unless English was chosen."""
+    return error.text(language_of(request))
+
+
 def error_page(
     request: Request, error: OcopError, *, template: str = "errors/page.html", **context: Any
 ) -> HTMLResponse:
     """The page ``template`` again with the engine's message, or a plain error page."""
     status, _title = status_of(error)
-    values = {"title": _TITLES.get(status, "Yêu cầu bị từ chối"), "message": error.message}
-    return render(
-        request, template, {**values, "error": error.message, **context}, status_code=status
-    )
+    formatter = Formatter(language_of(request))
+    message = said(request, error)
+    values = {"title": formatter.t(_TITLES.get(status, "Yêu cầu bị từ chối")), "message": message}
+    return render(request, template, {**values, "error": message, **context}, status_code=status)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.localtime import show_date, show_instant
 from ocop_cycle.web.pages.messages import ENGLISH
 
@@ -46,6 +47,10 @@ class Formatter:
         if not pair:
             return ""
         return pair.get(self.language) or pair.get(DEFAULT_LANGUAGE) or ""
+
+    def code(self, vocabulary: str, value: str | None) -> str:
+        """A code of a closed vocabulary ("role", "level", "product_group"…) as its label."""
+        return label_of(vocabulary, value, self.language)
 
     def number(self, value: int | float | Decimal | None) -> str:
         if value is None:

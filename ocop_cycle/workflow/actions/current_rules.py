@@ -28,7 +28,10 @@ def apply_current_rules(context: FireContext) -> None:
         raise TransitionNotAllowed(
             f"{context.transition.trigger} would move product {product.id} to {target.key}, "
             f"which has no state {product.state!r}; add it to {target.key} or change "
-            "OCOP_DEFAULT_WORKFLOW"
+            "OCOP_DEFAULT_WORKFLOW",
+            vi=f"Bước «{context.transition.label.vi}» sẽ chuyển sản phẩm #{product.id} sang quy trình "
+            f"{target.key}, nhưng quy trình này không có trạng thái "
+            f"«{context.definition.state_label(product.state)}»; hãy báo quản trị hệ thống",
         )
     product.workflow, product.workflow_version = target.name, target.version
     context.effects["workflow_switch"] = {

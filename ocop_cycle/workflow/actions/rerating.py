@@ -30,7 +30,9 @@ def _active_window(context: FireContext) -> tuple[Certificate, Window]:
     if rules is None or certificate is None:
         raise GuardFailed(
             f"product {context.product.id} has no active certificate to re-rate under "
-            f"{context.definition.name}"
+            f"{context.definition.name}",
+            vi=f"Sản phẩm #{context.product.id} không có giấy chứng nhận còn hiệu lực để đánh giá lại "
+            f"theo quy trình {context.definition.name}",
         )
     return certificate, window(rules, certificate.expires_on)
 
@@ -51,7 +53,18 @@ def within_rerating_window(context: FireContext) -> None:
     raise GuardFailed(
         f"the re-rating window of certificate {certificate.number} {when}: file from "
         f"{vn_date(dates.opens)} to {vn_date(dates.closes)} (180 to 120 days before it "
-        f"expires on {vn_date(certificate.expires_on)}, Decision 26/2026 Art. 7.6){late}"
+        f"expires on {vn_date(certificate.expires_on)}, Decision 26/2026 Art. 7.6){late}",
+        vi=f"Thời hạn nộp hồ sơ đánh giá lại của giấy chứng nhận số {certificate.number} "
+        f"{'chưa bắt đầu' if today < dates.opens else 'đã kết thúc'}: hồ sơ nộp từ ngày "
+        f"{vn_date(dates.opens)} đến ngày {vn_date(dates.closes)} (từ 180 đến 120 ngày trước "
+        f"ngày giấy chứng nhận hết hiệu lực {vn_date(certificate.expires_on)}, khoản 6 Điều 7 "
+        "Quyết định 26/2026)"
+        + (
+            "; nếu nộp muộn, chủ thể liên hệ cơ quan OCOP cấp tỉnh để cán bộ xem xét tiếp nhận "
+            "kèm lý do"
+            if today > dates.closes
+            else ""
+        ),
     )
 
 
@@ -62,7 +75,10 @@ def after_rerating_window(context: FireContext) -> None:
         raise GuardFailed(
             f"the re-rating window of certificate {certificate.number} is open until "
             f"{vn_date(dates.closes)} (or not open yet): the producer files with "
-            "submit_rerating; a late filing is accepted only after the window"
+            "submit_rerating; a late filing is accepted only after the window",
+            vi=f"Thời hạn nộp hồ sơ đánh giá lại của giấy chứng nhận số {certificate.number} còn đến "
+            f"ngày {vn_date(dates.closes)} (hoặc chưa bắt đầu): chủ thể tự nộp hồ sơ đánh giá lại; "
+            "hồ sơ nộp muộn chỉ được tiếp nhận sau khi hết thời hạn",
         )
 
 
@@ -125,5 +141,7 @@ def site_visit_when_needed(context: FireContext) -> None:
     if marked and marked.get("site_visit_needed") is True:
         raise GuardFailed(
             f"the re-rating of product {context.product.id} was marked as needing a site "
-            "visit: record it with --data site_visit=… (date and findings) when closing"
+            "visit: record it with --data site_visit=… (date and findings) when closing",
+            vi=f"Việc đánh giá lại sản phẩm #{context.product.id} đã được ghi là cần kiểm tra thực tế: "
+            "hãy nhập ngày và kết quả kiểm tra thực tế khi kết thúc",
         )
