@@ -86,23 +86,28 @@ def _fire_as_chair(
         return product_view(runtime, session, product, user)
 
 
-def _chaired_evaluation(
-    session: Session, product: Product, user: User, trigger: str
-) -> Evaluation:
+def _chaired_evaluation(session: Session, product: Product, user: User, trigger: str) -> Evaluation:
     """The open evaluation of ``product`` whose council ``user`` chairs."""
     if not user.active:
-        raise PermissionDenied(f"permission denied: user {user.username} is deactivated")
+        raise PermissionDenied(
+            f"permission denied: user {user.username} is deactivated",
+            vi=f"Tài khoản {user.username} đã bị vô hiệu hóa",
+        )
     evaluation = open_evaluation(session, product.id, product.state, lock=True)
     if evaluation is None:
         raise TransitionNotAllowed(
             f"product {product.id} is not before a council (state {product.state}): a "
-            f"chair may {trigger} only while the council evaluates it"
+            f"chair may {trigger} only while the council evaluates it",
+            vi=f"Sản phẩm #{product.id} không đang được hội đồng đánh giá: Chủ tịch hội đồng chỉ thực "
+            "hiện thao tác này trong thời gian hội đồng đánh giá",
         )
     council = bind_council(session, evaluation)
     if council is None or council.chair_id != user.id:
         raise PermissionDenied(
             f"permission denied: only the chair of the council evaluating product "
-            f"{product.id} may {trigger} it, not {user.username}"
+            f"{product.id} may {trigger} it, not {user.username}",
+            vi=f"Chỉ Chủ tịch hội đồng đánh giá sản phẩm #{product.id} mới được thực hiện thao tác này; "
+            f"tài khoản {user.username} không phải Chủ tịch hội đồng",
         )
     return evaluation
 
@@ -115,5 +120,7 @@ def _check_written_opinions(runtime: Runtime, product: Product, evaluation: Eval
         raise InvalidInput(
             f"product {product.id}'s evaluation is not a re-rating by written opinions: "
             "the province officer closes it with 'ocop product fire "
-            f"{product.id} close_evaluation'"
+            f"{product.id} close_evaluation'",
+            vi=f"Việc đánh giá sản phẩm #{product.id} không phải là đánh giá lại bằng ý kiến bằng văn "
+            "bản: cán bộ cấp tỉnh kết thúc đánh giá trên trang sản phẩm",
         )

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import Council, Evaluation, Product, ScoreSheet, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.scores import round_half_up
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.errors import InvalidInput, PermissionDenied, Said, TransitionNotAllowed
 from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_product
@@ -85,16 +86,25 @@ def read_sheet_file(path: Path) -> tuple[dict[str, str], list[str]]:
 def check_sections(catalogue: Catalogue, given: Mapping[str, str]) -> dict[str, Decimal]:
     """Every section of the catalogue, each within its maximum; all errors at once."""
     sections = catalogue.sections()
-    errors = []
+    errors: list[Said] = []
     unknown = [code for code in given if code not in sections]
     if unknown:
         errors.append(
-            f"unknown sections {', '.join(unknown)} (the {catalogue.name} sections are "
-            f"{', '.join(sections)})"
+            Said(
+                f"unknown sections {', '.join(unknown)} (the {catalogue.name} sections are "
+                f"{', '.join(sections)})",
+                vi=f"phần không có trong bộ tiêu chí {catalogue.name}: {', '.join(unknown)} "
+                f"(các phần: {', '.join(sections)})",
+            )
         )
     missing = [code for code in sections if code not in given]
     if missing:
-        errors.append(f"missing sections {', '.join(missing)}: a sheet scores every section")
+        errors.append(
+            Said(
+                f"missing sections {', '.join(missing)}: a sheet scores every section",
+                vi=f"còn thiếu điểm các phần {', '.join(missing)}: phiếu phải chấm đủ mọi phần",
+            )
+        )
     checked: dict[str, Decimal] = {}
     for code, text in given.items():
         section = sections.get(code)
@@ -103,12 +113,24 @@ def check_sections(catalogue: Catalogue, given: Mapping[str, str]) -> dict[str, 
         try:
             value = Decimal(text)
         except InvalidOperation:
-            errors.append(f"{code}={text!r} is not a number")
+            errors.append(
+                Said(f"{code}={text!r} is not a number", vi=f"{code}: {text!r} không phải là số")
+            )
             continue
         if not value.is_finite() or value < 0 or value > section.max:
-            errors.append(f"{code}={text} is out of range: {code} scores 0 to {section.max}")
+            errors.append(
+                Said(
+                    f"{code}={text} is out of range: {code} scores 0 to {section.max}",
+                    vi=f"{code}: {text} nằm ngoài thang điểm (từ 0 đến {section.max})",
+                )
+            )
         elif value != value.quantize(_CENTS):
-            errors.append(f"{code}={text} has more than two decimals")
+            errors.append(
+                Said(
+                    f"{code}={text} has more than two decimals",
+                    vi=f"{code}: {text} có quá hai chữ số thập phân",
+                )
+            )
         else:
             checked[code] = value
     if errors:
@@ -280,11 +302,18 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
     if sheet_def is not None:
         result.update(
             evaluation_additions(
-                session, evaluation, council, rules, sheet_def,
-                definition.scoring.star_bands(), mean,
+                session,
+                evaluation,
+                council,
+                rules,
+                sheet_def,
+                definition.scoring.star_bands(),
+                mean,
             )
         )
-        counted = [row for _, row in counted_sheets(session, evaluation, council)] if council else []
+        counted = (
+            [row for _, row in counted_sheets(session, evaluation, council)] if council else []
+        )
         own = self_sheet if self_sheet is not None and self_sheet.product_set else None
         result["compared_with_earlier"] = earlier_comparison(
             session, sheet_def, evaluation, counted, own
@@ -309,29 +338,45 @@ def _evaluation_for_member(
     if user.role != Role.COUNCIL_MEMBER.value:
         raise PermissionDenied(
             f"permission denied: {user.username} ({user.role}) does not score products; "
-            "council members score for their council, producers record a self-assessment"
+            "council members score for their council, producers record a self-assessment",
+            vi=f"Tài khoản {user.username} ({label_of('role', user.role)}) không chấm điểm sản phẩm; "
+            "thành viên hội đồng chấm điểm cho hội đồng của mình, chủ thể sản xuất tự đánh giá sản phẩm",
         )
     if not user.active:
-        raise PermissionDenied(f"permission denied: user {user.username} is deactivated")
+        raise PermissionDenied(
+            f"permission denied: user {user.username} is deactivated",
+            vi=f"Tài khoản {user.username} đã bị vô hiệu hóa",
+        )
     if council_rules(definition) is None:
-        raise InvalidInput(f"{definition.key} takes paper results only; no online scoresheets")
+        raise InvalidInput(
+            f"{definition.key} takes paper results only; no online scoresheets",
+            vi=f"Quy trình {definition.key} chỉ nhận kết quả chấm trên giấy, không chấm điểm trực tuyến",
+        )
     evaluation = open_evaluation(session, product.id, product.state, lock=True)
     if evaluation is None:
         raise TransitionNotAllowed(
             f"product {product.id} is not being evaluated (state {product.state}): "
-            "scoresheets are taken only while a council evaluation is open"
+            "scoresheets are taken only while a council evaluation is open",
+            vi=f"Sản phẩm #{product.id} không trong giai đoạn đánh giá (trạng thái: "
+            f"«{definition.state_label(product.state)}»): chỉ nhận phiếu chấm khi hội đồng đang đánh giá",
         )
     council = bind_council(session, evaluation)
     if council is None:
         raise TransitionNotAllowed(
             f"no {evaluation.level} council for {evaluation.unit_code or 'the country'} "
-            "evaluates this product yet; create it with 'ocop council create'"
+            "evaluates this product yet; create it with 'ocop council create'",
+            vi=f"Chưa có hội đồng {label_of('level', evaluation.level)} "
+            f"{('cho đơn vị ' + evaluation.unit_code) if evaluation.unit_code else 'toàn quốc'} "
+            "đánh giá sản phẩm này; cần thành lập hội đồng trước",
         )
     if user.id not in {member.id for member in council_members(session, council)}:
         raise PermissionDenied(
             f"permission denied: {user.username} is not a member of council {council.id} "
             f"({council.name}), which evaluates product {product.id} at {evaluation.level} "
-            f"level for {evaluation.unit_code or 'the country'}"
+            f"level for {evaluation.unit_code or 'the country'}",
+            vi=f"Tài khoản {user.username} không phải thành viên hội đồng #{council.id} ({council.name}) "
+            f"đánh giá sản phẩm #{product.id} ({label_of('level', evaluation.level)}"
+            f"{', đơn vị ' + evaluation.unit_code if evaluation.unit_code else ''})",
         )
     return evaluation
 
@@ -344,7 +389,9 @@ def sheet_owner(
     if user.role in (Role.PRODUCER.value, Role.COMMUNE_OFFICER.value):
         problem = jurisdiction_problem(user, product)
         if problem is not None:
-            raise PermissionDenied(f"permission denied: {problem}")
+            raise PermissionDenied(
+                f"permission denied: {problem}", vi=f"Không có quyền: {problem.vi}"
+            )
         return None, SELF_SHEET
     return _evaluation_for_member(session, definition, product, user), MEMBER_SHEET
 

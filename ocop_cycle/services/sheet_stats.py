@@ -67,7 +67,9 @@ def criteria_stats(runtime: Runtime, name: str, product_set: int, year: int) -> 
     if not is_sheet_catalogue(catalogue, runtime.settings.workflows_dir):
         raise InvalidInput(
             f"{catalogue} has no option-level sheets; statistics per criterion are for "
-            "ocop-26-2026"
+            "ocop-26-2026",
+            vi=f"Bộ tiêu chí {catalogue} không có phiếu chấm theo mức; thống kê theo tiêu chí chỉ áp dụng "
+            "cho quy trình ocop-26-2026",
         )
     sheet = sheet_for(product_set, runtime.settings.workflows_dir)
     with runtime.reading() as session:
@@ -101,10 +103,16 @@ def summarise(sheet: Sheet, counts: dict[str, dict[int, int]]) -> list[dict[str,
         failures = []
         for stars, needed in sorted(minimums.get(criterion.code, {}).items()):
             failed = sum(count for points, count in tally.items() if points < needed)
-            share = (Decimal(failed) / answered).quantize(_SHARE, ROUND_HALF_UP) if answered else None
+            share = (
+                (Decimal(failed) / answered).quantize(_SHARE, ROUND_HALF_UP) if answered else None
+            )
             failures.append(
-                {"stars": stars, "points": needed, "failed": failed,
-                 "failed_share": float(share) if share is not None else None}
+                {
+                    "stars": stars,
+                    "points": needed,
+                    "failed": failed,
+                    "failed_share": float(share) if share is not None else None,
+                }
             )
         rows.append(
             {

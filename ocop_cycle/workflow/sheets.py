@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocop_cycle.errors import NotFound
+from ocop_cycle.errors import NotFound, Said
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.product_sets import (
     CATALOGUE_NAME,
@@ -269,23 +269,30 @@ def all_sheets(workflows_dir: Path | None = None) -> list[Sheet]:
     return [sheet_for(entry.number, workflows_dir) for entry in all_product_sets(workflows_dir)]
 
 
-def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str, int], list[str]]:
+def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str, int], list[Said]]:
     """The chosen option index of every criterion, and every problem with the answers.
 
     Unknown codes, unanswered criteria and indexes out of range are all reported at once,
     so a member fixes a sheet in one go.
     """
     criteria = {criterion.code: criterion for criterion in sheet.criteria()}
-    problems_found: list[str] = []
+    problems_found: list[Said] = []
     unknown = [code for code in answers if code not in criteria]
     if unknown:
         problems_found.append(
-            f"unknown criteria {', '.join(unknown)}: set {sheet.number} has {', '.join(criteria)}"
+            Said(
+                f"unknown criteria {', '.join(unknown)}: set {sheet.number} has "
+                f"{', '.join(criteria)}",
+                vi=f"tiêu chí không có trong phiếu của bộ số {sheet.number}: {', '.join(unknown)}",
+            )
         )
     missing = [code for code in criteria if answers.get(code) is None]
     if missing:
         problems_found.append(
-            f"criteria not answered: {', '.join(missing)} (every criterion takes one option)"
+            Said(
+                f"criteria not answered: {', '.join(missing)} (every criterion takes one option)",
+                vi=f"còn tiêu chí chưa chọn mức: {', '.join(missing)} (mỗi tiêu chí chọn một mức)",
+            )
         )
     chosen: dict[str, int] = {}
     for code, value in answers.items():
@@ -298,9 +305,19 @@ def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str
             or not isinstance(value, int | str)
             or not str(value).strip().isdigit()
         ):
-            problems_found.append(f"{code}: {value!r} is not an option number (0 to {last})")
+            problems_found.append(
+                Said(
+                    f"{code}: {value!r} is not an option number (0 to {last})",
+                    vi=f"{code}: {value!r} không phải là số thứ tự của một mức (0 đến {last})",
+                )
+            )
         elif int(value) > last:
-            problems_found.append(f"{code}: option {int(value)} does not exist (0 to {last})")
+            problems_found.append(
+                Said(
+                    f"{code}: option {int(value)} does not exist (0 to {last})",
+                    vi=f"{code}: không có mức {int(value)} (chỉ có từ 0 đến {last})",
+                )
+            )
         else:
             chosen[code] = int(value)
     return chosen, problems_found
