@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     # A deployment may keep its own workflow files; None means the bundled ones.
     workflows_dir: Path | None = None
+    # Where checked workflow definitions are kept between commands (keyed by content);
+    # None means $XDG_CACHE_HOME/ocop-cycle/workflows or ~/.cache/ocop-cycle/workflows.
+    cache_dir: Path | None = None
     # Annual report (docs/import-and-annual-report.md): the province's reward per product
     # certified in the year, by stars, in VND. Default: Quảng Ngãi 2022 (no 5★ reward set).
     report_rewards_vnd: dict[int, int] = Field(

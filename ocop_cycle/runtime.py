@@ -23,9 +23,9 @@ from ocop_cycle.workflow.registry import WorkflowRegistry
 
 
 @cache
-def workflow_registry(directory: Path | None) -> WorkflowRegistry:
+def workflow_registry(directory: Path | None, cache_dir: Path | None = None) -> WorkflowRegistry:
     """The machine registry, built once per process per workflows folder."""
-    return WorkflowRegistry.from_settings(directory)
+    return WorkflowRegistry.from_settings(directory, cache_dir)
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Runtime:
 
     @property
     def workflows(self) -> WorkflowRegistry:
-        return workflow_registry(self.settings.workflows_dir)
+        return workflow_registry(self.settings.workflows_dir, self.settings.cache_dir)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

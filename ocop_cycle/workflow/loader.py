@@ -9,8 +9,9 @@ from ocop_cycle.workflow.validation import problems
 from ocop_cycle.workflow.yaml_files import load_checked_yaml, refuse_problems
 
 
-def load_definition(path: Path) -> WorkflowDef:
-    """Parse and check one file; raise ``WorkflowDefinitionError`` listing every problem."""
-    definition = load_checked_yaml(path, WorkflowDef)
+def load_definition(path: Path, text: str | None = None) -> WorkflowDef:
+    """Parse and check one file (or its ``text``, already read); raise
+    ``WorkflowDefinitionError`` listing every problem."""
+    definition = load_checked_yaml(path, WorkflowDef, text)
     refuse_problems(path, problems(definition))
     return definition

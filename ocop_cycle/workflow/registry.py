@@ -1,28 +1,31 @@
-"""The machine registry: every definition loaded, checked and compiled once per process.
+"""The machine registry: every definition loaded and checked once per process, each
+machine compiled on first use.
 
 One ``transitions`` machine per (workflow, version), with ``model=None``: products are
 not added to it; the engine passes each product to an event's ``trigger`` (architecture
-decision 1), so memory and dispatch time do not grow with the number of products.
+decision 1), so memory and dispatch time do not grow with the number of products. A
+command that only reads (``ocop product show``) needs the definitions, not the machines,
+so it neither imports ``transitions`` nor compiles one; the definitions come from the
+cache of checked files (``definition_cache``) when their content was checked before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from transitions import EventData, Machine
-from transitions.extensions import GraphMachine
+from typing import TYPE_CHECKING, Any
 
 from ocop_cycle.errors import NotFound
 from ocop_cycle.localtime import show_date
 from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.definition import ScoreRange, WorkflowDef
-from ocop_cycle.workflow.loader import load_definition
-from ocop_cycle.workflow.pins import content_hash
+from ocop_cycle.workflow.definition_cache import load_definition_cached
+
+if TYPE_CHECKING:
+    from transitions import EventData, Machine
 
 
 class ScoreCondition:
@@ -89,10 +92,13 @@ def _machine_transitions(definition: WorkflowDef) -> list[dict[str, Any]]:
 class CompiledWorkflow:
     definition: WorkflowDef
     path: Path
-    machine: Machine = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.machine = Machine(
+    @cached_property
+    def machine(self) -> Machine:
+        """The state machine, compiled when a transition is first fired or listed."""
+        from transitions import Machine
+
+        return Machine(
             model=None,
             states=list(self.definition.states),
             transitions=_machine_transitions(self.definition),
@@ -104,11 +110,15 @@ class CompiledWorkflow:
     @cached_property
     def content_hash(self) -> str:
         """The canonical hash a database pins this (name, version) to on first use."""
+        from ocop_cycle.workflow.pins import content_hash
+
         return content_hash(self.definition)
 
     @cached_property
     def mermaid(self) -> str:
         """The state diagram as Mermaid text, built on first use and kept."""
+        from transitions.extensions import GraphMachine
+
         graph = GraphMachine(
             model="self",
             states=list(self.definition.states),
@@ -127,16 +137,20 @@ class CompiledWorkflow:
 class WorkflowRegistry:
     """All workflow definitions found in one folder, by name and version."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: where checked definitions are kept (``OCOP_CACHE_DIR``); None
+        means the user's cache folder."""
         self.directory = directory
         self._by_key: dict[tuple[str, int], CompiledWorkflow] = {}
+        # Every file, not only the product's own: which rules are in force on a day
+        # depends on all their effective dates, and a broken file is refused at once.
         for path in sorted(directory.glob("*.yaml")):
-            definition = load_definition(path)
+            definition = load_definition_cached(path, cache_dir)
             self._by_key[(definition.name, definition.version)] = CompiledWorkflow(definition, path)
 
     @classmethod
-    def from_settings(cls, override: Path | None) -> WorkflowRegistry:
-        return cls(data_dir("workflows", override))
+    def from_settings(cls, override: Path | None, cache_dir: Path | None = None) -> WorkflowRegistry:
+        return cls(data_dir("workflows", override), cache_dir)
 
     def get(self, name: str, version: int | None = None) -> CompiledWorkflow:
         if version is None:

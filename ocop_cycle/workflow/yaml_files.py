@@ -15,11 +15,14 @@ from ocop_cycle.resources import parse_yaml
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_checked_yaml(path: Path, model: type[M]) -> M:
+def load_checked_yaml(path: Path, model: type[M], text: str | None = None) -> M:
     """Parse ``path`` and validate it as ``model``; raise ``WorkflowDefinitionError`` with
-    one line per problem, "FILE: place: what is wrong", so a province can fix it by hand."""
+    one line per problem, "FILE: place: what is wrong", so a province can fix it by hand.
+
+    ``text``: the file's content already read (and hashed) by the caller, so that what is
+    checked is exactly what was hashed."""
     try:
-        raw = parse_yaml(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8") if text is None else text)
     except (OSError, yaml.YAMLError) as exc:
         raise WorkflowDefinitionError(f"{path}: cannot read YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -1,0 +1,135 @@
+"""Checked workflow definitions kept on disk, keyed by the content that made them.
+
+Every command needs the workflow definitions; parsing and checking the YAML costs more
+than the rest of ``ocop product show``. A definition checked once is kept as a pickle
+named by the SHA-256 of the file's bytes together with the code that reads and checks
+it (``LOADING_MODULES``) and the library versions: an edited file, edited checks or an
+upgraded pydantic make another name, so nothing stale is ever served, and the pin of each
+(name, version) is still compared by the services against the definition's own hash.
+
+The cache folder is the user's own (``OCOP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/ocop-cycle/workflows`` or ``~/.cache/ocop-cycle/workflows``): a pickle is read only from a folder and file
+this user owns that nobody else may write, because loading a pickle runs code. A folder
+that cannot be made or written is no error: definitions are then checked every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from functools import cache
+from pathlib import Path
+
+import pydantic
+import pydantic_core
+import yaml
+
+from ocop_cycle.workflow.definition import WorkflowDef
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+# The code a checked definition depends on: every ocop_cycle module that
+# ``ocop_cycle.workflow.loader`` imports (tests/test_cli_startup.py keeps this complete).
+LOADING_MODULES = (
+    "ocop_cycle",
+    "ocop_cycle.domain",
+    "ocop_cycle.domain.scores",
+    "ocop_cycle.domain.vocabulary",
+    "ocop_cycle.errors",
+    "ocop_cycle.resources",
+    "ocop_cycle.workflow",
+    "ocop_cycle.workflow.definition",
+    "ocop_cycle.workflow.hook_names",
+    "ocop_cycle.workflow.loader",
+    "ocop_cycle.workflow.schedule_validation",
+    "ocop_cycle.workflow.validation",
+    "ocop_cycle.workflow.yaml_files",
+)
+
+
+def module_file(name: str) -> Path:
+    relative = Path(*name.split(".")[1:])
+    package = _PACKAGE / relative / "__init__.py"
+    return package if package.is_file() else (_PACKAGE / relative).with_suffix(".py")
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """What, besides a file's bytes, decides the definition read from it."""
+    libraries = (sys.version, pydantic.VERSION, pydantic_core.__version__, yaml.__version__)
+    digest = hashlib.sha256("\0".join(libraries).encode())
+    for name in LOADING_MODULES:
+        digest.update(b"\0" + name.encode() + b"\0" + module_file(name).read_bytes())
+    return digest.digest()
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/ocop-cycle/workflows``, else under ``~/.cache``."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ocop-cycle" / "workflows"
+
+
+def load_definition_cached(path: Path, cache_dir: Path | None = None) -> WorkflowDef:
+    """The checked definition in ``path``: from the cache when this exact content was
+    checked before by this code, else parsed and checked (and then kept)."""
+    data = path.read_bytes()
+    key = hashlib.sha256(code_fingerprint() + data).hexdigest()
+    folder = cache_dir or default_cache_dir()
+    kept = folder / f"{key}.pickle"
+    found = _read(kept)
+    if found is not None:
+        return found
+    from ocop_cycle.workflow.loader import load_definition
+
+    # The bytes hashed are the bytes checked: an edit in between cannot be filed under
+    # the old content's key.
+    definition = load_definition(path, data.decode("utf-8"))
+    _write(folder, kept, definition)
+    return definition
+
+
+def _private(path: Path, *, folder: bool) -> bool:
+    """Owned by this user and writable by nobody else (POSIX); anything else is skipped."""
+    info = path.stat() if folder else os.stat(path, follow_symlinks=False)
+    if not hasattr(os, "getuid"):
+        return True
+    if folder and not stat.S_ISDIR(info.st_mode):
+        return False
+    if not folder and not stat.S_ISREG(info.st_mode):
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(kept: Path) -> WorkflowDef | None:
+    try:
+        if not (_private(kept.parent, folder=True) and _private(kept, folder=False)):
+            return None
+        with kept.open("rb") as handle:
+            found = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:
+        return None
+    return found if isinstance(found, WorkflowDef) else None
+
+
+def _write(folder: Path, kept: Path, definition: WorkflowDef) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder, folder=True):
+            return
+        import tempfile
+
+        # Written aside, then renamed: a reader sees the whole entry or none.
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(definition, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, kept)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
