@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import Council, CouncilMember, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
@@ -55,10 +56,17 @@ def create_council(
     try:
         council_level = parse_choice(Level, level, "council level")
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(
+            str(exc),
+            vi=f"Cấp hội đồng {level!r} không hợp lệ; hãy chọn cấp huyện, cấp tỉnh hoặc Trung ương",
+        ) from None
     if council_level not in COUNCIL_LEVELS:
         allowed = ", ".join(item.value for item in COUNCIL_LEVELS)
-        raise InvalidInput(f"councils sit at {allowed} level, not {council_level.value}")
+        raise InvalidInput(
+            f"councils sit at {allowed} level, not {council_level.value}",
+            vi=f"Hội đồng chỉ được thành lập ở {', '.join(label_of('level', item) for item in COUNCIL_LEVELS)}"
+            f", không ở {label_of('level', council_level)}",
+        )
     usernames = _member_names(runtime, chair, members)
     title = inputs.single_line(name, "council name") if name else None
     now = runtime.clock.now()
@@ -68,7 +76,8 @@ def create_council(
         _check_may_set_up(session, manager, council_level, unit_code)
         if manager.username in usernames:
             raise PermissionDenied(
-                f"permission denied: {manager.username} may not set up a council they sit on"
+                f"permission denied: {manager.username} may not set up a council they sit on",
+                vi=f"Tài khoản {manager.username} không được thành lập hội đồng mà mình là thành viên",
             )
         users = [get_user(session, username) for username in usernames]
         wrong = [
@@ -80,7 +89,9 @@ def create_council(
             raise InvalidInput(
                 f"council members must be active users with the role council_member: "
                 f"{', '.join(wrong)} are not; add them with 'ocop user add NAME --role "
-                "council_member'"
+                "council_member'",
+                vi=f"Thành viên hội đồng phải là tài khoản đang hoạt động có vai trò Thành viên hội đồng: "
+                f"{', '.join(wrong)} không đáp ứng",
             )
         council = Council(
             name=title or default_name(council_level, unit_name),
@@ -108,11 +119,15 @@ def _member_names(runtime: Runtime, chair: str, members: list[str]) -> list[str]
     repeated = sorted({member for member in listed if listed.count(member) > 1})
     if repeated:
         raise InvalidInput(
-            f"{', '.join(repeated)} listed more than once in --members; name each member once"
+            f"{', '.join(repeated)} listed more than once in --members; name each member once",
+            vi=f"Thành viên {', '.join(repeated)} được ghi nhiều lần; mỗi thành viên chỉ ghi một lần",
         )
     chair = chair.strip()
     if chair not in listed:
-        raise InvalidInput(f"the chair {chair} must be one of the members: add them to --members")
+        raise InvalidInput(
+            f"the chair {chair} must be one of the members: add them to --members",
+            vi=f"Chủ tịch hội đồng {chair} phải là một trong các thành viên: hãy thêm vào danh sách thành viên",
+        )
     required = max(
         (
             compiled.definition.scoring.council.min_members
@@ -124,7 +139,8 @@ def _member_names(runtime: Runtime, chair: str, members: list[str]) -> list[str]
     if len(listed) < required:
         raise InvalidInput(
             f"a council has at least {required} members (the workflow files' min_members); "
-            f"{len(listed)} given"
+            f"{len(listed)} given",
+            vi=f"Hội đồng phải có ít nhất {required} thành viên; mới có {len(listed)}",
         )
     return [chair, *(member for member in listed if member != chair)]
 
@@ -162,7 +178,10 @@ def list_councils(runtime: Runtime) -> list[dict[str, Any]]:
 def get_council(session: Session, council_id: int) -> Council:
     council = session.get(Council, council_id)
     if council is None:
-        raise NotFound(f"no council with id {council_id}; see 'ocop council list'")
+        raise NotFound(
+            f"no council with id {council_id}; see 'ocop council list'",
+            vi=f"Không tìm thấy hội đồng số {council_id}",
+        )
     return council
 
 
@@ -186,14 +205,23 @@ def council_view(session: Session, council: Council) -> dict[str, Any]:
 def _check_unit(session: Session, level: Level, unit_code: str | None) -> str:
     if level is Level.CENTRAL:
         if unit_code is not None:
-            raise InvalidInput("the central council serves the whole country: drop --unit")
+            raise InvalidInput(
+                "the central council serves the whole country: drop --unit",
+                vi="Hội đồng Trung ương phụ trách toàn quốc: không chọn đơn vị",
+            )
         return ""
     if unit_code is None:
-        raise InvalidInput(f"a {level.value} council serves one {level.value}: give --unit CODE")
+        raise InvalidInput(
+            f"a {level.value} council serves one {level.value}: give --unit CODE",
+            vi=f"Hội đồng {label_of('level', level)} phụ trách một đơn vị {label_of('level', level)}: "
+            "hãy chọn đơn vị",
+        )
     unit = get_unit(session, unit_code)
     if unit.level != level.value:
         raise InvalidInput(
             f"a {level.value} council serves a {level.value}, but {unit_code} ({unit.name}) "
-            f"is a {unit.level}"
+            f"is a {unit.level}",
+            vi=f"Hội đồng {label_of('level', level)} phụ trách một đơn vị {label_of('level', level)}, "
+            f"nhưng {unit_code} ({unit.name}) là đơn vị {label_of('level', unit.level)}",
         )
     return unit.name

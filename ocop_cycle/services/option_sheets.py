@@ -37,13 +37,18 @@ def read_answers(path: Path) -> dict[str, object]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the sheet: {exc}") from None
+        raise InvalidInput(
+            f"{path}: cannot read the sheet: {exc}", vi=f"Không đọc được phiếu {path}: {exc}"
+        ) from None
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path}: not valid YAML: {exc}") from None
+        raise InvalidInput(
+            f"{path}: not valid YAML: {exc}", vi=f"Tệp {path} không đúng định dạng YAML: {exc}"
+        ) from None
     if not isinstance(raw, dict):
         raise InvalidInput(
             f"{path}: expected criterion codes with the chosen option's number "
-            "(`ocop score template PRODUCT_ID` writes one to fill in)"
+            "(`ocop score template PRODUCT_ID` writes one to fill in)",
+            vi=f"Tệp {path}: cần mã tiêu chí kèm số thứ tự mức đã chọn",
         )
     return {str(code): value for code, value in raw.items()}
 
@@ -78,13 +83,17 @@ def submit_options(
         if sheet_def is None:
             raise InvalidInput(
                 f"{definition.key} scores by section, not by options: use --sections or a "
-                "sheet file with 'sections:'"
+                "sheet file with 'sections:'",
+                vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo mức của từng tiêu chí",
             )
         evaluation, kind = sheet_owner(session, definition, product, user)
         chosen, problems = check_answers(sheet_def, answers)
         if problems:
             raise InvalidInput(
-                f"sheet refused, nothing was saved (set {sheet_def.number}): " + "; ".join(problems)
+                f"sheet refused, nothing was saved (set {sheet_def.number}): "
+                + "; ".join(problems),
+                vi=f"Phiếu chấm không được lưu (bộ sản phẩm số {sheet_def.number}): "
+                + "; ".join(problem.vi for problem in problems),
             )
         points = points_of(sheet_def, chosen)
         sheet = sheet_to_write(session, product, user, evaluation, kind, now)
@@ -122,7 +131,9 @@ def template_for(runtime: Runtime, product_id: int) -> str:
         if sheet_def is None:
             raise InvalidInput(
                 f"{definition.key} scores by section; templates are for the option-level "
-                "sheets of Decision 26/2026"
+                "sheets of Decision 26/2026",
+                vi=f"Quy trình {definition.key} chấm điểm theo phần; mẫu phiếu chỉ dành cho phiếu chấm theo "
+                "mức của Quyết định 26/2026",
             )
         heading = [
             f"Sản phẩm #{product.id}: {product.name} ({definition.key})",

@@ -31,7 +31,9 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
         if sheet_def is None:
             raise InvalidInput(
                 f"{definition.key} scores by section, not on the option-level sheets of "
-                "Decision 26/2026; record section totals with 'ocop score submit'"
+                "Decision 26/2026; record section totals with 'ocop score submit'",
+                vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo phiếu chấm theo mức của "
+                "Quyết định 26/2026",
             )
         own = session.scalars(
             select(ScoreSheet)

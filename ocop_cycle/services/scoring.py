@@ -57,9 +57,15 @@ def parse_sections(text: str) -> dict[str, str]:
             continue
         code, sep, value = pair.partition("=")
         if not sep or not code.strip():
-            raise InvalidInput(f"--sections: {pair.strip()!r} is not CODE=POINTS (e.g. A1=12)")
+            raise InvalidInput(
+                f"--sections: {pair.strip()!r} is not CODE=POINTS (e.g. A1=12)",
+                vi=f"{pair.strip()!r} không đúng dạng MÃ=ĐIỂM (ví dụ A1=12)",
+            )
         if code.strip() in parsed:
-            raise InvalidInput(f"--sections: {code.strip()} is given twice")
+            raise InvalidInput(
+                f"--sections: {code.strip()} is given twice",
+                vi=f"Phần {code.strip()} được nhập hai lần",
+            )
         parsed[code.strip()] = value.strip()
     return parsed
 
@@ -69,17 +75,31 @@ def read_sheet_file(path: Path) -> tuple[dict[str, str], list[str]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the scoresheet: {exc}") from None
+        raise InvalidInput(
+            f"{path}: cannot read the scoresheet: {exc}",
+            vi=f"Không đọc được phiếu chấm {path}: {exc}",
+        ) from None
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path}: not valid YAML: {exc}") from None
+        raise InvalidInput(
+            f"{path}: not valid YAML: {exc}", vi=f"Tệp {path} không đúng định dạng YAML: {exc}"
+        ) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("sections"), dict):
-        raise InvalidInput(f"{path}: expected 'sections:' mapping section codes to points")
+        raise InvalidInput(
+            f"{path}: expected 'sections:' mapping section codes to points",
+            vi=f"Tệp {path}: cần mục 'sections:' ghi điểm của từng phần",
+        )
     unknown = sorted(set(raw) - {"sections", "mandatory_failed"})
     if unknown:
-        raise InvalidInput(f"{path}: unknown keys {', '.join(unknown)}")
+        raise InvalidInput(
+            f"{path}: unknown keys {', '.join(unknown)}",
+            vi=f"Tệp {path}: có mục không hợp lệ {', '.join(unknown)}",
+        )
     failed = raw.get("mandatory_failed") or []
     if not isinstance(failed, list):
-        raise InvalidInput(f"{path}: mandatory_failed must be a list of criterion codes")
+        raise InvalidInput(
+            f"{path}: mandatory_failed must be a list of criterion codes",
+            vi=f"Tệp {path}: mandatory_failed phải là danh sách mã tiêu chí",
+        )
     return {str(k): str(v) for k, v in raw["sections"].items()}, [str(code) for code in failed]
 
 
@@ -134,7 +154,10 @@ def check_sections(catalogue: Catalogue, given: Mapping[str, str]) -> dict[str, 
         else:
             checked[code] = value
     if errors:
-        raise InvalidInput("scoresheet refused, nothing was saved: " + "; ".join(errors))
+        raise InvalidInput(
+            "scoresheet refused, nothing was saved: " + "; ".join(errors),
+            vi="Phiếu chấm không được lưu: " + "; ".join(error.vi for error in errors),
+        )
     return checked
 
 
@@ -155,7 +178,9 @@ def submit_sheet(
         if option_sheet_for(definition, product, runtime.workflows.directory) is not None:
             raise InvalidInput(
                 f"{definition.key} scores by options on the product set's sheet, not by "
-                f"section: fill in `ocop score template {product.id}` and submit it with --file"
+                f"section: fill in `ocop score template {product.id}` and submit it with --file",
+                vi=f"Quy trình {definition.key} chấm điểm theo mức của từng tiêu chí trên phiếu của bộ "
+                "sản phẩm, không chấm theo phần: hãy chấm trên phiếu chấm điểm",
             )
         catalogue = catalogue_for(definition, runtime.workflows.directory)
         failed = list(dict.fromkeys(mandatory_failed or []))
@@ -164,7 +189,10 @@ def submit_sheet(
         if unknown:
             raise InvalidInput(
                 f"unknown mandatory criteria {', '.join(unknown)} for a {product.product_group} "
-                f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}"
+                f"product under {catalogue.name}; known: {', '.join(sorted(known)) or 'none'}",
+                vi=f"Tiêu chí bắt buộc không có trong bộ tiêu chí {catalogue.name} đối với sản phẩm nhóm "
+                f"{label_of('product_group', product.product_group)}: {', '.join(unknown)}; các tiêu chí "
+                f"bắt buộc hiện có: {', '.join(sorted(known)) or 'không có'}",
             )
         evaluation, kind = sheet_owner(session, definition, product, user)
         checked = check_sections(catalogue, sections)
@@ -188,13 +216,16 @@ def discuss(runtime: Runtime, product_id: int, *, actor: str, note: str) -> dict
         evaluation = open_evaluation(session, product.id, product.state, lock=True)
         if evaluation is None:
             raise TransitionNotAllowed(
-                f"product {product.id} has no open evaluation (state {product.state})"
+                f"product {product.id} has no open evaluation (state {product.state})",
+                vi=f"Sản phẩm #{product.id} không có đợt đánh giá nào đang mở",
             )
         council = bind_council(session, evaluation)
         if council is None or council.chair_id != user.id:
             raise PermissionDenied(
                 f"permission denied: only the chair of the council evaluating product "
-                f"{product.id} records its discussion, not {user.username}"
+                f"{product.id} records its discussion, not {user.username}",
+                vi=f"Chỉ Chủ tịch hội đồng đánh giá sản phẩm #{product.id} mới ghi nhận nội dung thảo luận; "
+                f"tài khoản {user.username} không phải Chủ tịch hội đồng",
             )
         evaluation.discussed_note = note.strip()
         evaluation.discussed_by = user.username
