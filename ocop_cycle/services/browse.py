@@ -25,6 +25,7 @@ from ocop_cycle.db.models import (
     Product,
     User,
 )
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.identity.accounts import user_view
@@ -53,7 +54,10 @@ def search_products(
 ) -> dict[str, Any]:
     """One page of the products ``viewer`` may see, newest first, with the total count."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidInput(f"page starts at 1 and per_page is 1–{MAX_PER_PAGE}")
+        raise InvalidInput(
+            f"page starts at 1 and per_page is 1–{MAX_PER_PAGE}",
+            vi=f"Số trang bắt đầu từ 1 và mỗi trang có từ 1 đến {MAX_PER_PAGE} dòng",
+        )
     with runtime.transaction() as session:
         user = get_user(session, viewer)
         conditions = [visible_products(session, user)]
@@ -156,7 +160,10 @@ def fire_as(
     if idempotency_key is not None and (
         not 1 <= len(idempotency_key) <= 40 or not idempotency_key.isprintable()
     ):
-        raise InvalidInput("Idempotency-Key must be 1–40 printable characters")
+        raise InvalidInput(
+            "Idempotency-Key must be 1–40 printable characters",
+            vi="Idempotency-Key phải gồm từ 1 đến 40 ký tự in được",
+        )
     digest = _body_digest(
         {"trigger": trigger, "comment": comment, "data": dict(data), "product": product_id}
     )
@@ -173,7 +180,8 @@ def fire_as(
                 if earlier.body_sha256 != digest:
                     raise InvalidInput(
                         f"Idempotency-Key {idempotency_key!r} was used with another request "
-                        "body; use a new key for a new request"
+                        "body; use a new key for a new request",
+                        vi=f"Idempotency-Key {idempotency_key!r} đã được dùng cho một yêu cầu khác; hãy dùng khóa mới",
                     )
                 return dict(earlier.response)
     view = products.fire(
@@ -220,7 +228,11 @@ def certificates_for(
 ) -> dict[str, Any]:
     """Certificates of the products ``viewer`` may see, soonest expiry first."""
     if status is not None and status not in STATUSES:
-        raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+        raise InvalidInput(
+            f"unknown status {status!r}; use one of: {', '.join(STATUSES)}",
+            vi=f"Trạng thái {status!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('certificate_status', item) for item in STATUSES)}",
+        )
     with runtime.transaction() as session:
         user = get_user(session, viewer)
         conditions = [visible_products(session, user)]
@@ -254,12 +266,16 @@ def certificate_for(runtime: Runtime, viewer: str, certificate_id: int) -> dict[
         user = get_user(session, viewer)
         certificate = session.get(Certificate, certificate_id)
         if certificate is None:
-            raise NotFound(f"no certificate with id {certificate_id} in your jurisdiction")
+            raise NotFound(
+                f"no certificate with id {certificate_id} in your jurisdiction",
+                vi=f"Không tìm thấy giấy chứng nhận số {certificate_id} trong phạm vi bạn phụ trách",
+            )
         try:
             product = visible_product(session, user, certificate.product_id)
         except NotFound:
             raise NotFound(
-                f"no certificate with id {certificate_id} in your jurisdiction"
+                f"no certificate with id {certificate_id} in your jurisdiction",
+                vi=f"Không tìm thấy giấy chứng nhận số {certificate_id} trong phạm vi bạn phụ trách",
             ) from None
         return {**certificate_view(certificate), "product": product.name}
 
@@ -276,7 +292,10 @@ def report_province_for(runtime: Runtime, viewer: str, province: str | None) -> 
         )
         if role is Role.PROVINCE_OFFICER:
             if province is not None and province != user.unit_code:
-                raise NotFound(f"no report for province {province} in your jurisdiction")
+                raise NotFound(
+                    f"no report for province {province} in your jurisdiction",
+                    vi=f"Không tìm thấy báo cáo của tỉnh {province} trong phạm vi bạn phụ trách",
+                )
             return user.unit_code
         return province
 
@@ -313,7 +332,10 @@ def producer_for(runtime: Runtime, viewer: str, producer_id: int) -> dict[str, A
             )
         ).first()
         if producer is None:
-            raise NotFound(f"no producer with id {producer_id} in your jurisdiction")
+            raise NotFound(
+                f"no producer with id {producer_id} in your jurisdiction",
+                vi=f"Không tìm thấy chủ thể số {producer_id} trong phạm vi bạn phụ trách",
+            )
         names = unit_names(session, {producer.commune_code})
         return producer_view(producer, names.get(producer.commune_code, producer.commune_code))
 

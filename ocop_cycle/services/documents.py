@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ocop_cycle.db.models import Document
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
 from ocop_cycle.inputs import single_line
 from ocop_cycle.runtime import Runtime
@@ -58,13 +59,24 @@ def document_view(document: Document) -> dict[str, Any]:
 
 def _check_item(kind: str, criterion: str | None) -> str | None:
     if kind not in KINDS:
-        raise InvalidInput(f"unknown dossier item {kind!r}; use one of: {', '.join(KINDS)}")
+        raise InvalidInput(
+            f"unknown dossier item {kind!r}; use one of: {', '.join(KINDS)}",
+            vi=f"Loại tài liệu {kind!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('document_kind', item) for item in KINDS)}",
+        )
     if kind == "evidence":
         if not criterion or not criterion.strip():
-            raise InvalidInput("evidence supports one criterion: give its code (e.g. A1.2)")
+            raise InvalidInput(
+                "evidence supports one criterion: give its code (e.g. A1.2)",
+                vi="Tài liệu chứng minh dùng cho một tiêu chí: hãy ghi mã tiêu chí (ví dụ A1.2)",
+            )
         return single_line(criterion, "criterion", max_length=40)
     if criterion:
-        raise InvalidInput(f"only evidence names a criterion, not {kind}")
+        raise InvalidInput(
+            f"only evidence names a criterion, not {kind}",
+            vi=f"Chỉ tài liệu chứng minh mới ghi mã tiêu chí, loại «{label_of('document_kind', kind)}» "
+            "thì không",
+        )
     return None
 
 
@@ -85,15 +97,18 @@ def upload(
     if len(content) > settings.upload_max_bytes:
         raise InvalidInput(
             f"{name} is larger than {settings.upload_max_bytes // (1024 * 1024)} MB; "
-            "split or compress it and upload again"
+            "split or compress it and upload again",
+            vi=f"Tệp {name} lớn hơn {settings.upload_max_bytes // (1024 * 1024)} MB; hãy chia nhỏ hoặc "
+            "nén tệp rồi tải lên lại",
         )
     if not content:
-        raise InvalidInput(f"{name} is empty")
+        raise InvalidInput(f"{name} is empty", vi=f"Tệp {name} không có nội dung")
     content_type = sniff_content_type(content[:16])
     if content_type is None:
         raise InvalidInput(
             f"{name} is not a PDF, JPEG or PNG file (judged by its content, not its name); "
-            f"accepted: {', '.join(ACCEPTED)}"
+            f"accepted: {', '.join(ACCEPTED)}",
+            vi=f"Tệp {name} không phải là tệp PDF, JPEG hoặc PNG (xét theo nội dung, không theo tên tệp)",
         )
     store = store_for(runtime)
     key = f"{product_id}/{uuid.uuid4().hex}"
@@ -104,7 +119,9 @@ def upload(
             product = visible_product(session, user, product_id)
             problem = jurisdiction_problem(user, product)
             if problem is not None:
-                raise PermissionDenied(f"permission denied: {problem}")
+                raise PermissionDenied(
+                    f"permission denied: {problem}", vi=f"Không có quyền: {problem.vi}"
+                )
             used = session.scalar(
                 select(func.coalesce(func.sum(Document.size), 0)).where(
                     Document.product_id == product_id
@@ -155,7 +172,10 @@ def open_document(
     with runtime.transaction() as session:
         user = get_user(session, viewer)
         document = session.get(Document, document_id)
-        missing = NotFound(f"no document with id {document_id} in your jurisdiction")
+        missing = NotFound(
+            f"no document with id {document_id} in your jurisdiction",
+            vi=f"Không tìm thấy tài liệu số {document_id} trong phạm vi bạn phụ trách",
+        )
         if document is None:
             raise missing
         try:
@@ -168,7 +188,9 @@ def open_document(
     except FileNotFoundError:
         raise NotFound(
             f"document {document_id}'s file is missing from the document store; "
-            "restore it from the backup"
+            "restore it from the backup",
+            vi=f"Tệp của tài liệu số {document_id} không còn trong kho lưu trữ; hãy báo quản trị hệ "
+            "thống khôi phục từ bản sao lưu",
         ) from None
 
 

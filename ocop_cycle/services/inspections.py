@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocop_cycle.db.models import Certificate, Inspection
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
 from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
@@ -31,31 +32,53 @@ def record_inspection(
 ) -> dict[str, Any]:
     """Record an inspection; a failed one opens the revocation route with ground b."""
     if kind not in KINDS:
-        raise InvalidInput(f"inspection kind {kind!r} is not one of {', '.join(KINDS)}")
+        raise InvalidInput(
+            f"inspection kind {kind!r} is not one of {', '.join(KINDS)}",
+            vi=f"Hình thức kiểm tra {kind!r} không hợp lệ; hãy chọn một trong: {', '.join(KINDS)}",
+        )
     if outcome not in OUTCOMES:
-        raise InvalidInput(f"inspection outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise InvalidInput(
+            f"inspection outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
+            vi=f"Kết luận kiểm tra {outcome!r} không hợp lệ; hãy chọn một trong: {', '.join(OUTCOMES)}",
+        )
     if not findings.strip():
-        raise InvalidInput("an inspection needs its findings: give --findings TEXT")
+        raise InvalidInput(
+            "an inspection needs its findings: give --findings TEXT", vi="Hãy ghi kết quả kiểm tra"
+        )
     try:
         day = parse_legal_date(inspected_on)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(
+            str(exc),
+            vi=f"Ngày kiểm tra «{inspected_on}» không đúng định dạng; hãy ghi theo dạng dd/mm/yyyy",
+        ) from None
     if day > runtime.clock.today():
-        raise InvalidInput(f"inspection date {day:%d/%m/%Y} is in the future")
+        raise InvalidInput(
+            f"inspection date {day:%d/%m/%Y} is in the future",
+            vi=f"Ngày kiểm tra {day:%d/%m/%Y} là ngày trong tương lai",
+        )
     with runtime.transaction() as session:
         user = acting_user(session, actor)
         product = get_product(session, product_id)
         if user.role not in INSPECTING_ROLES:
             raise PermissionDenied(
                 f"{user.username} ({user.role}) may not record inspections; a province or "
-                "central officer may (Decision 26/2026 Art. 9.4)"
+                "central officer may (Decision 26/2026 Art. 9.4)",
+                vi=f"Tài khoản {user.username} ({label_of('role', user.role)}) không được ghi nhận kết quả "
+                "kiểm tra; việc này do cán bộ cấp tỉnh hoặc Trung ương thực hiện (khoản 4 Điều 9 Quyết định "
+                "26/2026)",
             )
         problem = jurisdiction_problem(user, product)
         if problem is not None:
-            raise PermissionDenied(f"permission denied: {problem}")
+            raise PermissionDenied(
+                f"permission denied: {problem}", vi=f"Không có quyền: {problem.vi}"
+            )
         certificate = Certificate.active_for(session, product.id)
         if certificate is None:
-            raise InvalidInput(f"product {product.id} has no active certificate to inspect")
+            raise InvalidInput(
+                f"product {product.id} has no active certificate to inspect",
+                vi=f"Sản phẩm #{product.id} không có giấy chứng nhận còn hiệu lực để kiểm tra",
+            )
         inspection = Inspection(
             product_id=product.id,
             certificate_id=certificate.id,
@@ -107,11 +130,17 @@ def revoke_certificate(
     with runtime.transaction() as session:
         certificate = session.get(Certificate, certificate_id)
         if certificate is None:
-            raise NotFound(f"no certificate {certificate_id}; see `ocop certificate list`")
+            raise NotFound(
+                f"no certificate {certificate_id}; see `ocop certificate list`",
+                vi=f"Không tìm thấy giấy chứng nhận số {certificate_id}",
+            )
         if certificate.status != "active":
             raise InvalidInput(
                 f"certificate {certificate.number} is {certificate.status}; only an active "
-                "certificate is revoked"
+                "certificate is revoked",
+                vi=f"Giấy chứng nhận số {certificate.number} đang ở trạng thái "
+                f"«{label_of('certificate_status', certificate.status)}»; chỉ thu hồi giấy chứng nhận còn "
+                "hiệu lực",
             )
         product_id = certificate.product_id
     data = {

@@ -7,21 +7,23 @@ state map moves it; a product in a state the map does not name is refused, not g
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import Product
+from ocop_cycle.db.models import Product, User
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.workflow import engine
-from ocop_cycle.workflow.definition import Label, TransitionDef
+from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.pins import ensure_pinned
 
@@ -40,6 +42,10 @@ class StateMap(BaseModel):
     # old rules, Decision 26/2026 Art. 12); with ``states`` a complete map names every
     # state a product can be running in.
     keep: list[str] = Field(default_factory=list)
+    # Triggers fired on a product still on ``from`` once ``to`` is in force: the product
+    # moves by this map and the named trigger of ``to`` is fired under its rules (Decision
+    # 26/2026 Art. 12: a certificate of the older rules is re-rated under 26/2026).
+    forwards: dict[str, str] = Field(default_factory=dict)
 
 
 def resolve_map(path: Path) -> Path:
@@ -86,19 +92,7 @@ def migrate(
         )
     source = runtime.workflows.get(from_workflow, state_map.from_version).definition
     target = runtime.workflows.get(to_workflow, state_map.to_version).definition
-    bad = [
-        f"{old!r} is not a state of {source.key}"
-        for old in state_map.states
-        if old not in source.states
-    ] + [
-        f"{new!r} (for {old}) is not a state of {target.key}"
-        for old, new in state_map.states.items()
-        if new not in target.states
-    ] + [
-        f"kept state {kept!r} is not a state of {source.key}"
-        for kept in state_map.keep
-        if kept not in source.states
-    ] + [f"{both!r} is both moved and kept" for both in set(state_map.keep) & set(state_map.states)]
+    bad = map_problems(state_map, source, target)
     if bad:
         raise InvalidInput(f"{map_path}: " + "; ".join(bad))
     final_states = [name for name, state in source.states.items() if state.final]
@@ -143,29 +137,70 @@ def migrate(
         if dry_run:
             session.rollback()
             return summary
-        transition = TransitionDef(
-            trigger=MIGRATE_TRIGGER,
-            source=list(state_map.states),
-            dest=target.initial,
-            label=Label(vi="Chuyển quy trình", en="Workflow migration"),
-            roles=[Role.ADMIN],
-        )
         for product in running:
-            old_state = product.state
-            product.workflow, product.workflow_version = target.name, target.version
-            product.state = state_map.states[old_state]
-            product.updated_at = now
-            context = FireContext(
-                session=session,
-                product=product,
-                actor=user,
-                role=Role(user.role),
-                definition=target,
-                transition=transition,
-                now=now,
-                from_state=old_state,
-                from_definition=source,
-                data={"from_workflow": source.key, "to_workflow": target.key, "map": map_path.name},
+            move_product(
+                session, product, state_map, source, target, actor=user, now=now,
+                data={"map": map_path.name},
             )
-            engine.settle(context, request_id=None)
         return summary
+
+
+def map_problems(state_map: StateMap, source: WorkflowDef, target: WorkflowDef) -> list[str]:
+    """Every state and trigger the map names that its workflows do not have."""
+    return [
+        f"{old!r} is not a state of {source.key}"
+        for old in state_map.states
+        if old not in source.states
+    ] + [
+        f"{new!r} (for {old}) is not a state of {target.key}"
+        for old, new in state_map.states.items()
+        if new not in target.states
+    ] + [
+        f"kept state {kept!r} is not a state of {source.key}"
+        for kept in state_map.keep
+        if kept not in source.states
+    ] + [
+        f"{both!r} is both moved and kept" for both in set(state_map.keep) & set(state_map.states)
+    ] + [
+        f"forwards: {new!r} (for {old}) is not a trigger of {target.key}"
+        for old, new in state_map.forwards.items()
+        if not target.has_trigger(new)
+    ]
+
+
+def move_product(
+    session: Session,
+    product: Product,
+    state_map: StateMap,
+    source: WorkflowDef,
+    target: WorkflowDef,
+    *,
+    actor: User,
+    now: datetime,
+    data: dict[str, Any],
+) -> None:
+    """Move one product to its mapped state of ``target``: its deadlines, timers and
+    reminders are re-planned and a ``migrate_workflow`` history row records the switch."""
+    old_state = product.state
+    product.workflow, product.workflow_version = target.name, target.version
+    product.state = state_map.states[old_state]
+    product.updated_at = now
+    context = FireContext(
+        session=session,
+        product=product,
+        actor=actor,
+        role=Role(actor.role),
+        definition=target,
+        transition=TransitionDef(
+            trigger=MIGRATE_TRIGGER,
+            source=[old_state],
+            dest=product.state,
+            label=Label(vi="Chuyển quy trình", en="Workflow migration"),
+            roles=[Role(actor.role)],
+        ),
+        now=now,
+        from_state=old_state,
+        from_definition=source,
+        data={"from_workflow": source.key, "to_workflow": target.key, **data},
+    )
+    engine.settle(context, request_id=None)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import AdminUnit, Product
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
 from ocop_cycle.identity.actors import acting_user, system_user
@@ -102,13 +103,18 @@ def _check_units_scheme(definition: WorkflowDef, commune: AdminUnit) -> None:
         raise InvalidInput(
             f"products under {definition.name} ({definition.rule_set}) name a 2025 commune; "
             f"{where} is a legacy (pre-2025) unit. Move producers to the 2025 communes with "
-            "`ocop units convert --to 2025`, or choose a producer in a 2025 commune"
+            "`ocop units convert --to 2025`, or choose a producer in a 2025 commune",
+            vi=f"Sản phẩm theo quy trình {definition.name} phải thuộc một xã theo địa giới năm 2025; xã "
+            f"{commune.name} ({commune.code}) của chủ thể là đơn vị theo địa giới cũ (trước năm 2025)",
         )
     raise InvalidInput(
         f"products under {definition.name} ({definition.rule_set}) name a legacy commune "
         f"(with its district); {where} is a 2025 unit. Choose a producer in a legacy commune "
         "(`ocop units load --scheme legacy`), or register under the workflow in force "
-        "(leave out --workflow)"
+        "(leave out --workflow)",
+        vi=f"Sản phẩm theo quy trình {definition.name} phải thuộc một xã theo địa giới cũ (kèm "
+        f"huyện); xã {commune.name} ({commune.code}) của chủ thể là đơn vị theo địa giới năm 2025. "
+        "Hãy chọn chủ thể ở xã theo địa giới cũ, hoặc đăng ký theo quy trình đang có hiệu lực",
     )
 
 
@@ -120,20 +126,30 @@ def _product_group(
         if definition.product_sets:
             raise InvalidInput(
                 f"products under {definition.name} name their product set (1–26, Decision "
-                "26/2026 Appendix II): give --product-set N (see `ocop criteria sets`)"
+                "26/2026 Appendix II): give --product-set N (see `ocop criteria sets`)",
+                vi=f"Sản phẩm theo quy trình {definition.name} phải ghi bộ sản phẩm (từ 1 đến 26, Phụ lục II "
+                "Quyết định 26/2026)",
             )
         if group is None:
-            raise InvalidInput("give the product group with --group (food, drinks, …)")
+            raise InvalidInput(
+                "give the product group with --group (food, drinks, …)", vi="Hãy chọn nhóm sản phẩm"
+            )
         try:
             return parse_choice(ProductGroup, group, "product group")
         except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput(
+                str(exc),
+                vi=f"Nhóm sản phẩm {group!r} không hợp lệ; hãy chọn một trong: "
+                f"{', '.join(label_of('product_group', item) for item in ProductGroup)}",
+            ) from None
     parse_set_number(str(product_set))
     derived = find_product_set(product_set, runtime.settings.workflows_dir).legacy_group
     if group is not None and group.strip().lower() != derived.value:
         raise InvalidInput(
             f"product set {product_set} is filed under the group {derived.value}, not {group}; "
-            "leave --group out, it follows from --product-set"
+            "leave --group out, it follows from --product-set",
+            vi=f"Bộ sản phẩm số {product_set} thuộc nhóm «{label_of('product_group', derived)}», không "
+            f"thuộc nhóm «{label_of('product_group', group)}»; nhóm sản phẩm được xác định theo bộ sản phẩm",
         )
     return derived
 
@@ -202,7 +218,10 @@ def _fire_once(
                 raise StaleVersion(
                     f"product {product_id} changed since version {expected_version} "
                     f"(it is at version {product.version}); nothing was changed. "
-                    "Reload it and try again"
+                    "Reload it and try again",
+                    vi=f"Sản phẩm #{product_id} đã được người khác cập nhật (phiên bản {product.version}, trang "
+                    f"của bạn là phiên bản {expected_version}); chưa có gì thay đổi. Hãy tải lại trang rồi "
+                    "thực hiện lại",
                 )
             engine.fire(
                 session,
@@ -273,7 +292,10 @@ def list_products(
         known = sorted({name for compiled in runtime.workflows.all()
                         for name in compiled.definition.states})
         if state not in known:
-            raise InvalidInput(f"--state {state!r} is not a state; states: {', '.join(known)}")
+            raise InvalidInput(
+                f"--state {state!r} is not a state; states: {', '.join(known)}",
+                vi=f"Trạng thái {state!r} không hợp lệ",
+            )
     with runtime.reading() as session:
         statement = select(Product).order_by(Product.id).limit(limit).offset(offset)
         if state is not None:

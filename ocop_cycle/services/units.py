@@ -27,9 +27,16 @@ class UnitRow:
 def province_units(province_code: str, scheme: str) -> list[UnitRow]:
     """The province, its districts (legacy only) and its communes, parents first."""
     if scheme not in SCHEMES:
-        raise InvalidInput(f"unknown scheme {scheme!r}; use legacy or 2025")
+        raise InvalidInput(
+            f"unknown scheme {scheme!r}; use legacy or 2025",
+            vi=f"Hệ thống đơn vị hành chính {scheme!r} không hợp lệ; hãy chọn legacy (địa giới cũ) hoặc "
+            "2025",
+        )
     if not province_code.isdigit():
-        raise InvalidInput(f"province code {province_code!r} must be digits, e.g. 51")
+        raise InvalidInput(
+            f"province code {province_code!r} must be digits, e.g. 51",
+            vi=f"Mã tỉnh {province_code!r} phải là chữ số, ví dụ 51",
+        )
     table = "admin_units_legacy" if scheme == "legacy" else "admin_units"
     columns = "province, provinceCode, ward, wardCode" + (
         ", district, districtCode" if scheme == "legacy" else ""
@@ -43,7 +50,8 @@ def province_units(province_code: str, scheme: str) -> list[UnitRow]:
     if not records:
         raise InvalidInput(
             f"no province with code {province_code!r} in the {scheme} list of "
-            "vietnamadminunits (Quảng Ngãi is 51)"
+            "vietnamadminunits (Quảng Ngãi is 51)",
+            vi=f"Không có tỉnh nào mã {province_code!r} trong danh mục {scheme} (Quảng Ngãi là 51)",
         )
     first = records[0]
     rows = {province_code: UnitRow(province_code, first["province"], Level.PROVINCE, None)}
@@ -126,7 +134,9 @@ def _refuse_overwriting_units_in_use(session: Session, rows: list[UnitRow], sche
         )
         raise InvalidInput(
             f"{len(clashing)} commune code(s) in use name another place in the {scheme} list: "
-            f"{listed}. Move what is registered there first: ocop units convert --to 2025"
+            f"{listed}. Move what is registered there first: ocop units convert --to 2025",
+            vi=f"{len(clashing)} mã xã đang dùng lại trùng với địa danh khác trong danh mục {scheme}: "
+            f"{listed}. Hãy chuyển dữ liệu đã đăng ký ở đó sang địa giới năm 2025 trước",
         )
 
 

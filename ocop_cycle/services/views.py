@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
+from ocop_cycle.services.forwarding import transitions_now
 from ocop_cycle.workflow.definition import ReratingDef
-from ocop_cycle.workflow.engine import allowed_triggers
+from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.rerating_window import window as rerating_window
 
 
@@ -113,6 +114,9 @@ def product_view(
     runtime: Runtime, session: Session, product: Product, actor: User | None = None
 ) -> dict[str, Any]:
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+    in_force = runtime.workflows.for_new_product(
+        runtime.clock.today(), runtime.settings.default_workflow
+    )
     # Plain statements on the unit of work's connection, once its changes are flushed:
     # the ORM's execution layers cost more than these queries.
     session.flush()
@@ -147,7 +151,11 @@ def product_view(
         "score": float(product.score) if product.score is not None else None,
         "stars": product.stars,
         "version": product.version,
-        "allowed_triggers": allowed_triggers(definition, product, actor),
+        "allowed_triggers": list(dict.fromkeys(
+            transition.trigger
+            for transition in transitions_now(runtime.workflows, product, in_force)
+            if actor is None or transition_problem(actor, product, transition) is None
+        )),
         "open_deadlines": open_deadlines(session, product.id),
         "certificate": certificate_view(certificate) if certificate else None,
         "history": [

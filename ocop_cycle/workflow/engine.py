@@ -100,6 +100,7 @@ def fire(
     workflows: WorkflowRegistry | None = None,
     default_workflow: str | None = None,
     authorised: bool = False,
+    forwarded_from: str | None = None,
 ) -> None:
     """Fire ``trigger`` on ``product`` as ``actor``, writing its history row.
 
@@ -108,6 +109,8 @@ def fire(
     ``authorised``: the calling service has checked the actor's own authority (a council
     chair disqualifying a dossier or closing written opinions), so the transition's roles
     are not asked; the actor and their role are recorded as they are.
+    ``forwarded_from``: the older rules' trigger the actor fired, recorded in the history
+    row (``services/forwarding.py``).
     """
     load_hooks()
     definition = compiled.definition
@@ -142,6 +145,8 @@ def fire(
         workflows=workflows,
         default_workflow=default_workflow,
     )
+    if forwarded_from is not None:
+        context.effects["forwarded_from"] = forwarded_from
     for name in transition.steps:
         STEPS[name].run(context)
     for name in transition.guards:
@@ -260,7 +265,9 @@ def replayed_request(session: Session, request_id: str, product_id: int, trigger
     earlier = session.scalars(select(History).where(History.request_id == request_id)).first()
     if earlier is None:
         return False
-    if earlier.product_id != product_id or earlier.trigger != trigger:
+    # A trigger carried forward to newer rules is recorded under its new name.
+    fired = (earlier.trigger, (earlier.data or {}).get("forwarded_from"))
+    if earlier.product_id != product_id or trigger not in fired:
         raise InvalidInput(
             f"request id {request_id!r} was already used for {earlier.trigger} on product "
             f"{earlier.product_id}; use a new request id",

@@ -1,0 +1,125 @@
+"""Triggers of older rules carried out under the rules in force (Decision 26/2026 Art. 12).
+
+A certificate issued under 148 or 1489 keeps its workflow until a migration moves it, but
+its re-rating and upgrade follow the rules in force. A migration map declares which
+triggers go forward (``forwards:``, old trigger → new trigger): firing one moves that
+product by the whole map, as ``ocop workflow migrate`` would, and fires the new trigger
+under the new rules, in the caller's one transaction, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import Product, User
+from ocop_cycle.errors import WorkflowDefinitionError
+from ocop_cycle.resources import parse_yaml
+from ocop_cycle.services.migration import StateMap, map_problems, move_product
+from ocop_cycle.workflow.definition import TransitionDef
+from ocop_cycle.workflow.pins import ensure_pinned
+from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Where a trigger fired on an older product goes: the map, its target and trigger."""
+
+    map_name: str
+    state_map: StateMap
+    target: CompiledWorkflow
+    trigger: str
+
+    def transition(self, state: str) -> TransitionDef | None:
+        """The target's transition the product would take from its mapped state."""
+        return self.target.definition.transition(self.trigger, self.state_map.states[state])
+
+
+@cache
+def _forwarding_maps(directory: Path) -> tuple[tuple[str, StateMap], ...]:
+    """The maps in ``directory`` that declare forwards, read once per process."""
+    found = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            state_map = StateMap.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
+        except (OSError, yaml.YAMLError, ValidationError) as exc:
+            raise WorkflowDefinitionError(f"{path}: not a valid migration map: {exc}") from None
+        if state_map.forwards:
+            found.append((path.name, state_map))
+    return tuple(found)
+
+
+def forwards_of(
+    workflows: WorkflowRegistry, product: Product, in_force: CompiledWorkflow
+) -> dict[str, Forward]:
+    """The triggers of ``product`` that go forward to ``in_force``, by the name fired.
+
+    None while the product is on the rules in force, or in a state its map keeps (a
+    dossier filed before them finishes under its own rules)."""
+    if product.workflow == in_force.definition.name:
+        return {}
+    for map_name, state_map in _forwarding_maps(workflows.directory / "migrations"):
+        if (
+            state_map.from_workflow == product.workflow
+            and state_map.from_version in (None, product.workflow_version)
+            and state_map.to_workflow == in_force.definition.name
+            and product.state in state_map.states
+        ):
+            target = workflows.get(state_map.to_workflow, state_map.to_version)
+            source = workflows.get(product.workflow, product.workflow_version)
+            bad = map_problems(state_map, source.definition, target.definition)
+            if bad:
+                raise WorkflowDefinitionError(f"{map_name}: " + "; ".join(bad))
+            return {
+                old: Forward(map_name, state_map, target, new)
+                for old, new in state_map.forwards.items()
+            }
+    return {}
+
+
+def carry_forward(
+    session: Session,
+    workflows: WorkflowRegistry,
+    product: Product,
+    forward: Forward,
+    *,
+    fired: str,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Move ``product`` by the forward's whole map before its trigger is fired."""
+    target = forward.target
+    ensure_pinned(session, target.definition, target.content_hash, now)
+    move_product(
+        session,
+        product,
+        forward.state_map,
+        workflows.get(product.workflow, product.workflow_version).definition,
+        target.definition,
+        actor=actor,
+        now=now,
+        data={"map": forward.map_name, "forwarded": f"{fired} → {forward.trigger}"},
+    )
+
+
+def transitions_now(
+    workflows: WorkflowRegistry, product: Product, in_force: CompiledWorkflow
+) -> list[TransitionDef]:
+    """The transitions ``product`` may take now: its own workflow's, with those its map
+    carries forward replaced by the rules in force (offered under their new names)."""
+    own = workflows.get(product.workflow, product.workflow_version).definition
+    forwards = forwards_of(workflows, product, in_force)
+    kept = [t for t in own.transitions_from(product.state) if t.trigger not in forwards]
+    carried = {
+        transition.trigger: transition
+        for forward in forwards.values()
+        if forward.trigger in forwards
+        and (transition := forward.transition(product.state)) is not None
+    }
+    return kept + list(carried.values())

@@ -1,0 +1,261 @@
+"""Decision 26/2026/QĐ-TTg Art. 12: a certificate issued under 148 or 1489 keeps its
+workflow, but its re-rating and upgrade follow 26/2026 (the window of Art. 7.6, a late
+filing accepted by the province, Art. 12.3), carried forward by the migration maps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.db.models import History, ScheduleItem
+from ocop_cycle.errors import GuardFailed, InvalidInput
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import browse
+from ocop_cycle.services.products import fire, fire_timer, register_product, show_product
+from tests.law_26_2026 import (
+    TO_148_CERTIFIED,
+    WORKFLOW,
+    Province26,
+    seat,
+    walk26,
+)
+
+TO_1489_CERTIFIED = [
+    ("approve_idea", "xa26", {}),
+    ("submit_plan", "chuthe26", {}),
+    ("approve_plan", "xa26", {}),
+    ("submit_dossier", "chuthe26", {}),
+    ("forward_dossier", "xa26", {"data": {"origin_report": "BC 12/UBND-xã"}}),
+    ("accept_dossier", "tinh26", {}),
+    ("close_evaluation", "tinh26", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
+]
+
+
+def on(clock: Clock, day: date) -> None:
+    """Act at 09:00 in Vietnam on ``day``."""
+    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+@pytest.fixture
+def qn(runtime: Runtime) -> Province26:
+    return seat(runtime)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+
+
+@dataclass(frozen=True)
+class Legacy:
+    """A certificate of the older rules: its decision date, who files for its producer,
+    and the trigger the filing is fired by."""
+
+    issued: date
+    filer: str
+    trigger: str
+
+    @property
+    def expires(self) -> date:
+        return self.issued.replace(year=self.issued.year + 3)
+
+    @property
+    def window(self) -> str:
+        """The 26/2026 window as the refusal names it: 180 to 120 days before expiry."""
+        opens, closes = (self.expires - timedelta(days=n) for n in (180, 120))
+        return f"from {opens:%d/%m/%Y} to {closes:%d/%m/%Y}"
+
+
+CERTIFICATES = {
+    # No login for the Đức Tân cooperative: its commune officer files for it, by 148's name.
+    "ocop-148": Legacy(date(2024, 5, 7), "xa_ductan", "submit_renewal"),
+    # The Nghĩa Lộ producer (2025 units) files itself, by 26/2026's name.
+    "ocop-1489": Legacy(date(2025, 8, 4), "chuthe26", "submit_rerating"),
+}
+EXPIRES = CERTIFICATES["ocop-148"].expires  # 2027-05-07
+
+
+def certified_under(runtime: Runtime, clock: Clock, qn: Province26, workflow: str) -> int:
+    """A certificate issued under ``workflow`` (148 in a legacy commune, 1489 in a 2025
+    one) by the rules in force that day, never migrated."""
+    legacy = CERTIFICATES[workflow]
+    on(clock, legacy.issued)
+    if workflow == "ocop-148":
+        product_id = int(register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
+                                          actor="xa_ductan", group="food")["id"])
+        steps = [*TO_148_CERTIFIED, ("issue_certificate", "huyen_moduc", {"data": {
+            "decision_number": "1/QĐ-UBND", "decision_date": legacy.issued.isoformat()}})]
+    else:
+        product_id = int(register_product(runtime, name="Mạch nha", producer_id=qn.producer_id,
+                                          actor="xa26", group="food")["id"])
+        steps = [*TO_1489_CERTIFIED, ("issue_certificate", "tinh26", {"data": {
+            "decision_number": "2/QĐ-UBND", "decision_date": legacy.issued.isoformat()}})]
+    view = walk26(runtime, product_id, steps)
+    assert (view["workflow"], view["state"]) == (workflow, "certified")
+    assert view["certificate"]["expires_on"] == legacy.expires.isoformat()
+    return product_id
+
+
+def history(runtime: Runtime, product_id: int) -> list[History]:
+    with runtime.transaction() as session:
+        rows = list(session.scalars(
+            select(History).where(History.product_id == product_id).order_by(History.id)))
+        session.expunge_all()
+        return rows
+
+
+def rows_now(runtime: Runtime, product_id: int) -> tuple[int, int]:
+    """History and schedule rows, to show a refusal changed nothing."""
+    with runtime.transaction() as session:
+        return (
+            session.scalar(select(func.count()).where(History.product_id == product_id)) or 0,
+            session.scalar(select(func.count()).where(
+                ScheduleItem.product_id == product_id, ScheduleItem.status == "pending")) or 0,
+        )
+
+
+def window_opened(
+    runtime: Runtime, clock: Clock, product_id: int, days_before: int, expires: date = EXPIRES
+) -> None:
+    """On expiry − ``days_before``; from −180 the scheduler has opened the old window."""
+    if days_before <= 180:
+        on(clock, expires - timedelta(days=180))
+        fire_timer(runtime, product_id, "open_renewal")
+    on(clock, expires - timedelta(days=days_before))
+
+
+@pytest.mark.parametrize("workflow", sorted(CERTIFICATES))
+def test_an_unmigrated_certificates_rerating_filed_181_days_before_expiry_is_refused_unchanged(
+    runtime: Runtime, clock: Clock, qn: Province26, workflow: str
+) -> None:
+    legacy = CERTIFICATES[workflow]
+    product_id = certified_under(runtime, clock, qn, workflow)
+    window_opened(runtime, clock, product_id, 181, legacy.expires)
+    before = rows_now(runtime, product_id)
+    with pytest.raises(GuardFailed, match=f"has not opened yet: file {legacy.window}"):
+        fire(runtime, product_id, legacy.trigger, actor=legacy.filer)
+    view = show_product(runtime, product_id)
+    assert (view["workflow"], view["state"]) == (workflow, "certified")
+    assert rows_now(runtime, product_id) == before
+
+
+@pytest.mark.parametrize("days_before", [180, 120])
+@pytest.mark.parametrize("workflow", sorted(CERTIFICATES))
+def test_an_unmigrated_certificate_is_re_rated_under_26_2026_inside_its_window(
+    runtime: Runtime, clock: Clock, qn: Province26, workflow: str, days_before: int
+) -> None:
+    legacy = CERTIFICATES[workflow]
+    product_id = certified_under(runtime, clock, qn, workflow)
+    window_opened(runtime, clock, product_id, days_before, legacy.expires)
+    view = fire(runtime, product_id, legacy.trigger, actor=legacy.filer, request_id="r-1")
+    assert (view["workflow"], view["state"]) == (WORKFLOW, "rerating_submitted")
+    assert "commune_check" in [d["name"] for d in view["open_deadlines"]]
+    *_, switch, filed = history(runtime, product_id)
+    assert (switch.trigger, switch.from_state, switch.to_state) == (
+        "migrate_workflow", "renewal_due", "renewal_due")
+    assert (switch.workflow, switch.actor) == (WORKFLOW, legacy.filer)
+    assert switch.data["from_workflow"] == f"{workflow}@1"
+    assert switch.data["map"] == f"{workflow}-to-26-2026.yaml"
+    assert switch.data["forwarded"] == f"{legacy.trigger} → submit_rerating"
+    assert (filed.trigger, filed.workflow, filed.to_state) == (
+        "submit_rerating", WORKFLOW, "rerating_submitted")
+    # Nothing of the old window is left pending: no renewal reminder, no state timer; the
+    # commune's check of 26/2026 and the certificate's own expiry remain.
+    with runtime.transaction() as session:
+        pending = {(row.kind, row.name, row.state) for row in session.scalars(select(
+            ScheduleItem).where(ScheduleItem.product_id == product_id,
+                                ScheduleItem.status == "pending"))}
+    assert pending - {("deadline", "commune_check", "rerating_submitted")} == {
+        ("escalation", "commune_check", "rerating_submitted"), ("expiry", "expire", None)}
+    # The same request again answers with the product, firing nothing.
+    rows = len(history(runtime, product_id))
+    again = fire(runtime, product_id, legacy.trigger, actor=legacy.filer, request_id="r-1")
+    assert (again["version"], len(history(runtime, product_id))) == (view["version"], rows)
+
+
+@pytest.mark.parametrize("workflow", sorted(CERTIFICATES))
+def test_an_unmigrated_certificates_rerating_filed_119_days_before_expiry_is_accepted_late(
+    runtime: Runtime, clock: Clock, qn: Province26, workflow: str
+) -> None:
+    legacy = CERTIFICATES[workflow]
+    product_id = certified_under(runtime, clock, qn, workflow)
+    window_opened(runtime, clock, product_id, 119, legacy.expires)
+    before = rows_now(runtime, product_id)
+    with pytest.raises(GuardFailed, match=f"has closed: file {legacy.window}.*accept_late_rerating"):
+        fire(runtime, product_id, legacy.trigger, actor=legacy.filer)
+    assert rows_now(runtime, product_id) == before
+    assert show_product(runtime, product_id)["workflow"] == workflow
+    view = fire(runtime, product_id, "accept_late_rerating", actor="tinh26",
+                data={"reason": "Chủ thể nộp muộn do bão lũ"})
+    assert (view["workflow"], view["state"]) == (WORKFLOW, "rerating_submitted")
+    late_cap = legacy.expires + timedelta(days=180)
+    assert view["certificate"]["valid_until_decision_cap"] == late_cap.isoformat()
+    assert view["certificate"]["expires_on"] == legacy.expires.isoformat()
+    with runtime.transaction() as session:
+        expiry = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.kind == "expiry",
+            ScheduleItem.status == "pending")).one()
+        assert expiry.due_on == late_cap
+    assert history(runtime, product_id)[-1].data["valid_until_decision_cap"] == late_cap.isoformat()
+
+
+def test_the_upgrade_of_a_148_certificate_needs_evidence_of_what_changed(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    on(clock, date(2026, 6, 10))
+    before = rows_now(runtime, product_id)
+    with pytest.raises(InvalidInput, match="request_upgrade needs upgrade_evidence"):
+        fire(runtime, product_id, "request_upgrade", actor="xa_ductan")
+    assert rows_now(runtime, product_id) == before
+    assert show_product(runtime, product_id)["workflow"] == "ocop-148"
+    view = fire(runtime, product_id, "request_upgrade", actor="xa_ductan",
+                data={"upgrade_evidence": "Bao bì mới, truy xuất nguồn gốc QR"})
+    assert (view["workflow"], view["state"]) == (WORKFLOW, "dossier_submitted")
+    assert view["certificate"]["status"] == "active"  # in force until a higher star
+
+
+def test_the_product_page_offers_the_26_2026_filing_for_an_unmigrated_certificate(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    window_opened(runtime, clock, product_id, 150)
+    offered = {a["trigger"]: a for a in browse.triggers_for(runtime, "xa_ductan", product_id)}
+    assert "submit_renewal" not in offered
+    assert offered["submit_rerating"]["label"]["vi"] == "Nộp hồ sơ đánh giá lại"
+    assert offered["request_upgrade"]["requires"] == ["upgrade_evidence"]
+    shown = show_product(runtime, product_id, actor="xa_ductan")
+    assert {"submit_rerating", "request_upgrade"} <= set(shown["allowed_triggers"])
+    province = {a["trigger"] for a in browse.triggers_for(runtime, "tinh26", product_id)}
+    assert "accept_late_rerating" in province
+
+
+def test_a_148_renewal_stays_under_148_while_the_province_pins_ocop_148(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    window_opened(runtime, clock, product_id, 150)
+    pinned = replace(runtime, settings=runtime.settings.model_copy(
+        update={"default_workflow": "ocop-148"}))
+    view = fire(pinned, product_id, "submit_renewal", actor="xa_ductan")
+    assert (view["workflow"], view["state"]) == ("ocop-148", "dossier_submitted")
+
+
+def test_filing_by_command_outside_the_window_exits_4_naming_the_window(
+    runtime: Runtime, clock: Clock, qn: Province26, cli: Any
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    result = cli("product", "fire", str(product_id), "submit_renewal", "--actor", "xa_ductan",
+                 as_of=(EXPIRES - timedelta(days=200)).isoformat())
+    assert result.exit_code == 4
+    assert "08/11/2026" in result.stderr and "07/01/2027" in result.stderr
+    assert show_product(runtime, product_id)["workflow"] == "ocop-148"
+    filed = cli("product", "fire", str(product_id), "submit_renewal", "--actor", "xa_ductan",
+                "--json", as_of=(EXPIRES - timedelta(days=150)).isoformat())
+    assert filed.exit_code == 0, filed.stderr
+    assert (filed.json()["workflow"], filed.json()["state"]) == (WORKFLOW, "rerating_submitted")
