@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ocop_cycle.db.models import AdminUnit, Certificate, Product
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.mail.undeliverable import reachability
 from ocop_cycle.runtime import Runtime
@@ -47,7 +48,11 @@ def list_certificates(
     """A page of certificates, filtered by status, the product's unit, or expiry; with
     ``viewer``, only those of products in that user's jurisdiction."""
     if status is not None and status not in STATUSES:
-        raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+        raise InvalidInput(
+            f"unknown status {status!r}; use one of: {', '.join(STATUSES)}",
+            vi=f"Trạng thái {status!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('certificate_status', item) for item in STATUSES)}",
+        )
     with runtime.reading() as session:
         statement = (
             select(Certificate, Product.name)
@@ -76,7 +81,10 @@ def show_certificate(
     """One certificate; with ``viewer``, only one in their jurisdiction."""
     with runtime.reading() as session:
         certificate = session.get(Certificate, certificate_id)
-        missing = NotFound(f"no certificate with id {certificate_id}; see 'ocop certificate list'")
+        missing = NotFound(
+            f"no certificate with id {certificate_id}; see 'ocop certificate list'",
+            vi=f"Không tìm thấy giấy chứng nhận số {certificate_id}",
+        )
         if certificate is None:
             raise missing
         if viewer is not None:
@@ -114,7 +122,10 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
     """
     cleaned = normalise_code(code)
     if not cleaned:
-        raise InvalidInput("give the verification code printed under the QR code")
+        raise InvalidInput(
+            "give the verification code printed under the QR code",
+            vi="Hãy nhập mã xác thực in dưới mã QR",
+        )
     today = runtime.clock.today()
     with runtime.reading() as session:
         certificate = session.scalars(
@@ -123,7 +134,9 @@ def verify(runtime: Runtime, code: str) -> dict[str, Any]:
         if certificate is None:
             raise NotFound(
                 f"Không tìm thấy giấy chứng nhận OCOP với mã {cleaned} / no OCOP certificate "
-                "has this code: the product may not be OCOP certified"
+                "has this code: the product may not be OCOP certified",
+                vi=f"Không tìm thấy giấy chứng nhận OCOP với mã {cleaned}: sản phẩm có thể chưa được chứng "
+                "nhận OCOP",
             )
         product = session.get(Product, certificate.product_id)
         assert product is not None

@@ -22,7 +22,10 @@ def find_user(session: Session, username: str) -> User | None:
 def get_user(session: Session, username: str) -> User:
     user = find_user(session, username)
     if user is None:
-        raise NotFound(f"no user {username!r}; add one with: ocop user add {username} --role …")
+        raise NotFound(
+            f"no user {username!r}; add one with: ocop user add {username} --role …",
+            vi=f"Không có tài khoản {username!r}",
+        )
     return user
 
 
@@ -31,7 +34,9 @@ def get_unit(session: Session, code: str) -> AdminUnit:
     if unit is None:
         raise NotFound(
             f"no administrative unit with code {code!r}; load the province with "
-            "'ocop units load --province CODE' and see 'ocop units list'"
+            "'ocop units load --province CODE' and see 'ocop units list'",
+            vi=f"Không có đơn vị hành chính mã {code!r}; hãy báo quản trị hệ thống nạp danh mục đơn vị "
+            "của tỉnh",
         )
     return unit
 
@@ -39,14 +44,19 @@ def get_unit(session: Session, code: str) -> AdminUnit:
 def get_producer(session: Session, producer_id: int) -> Producer:
     producer = session.get(Producer, producer_id)
     if producer is None:
-        raise NotFound(f"no producer with id {producer_id}")
+        raise NotFound(
+            f"no producer with id {producer_id}", vi=f"Không tìm thấy chủ thể số {producer_id}"
+        )
     return producer
 
 
 def get_product(session: Session, product_id: int) -> Product:
     product = session.scalars(_PRODUCT_BY_ID, {"product_id": product_id}).first()
     if product is None:
-        raise NotFound(f"no product with id {product_id}; see 'ocop product list'")
+        raise NotFound(
+            f"no product with id {product_id}; see 'ocop product list'",
+            vi=f"Không tìm thấy sản phẩm #{product_id}",
+        )
     return product
 
 

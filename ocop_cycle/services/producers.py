@@ -49,7 +49,9 @@ def refuse_duplicate_producer(
             raise InvalidInput(
                 f"producer {producer_id} ({existing}) in {commune_name} has this name already; "
                 "use that producer, or add --allow-duplicate if this is another producer "
-                "with the same name"
+                "with the same name",
+                vi=f"Chủ thể số {producer_id} ({existing}) ở {commune_name} đã có tên này; hãy dùng chủ thể "
+                "đó, hoặc xác nhận đây là một chủ thể khác trùng tên",
             )
 
 
@@ -83,7 +85,9 @@ def list_producers(
 ) -> list[dict[str, Any]]:
     if email_status_is is not None and email_status_is not in (OK, UNDELIVERABLE, MISSING):
         raise InvalidInput(
-            f"unknown email status {email_status_is!r}; use ok, undeliverable or missing"
+            f"unknown email status {email_status_is!r}; use ok, undeliverable or missing",
+            vi=f"Tình trạng email {email_status_is!r} không hợp lệ; hãy chọn: nhận được thư, không nhận "
+            "được thư hoặc chưa có email",
         )
     with runtime.reading() as session:
         statement = select(Producer).order_by(Producer.name, Producer.id)
@@ -120,14 +124,20 @@ def edit_producer(
     A changed email starts as deliverable: the refusal belonged to the old one. Officers
     over the producer's commune and the producer's own account may edit."""
     if language is not None and language not in LANGUAGES:
-        raise InvalidInput(f"language {language!r} is not supported; use vi or en")
+        raise InvalidInput(
+            f"language {language!r} is not supported; use vi or en",
+            vi=f"Ngôn ngữ {language!r} không được hỗ trợ; hãy chọn tiếng Việt (vi) hoặc tiếng Anh (en)",
+        )
     if name is not None:
         name = inputs.single_line(name, "producer name")
     if phone is not None:
         phone = inputs.optional_single_line(phone, "phone", max_length=40) or ""
     new_email = optional_email(email) if email is not None else None
     if all(value is None for value in (name, email, phone, language)):
-        raise InvalidInput("nothing to change: give --name, --email, --phone or --language")
+        raise InvalidInput(
+            "nothing to change: give --name, --email, --phone or --language",
+            vi="Không có gì để thay đổi: hãy nhập tên, email, số điện thoại hoặc ngôn ngữ",
+        )
     with runtime.transaction() as session:
         user = acting_user(session, actor)
         producer = get_producer(session, producer_id)
