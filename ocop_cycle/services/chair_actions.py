@@ -21,6 +21,7 @@ from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.lookup import get_product
+from ocop_cycle.services.scoring import record_discussion
 from ocop_cycle.services.views import product_view
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.evaluations import bind_council, open_evaluation, option_sheet_for
@@ -45,10 +46,24 @@ def disqualify(
     return _fire_as_chair(runtime, product_id, DISQUALIFY, actor=actor, data=data)
 
 
-def close_written_opinions(runtime: Runtime, product_id: int, *, actor: str) -> dict[str, Any]:
+def close_written_opinions(
+    runtime: Runtime, product_id: int, *, actor: str, discussion: str | None = None
+) -> dict[str, Any]:
     """The chair closes a re-rating scored by written opinions: at once when the members'
-    totals are within the spread rule, after a recorded discussion when they are not."""
-    return _fire_as_chair(runtime, product_id, CLOSE, actor=actor, data=None, rerating_only=True)
+    totals are within the spread rule, after a recorded discussion when they are not.
+
+    A ``discussion`` given here is recorded in the same transaction as the close, so a
+    close refused (quorum, a missing sheet) leaves no discussion behind either."""
+    note = inputs.multi_line(discussion, "note").strip() if discussion else None
+    return _fire_as_chair(
+        runtime, product_id, CLOSE, actor=actor, data=None, rerating_only=True, discussion=note
+    )
+
+
+def closes_by_written_opinions(purpose: str, *, option_level: bool) -> bool:
+    """Whether the chair (not the province officer) closes an evaluation: a re-rating on
+    the option-level sheets, decided by written opinions (Art. 7.6)."""
+    return purpose == RERATING and option_level
 
 
 def _fire_as_chair(
@@ -59,6 +74,7 @@ def _fire_as_chair(
     actor: str,
     data: Mapping[str, str] | None,
     rerating_only: bool = False,
+    discussion: str | None = None,
 ) -> dict[str, Any]:
     now = runtime.clock.now()
     with runtime.transaction() as session:
@@ -68,6 +84,8 @@ def _fire_as_chair(
         evaluation = _chaired_evaluation(session, product, user, trigger)
         if rerating_only:
             _check_written_opinions(runtime, product, evaluation)
+        if discussion:
+            record_discussion(evaluation, user, discussion, now)
         ensure_pinned(session, compiled.definition, compiled.content_hash, now)
         engine.fire(
             session,
@@ -114,9 +132,8 @@ def _chaired_evaluation(session: Session, product: Product, user: User, trigger:
 
 def _check_written_opinions(runtime: Runtime, product: Product, evaluation: Evaluation) -> None:
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-    if evaluation.purpose != RERATING or (
-        option_sheet_for(definition, product, runtime.workflows.directory) is None
-    ):
+    option_level = option_sheet_for(definition, product, runtime.workflows.directory) is not None
+    if not closes_by_written_opinions(evaluation.purpose, option_level=option_level):
         raise InvalidInput(
             f"product {product.id}'s evaluation is not a re-rating by written opinions: "
             "the province officer closes it with 'ocop product fire "

@@ -6,35 +6,38 @@ Writing goes through ``option_sheets.submit_options``; this module only reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
-from ocop_cycle.db.models import ScoreSheet
+from ocop_cycle.db.models import Product, ScoreSheet
 from ocop_cycle.db.models.scoring import SheetChoice
+from ocop_cycle.domain.scores import stars_for
+from ocop_cycle.domain.star_minimums import stars_with_minimums
+from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services.chair_actions import closes_by_written_opinions
 from ocop_cycle.services.criteria import sheet_view
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.scoring import scores_view
+from ocop_cycle.services.sheet_views import disagreement_table
 from ocop_cycle.services.visibility import visible_product
-from ocop_cycle.workflow.evaluations import option_sheet_for
+from ocop_cycle.workflow.definition import WorkflowDef
+from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
+from ocop_cycle.workflow.sheets import Sheet, check_answers, points_of
 
 
 def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, Any]:
-    """The sheet to fill in for ``viewer``, with their latest choices and the tally."""
+    """The sheet to fill in for ``viewer``, with their latest choices and the tally; the
+    chair (and the officers who follow the council) also get the criteria members disagree
+    on, and the chair whether they close here (a re-rating by written opinions, Art. 7.6)."""
     with runtime.reading() as session:
         user = get_user(session, viewer)
         product = visible_product(session, user, product_id)
-        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
-        if sheet_def is None:
-            raise InvalidInput(
-                f"{definition.key} scores by section, not on the option-level sheets of "
-                "Decision 26/2026; record section totals with 'ocop score submit'",
-                vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo phiếu chấm theo mức của "
-                "Quyết định 26/2026",
-            )
+        definition, sheet_def = _sheet_of(runtime, product)
         own = session.scalars(
             select(ScoreSheet)
             .where(ScoreSheet.product_id == product.id, ScoreSheet.user_id == user.id)
@@ -51,11 +54,74 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
                     )
                 )
             }
+        scores = scores_view(runtime, session, product)
+        evaluation = scores["evaluation"]
+        council = evaluation["council"] if evaluation else None
+        is_chair = council is not None and council["chair"] == user.username
+        follows_council = is_chair or user.role != Role.COUNCIL_MEMBER.value
         return {
             "product": {"id": product.id, "name": product.name, "state": product.state},
             "sheet": sheet_view(sheet_def),
             "chosen": chosen,
             "own_total": float(own.total) if own is not None else None,
+            "own_saved_at": own.updated_at if own is not None else None,
             "opinion": own.opinion if own is not None else None,
-            "scores": scores_view(runtime, session, product),
+            "scores": scores,
+            "disagreements": (
+                disagreement_table(sheet_def, evaluation) if evaluation and follows_council else []
+            ),
+            "is_chair": is_chair,
+            "chair_closes": bool(
+                is_chair
+                and evaluation["status"] == "open"
+                and closes_by_written_opinions(evaluation["purpose"], option_level=True)
+            ),
+            "running": _running(definition, sheet_def, chosen),
         }
+
+
+def running_total(
+    runtime: Runtime, viewer: str, product_id: int, answers: Mapping[str, object]
+) -> dict[str, Any]:
+    """What the options ticked so far add up to and the star that total would give on this
+    sheet alone (its star minimums included), before anything is saved."""
+    with runtime.reading() as session:
+        product = visible_product(session, get_user(session, viewer), product_id)
+        definition, sheet_def = _sheet_of(runtime, product)
+    chosen, _unanswered = check_answers(sheet_def, answers)
+    return _running(definition, sheet_def, chosen)
+
+
+def _sheet_of(runtime: Runtime, product: Product) -> tuple[WorkflowDef, Sheet]:
+    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+    sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
+    if sheet_def is None:
+        raise InvalidInput(
+            f"{definition.key} scores by section, not on the option-level sheets of "
+            "Decision 26/2026; record section totals with 'ocop score submit'",
+            vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo phiếu chấm theo mức của "
+            "Quyết định 26/2026",
+        )
+    return definition, sheet_def
+
+
+def _running(
+    definition: WorkflowDef, sheet_def: Sheet, chosen: Mapping[str, int]
+) -> dict[str, Any]:
+    points = points_of(sheet_def, chosen)
+    total = sum(points.values())
+    complete = len(points) == len(sheet_def.criteria())
+    stars: int | None = None
+    held_back: list[str] = []
+    rules = council_rules(definition)
+    if complete and rules is not None:
+        band = stars_for(Decimal(total), definition.scoring.star_bands())
+        result = stars_with_minimums(band, sheet_def.minimums, [points], rules.minimum_majority)
+        stars, held_back = result.stars, [unmet.criterion for unmet in result.held_back]
+    return {
+        "total": total,
+        "answered": len(points),
+        "criteria": len(sheet_def.criteria()),
+        "stars": stars,
+        "held_back": held_back,
+    }

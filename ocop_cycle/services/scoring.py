@@ -227,11 +227,16 @@ def discuss(runtime: Runtime, product_id: int, *, actor: str, note: str) -> dict
                 vi=f"Chỉ Chủ tịch hội đồng đánh giá sản phẩm #{product.id} mới ghi nhận nội dung thảo luận; "
                 f"tài khoản {user.username} không phải Chủ tịch hội đồng",
             )
-        evaluation.discussed_note = note.strip()
-        evaluation.discussed_by = user.username
-        evaluation.discussed_at = runtime.clock.now()
+        record_discussion(evaluation, user, note.strip(), runtime.clock.now())
         session.flush()
         return scores_view(runtime, session, product)
+
+
+def record_discussion(evaluation: Evaluation, user: User, note: str, now: datetime) -> None:
+    """The chair's note of the council's discussion, which lets a wide spread close."""
+    evaluation.discussed_note = note
+    evaluation.discussed_by = user.username
+    evaluation.discussed_at = now
 
 
 def show_scores(runtime: Runtime, product_id: int) -> dict[str, Any]:
@@ -322,6 +327,7 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
                 missing=tally.missing,
                 failed_mandatory=tally.failed_mandatory,
                 blockers=tally.blockers if evaluation.status == "open" else [],
+                blockers_vi=tally.blockers_vi if evaluation.status == "open" else [],
                 can_close=tally.can_close and evaluation.status == "open",
             )
     elif evaluation.status == "open":

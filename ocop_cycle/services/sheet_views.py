@@ -194,3 +194,33 @@ def earlier_comparison(
         "stars": earlier.stars,
         "changes": changes,
     }
+
+
+def disagreement_table(sheet_def: Sheet, evaluation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The criteria ``criteria_view`` marks as disputed, spelled out for the chair: each
+    option chosen with its points and the members who chose it, and the spread of points
+    the discussion has to settle."""
+    by_member: dict[str, dict[str, int]] = evaluation.get("options", {})
+    rows = []
+    for row in evaluation.get("criteria", []):
+        criterion = sheet_def.criterion(row["code"])
+        if not row["disagree"] or criterion is None:
+            continue
+        chosen: list[dict[str, Any]] = []
+        for index in sorted(int(i) for i in row["choices"]):
+            option = criterion.options[index]
+            members = sorted(m for m, picks in by_member.items() if picks.get(criterion.code) == index)
+            chosen.append(
+                {"option": index, "text": option.text, "points": option.points, "members": members}
+            )
+        points = [int(choice["points"]) for choice in chosen]
+        rows.append(
+            {
+                "code": criterion.code,
+                "name": criterion.name,
+                "max": criterion.max,
+                "chosen": chosen,
+                "spread": max(points) - min(points),
+            }
+        )
+    return rows

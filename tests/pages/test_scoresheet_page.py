@@ -1,32 +1,58 @@
 """The scoresheet page over the option-level sheets of Decision 26/2026: a member saves a
-full sheet, an incomplete one is refused whole, the chair records the discussion and
-another member may not, the producer fills in the self-assessment on the same sheet."""
+full sheet (by a full POST or by htmx, which answers with a status fragment), an incomplete
+one is refused whole, the running total and its star come from the server, the chair sees
+the criteria members disagree on, records the discussion and closes a re-rating by written
+opinions from the page (another member may not), the producer fills in the
+self-assessment on the same sheet, and the dossier's documents show in the page's frame."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from ocop_cycle.db.models import Evaluation, ScoreSheet, User
+from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.db.models import Evaluation, Product, ScoreSheet, User
+from ocop_cycle.domain.scores import stars_for
+from ocop_cycle.domain.star_minimums import stars_with_minimums
 from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import documents
 from ocop_cycle.services.lookup import get_product
+from ocop_cycle.services.products import show_product
+from ocop_cycle.services.scoring import show_scores
 from ocop_cycle.web.app import create_app
-from ocop_cycle.workflow.evaluations import option_sheet_for
-from tests.law_26_2026 import TO_26, register26, seat, walk26
-from tests.sheets_support import MEMBERS_26, answers_for, seat_council_26
+from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
+from ocop_cycle.workflow.sheets import Sheet, points_of
+from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.scoring_support import snapshot
+from tests.sheets_support import MEMBERS_26, answers_for, seat_council_26, submit
 
 PASSWORD = "một mật khẩu đủ dài"
 
 
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
+# Re-rating by written opinions (Art. 7.6): the certificate of TO_26["certified"] expires
+# on 2029-06-01; the product files 150 days before.
+FILED = date(2029, 6, 1) - timedelta(days=150)
+
+
 @pytest.fixture
-def product(runtime: Runtime) -> int:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
+def province(runtime: Runtime) -> Province26:
+    here = seat(runtime)
+    seat_council_26(runtime, here)
+    return here
+
+
+@pytest.fixture
+def product(runtime: Runtime, province: Province26) -> int:
     product_id = register26(runtime, province, product_set=10)
     walk26(runtime, product_id, TO_26["province_council"])
     with runtime.transaction() as session:
@@ -76,7 +102,7 @@ def test_member_saves_a_full_sheet_and_sees_its_total(
     assert answer.status_code == 303
     page = client.get(answer.headers["location"]).text
     assert "Đã lưu phiếu" in page
-    assert "Tổng điểm phiếu của bạn đã lưu: <strong>76</strong>" in page
+    assert re.search(r"Lần lưu gần nhất: \d\d/\d\d/\d{4} \d\d:\d\d \+07:00 · tổng điểm 76", page)
     assert 'checked' in page
 
 
@@ -88,7 +114,7 @@ def test_incomplete_sheet_is_refused_whole_and_keeps_what_was_chosen(
     first_key, first_value = next(iter(_answers(runtime, product, 76).items()))
     answer = client.post(path, data={first_key: first_value, "csrf_token": _form(client, path)})
     assert answer.status_code == 422
-    assert "criteria not answered" in answer.text
+    assert "còn tiêu chí chưa chọn mức" in answer.text
     code = first_key.removeprefix("c.")
     assert f'id="o-{code}-{first_value}" name="c.{code}" value="{first_value}"' in answer.text
     with runtime.reading() as session:
@@ -103,7 +129,7 @@ def test_only_the_chair_records_the_councils_discussion(
     refused = client.post(path + "/thao-luan", data={"note": "Đã thảo luận",
                                                      "csrf_token": _form(client, path)})
     assert refused.status_code == 403
-    assert "only the chair" in refused.text
+    assert "Chỉ Chủ tịch hội đồng đánh giá sản phẩm" in refused.text
     _sign_in(client, MEMBERS_26[0])
     assert "Ghi nhận thảo luận" in client.get(path).text
     done = client.post(path + "/thao-luan", data={"note": "Hội đồng đã thảo luận chênh lệch",
@@ -127,3 +153,220 @@ def test_producer_fills_in_the_self_assessment_on_the_same_sheet(
         sheet = session.scalars(select(ScoreSheet)).one()
     assert sheet.kind == "self"
     assert sheet.total == 85
+
+
+def _sheet(runtime: Runtime, product_id: int) -> Sheet:
+    with runtime.reading() as session:
+        found = get_product(session, product_id)
+        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
+        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
+        assert sheet is not None
+        return sheet
+
+
+def test_a_sheet_saved_by_htmx_answers_with_its_status_alone(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    htmx = {"HX-Request": "true"}
+    saved = client.post(path, data={**_answers(runtime, product, 76),
+                                    "csrf_token": _form(client, path)}, headers=htmx)
+    assert saved.status_code == 200
+    assert "<html" not in saved.text and 'role="status"' in saved.text
+    assert re.search(r"Đã lưu phiếu lúc \d\d/\d\d/\d{4} \d\d:\d\d .* tổng điểm 76", saved.text)
+    refused = client.post(path, data={"csrf_token": _form(client, path)}, headers=htmx)
+    assert refused.status_code == 422
+    assert "<html" not in refused.text and 'role="alert"' in refused.text
+    assert "còn tiêu chí chưa chọn mức" in refused.text
+    with runtime.reading() as session:
+        assert session.scalars(select(ScoreSheet.total)).one() == 76
+
+
+def test_a_save_without_the_csrf_token_is_refused_by_htmx_too(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    refused = client.post(path, data=_answers(runtime, product, 76), headers={"HX-Request": "true"})
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    with runtime.reading() as session:
+        assert session.scalars(select(ScoreSheet)).first() is None
+
+
+def test_the_running_total_and_its_star_come_from_the_server_before_saving(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    token = _form(client, path)
+    sheet = _sheet(runtime, product)
+    answers = answers_for(sheet, 76)
+    first = next(iter(answers))
+    part = client.post(path + "/tong", data={f"c.{first}": str(answers[first]), "csrf_token": token})
+    assert part.status_code == 200
+    points = sheet.criteria()[0].options[answers[first]].points
+    assert f"{points} / 100" in part.text
+    assert f"đã chọn 1/{len(sheet.criteria())} tiêu chí" in part.text
+    assert "Phiếu này cho" not in part.text  # no star before every criterion is answered
+    full = client.post(path + "/tong", data={**_answers(runtime, product, 76), "csrf_token": token})
+    with runtime.reading() as session:
+        found = get_product(session, product)
+        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
+    rules = council_rules(definition)
+    assert rules is not None
+    band = stars_for(Decimal(76), definition.scoring.star_bands())
+    stars = stars_with_minimums(
+        band, sheet.minimums, [points_of(sheet, answers)], rules.minimum_majority
+    ).stars
+    assert "76 / 100" in full.text and f"Phiếu này cho: <strong>{stars} sao</strong>" in full.text
+    with runtime.reading() as session:
+        assert session.scalars(select(ScoreSheet)).first() is None
+    assert client.post(path + "/tong", data=_answers(runtime, product, 76)).status_code == 403
+
+
+def test_the_chair_sees_each_criterion_the_members_chose_differently(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    sheet = _sheet(runtime, product)
+    submit(runtime, product, CHAIR, answers_for(sheet, 80))
+    submit(runtime, product, MEMBER, answers_for(sheet, 70))
+    disputed = [
+        row["code"] for row in show_scores(runtime, product)["evaluation"]["criteria"]
+        if row["disagree"]
+    ]
+    assert disputed
+    path = f"/san-pham/{product}/phieu-cham"
+    _sign_in(client, CHAIR)
+    page = client.get(path).text
+    assert "Tiêu chí thành viên chọn khác nhau" in page
+    table = page.split('class="disagreements"')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">([\d.]+)\. ', table)
+    assert rows == disputed
+    code = disputed[0]
+    criterion = sheet.criterion(code)
+    assert criterion is not None
+    mine = criterion.options[answers_for(sheet, 80)[code]].points
+    theirs = criterion.options[answers_for(sheet, 70)[code]].points
+    assert f"{CHAIR} (1 phiếu)" in table and f"{MEMBER} (1 phiếu)" in table
+    assert f"<td>{abs(mine - theirs)} điểm</td>" in table
+    _sign_in(client, MEMBERS_26[2])
+    assert "Tiêu chí thành viên chọn khác nhau" not in client.get(path).text
+
+
+@pytest.fixture
+def rerating(runtime: Runtime, clock: Clock, province: Province26, product: int) -> int:
+    """A set-1 product filed for re-rating within its window, before the council."""
+    clock.fixed = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # the decision's day (TO_26)
+    product_id = register26(runtime, province)
+    walk26(runtime, product_id, TO_26["certified"])
+    clock.fixed = datetime.combine(FILED, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
+    walk26(runtime, product_id, [
+        ("submit_rerating", "chuthe26", {}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
+    ])
+    assert show_product(runtime, product_id)["state"] == "rerating_review"
+    return product_id
+
+
+def _stored(runtime: Runtime) -> dict[str, list[tuple[object, ...]]]:
+    """Every table but those signing in writes to."""
+    return {
+        table: rows for table, rows in snapshot(runtime).items()
+        if table not in ("audit_events", "user_sessions")
+    }
+
+
+def _state(runtime: Runtime, product_id: int) -> str:
+    with runtime.reading() as session:
+        found = session.get(Product, product_id)
+        assert found is not None
+        return found.state
+
+
+def test_the_chair_closes_a_re_rating_from_the_page_after_recording_the_discussion(
+    client: TestClient, runtime: Runtime, rerating: int
+) -> None:
+    sheet = _sheet(runtime, rerating)
+    for member, total in zip(MEMBERS_26, (70, 72, 80, 84, 86), strict=True):
+        submit(runtime, rerating, member, answers_for(sheet, total), opinion="Đồng ý")
+    path = f"/san-pham/{rerating}/phieu-cham"
+    _sign_in(client, MEMBER)
+    assert "Kết thúc đánh giá lại" not in client.get(path).text
+    before = _stored(runtime)
+    member = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    assert member.status_code == 403 and "Chỉ Chủ tịch hội đồng" in member.text
+    _sign_in(client, CHAIR)
+    assert "Kết thúc đánh giá lại (chủ tịch)" in client.get(path).text
+    spread = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    assert spread.status_code == 409
+    error = spread.text.split('id="close-error"')[1].split("</p>")[0]
+    assert "Chưa thể kết thúc đánh giá" in error and "chênh lệch 16 điểm" in error
+    assert 'aria-describedby="f-close-note-hint close-error"' in spread.text
+    forged = client.post(path + "/ket-thuc", data={"note": "Họp", "csrf_token": "giả"})
+    assert forged.status_code == 403
+    assert _stored(runtime) == before
+    closed = client.post(path + "/ket-thuc", data={
+        "note": "Họp ngày 05/01: thống nhất kết quả", "csrf_token": _form(client, path)},
+        follow_redirects=False)
+    assert closed.status_code == 303
+    assert "Đã kết thúc đánh giá." in client.get(closed.headers["location"]).text
+    assert _state(runtime, rerating) == "province_decision"
+    assert show_scores(runtime, rerating)["evaluation"]["discussed"] == (
+        "Họp ngày 05/01: thống nhất kết quả")
+
+
+def test_a_close_refused_for_want_of_sheets_records_no_discussion_either(
+    client: TestClient, runtime: Runtime, rerating: int
+) -> None:
+    submit(runtime, rerating, CHAIR, answers_for(_sheet(runtime, rerating), 80))
+    path = f"/san-pham/{rerating}/phieu-cham"
+    _sign_in(client, CHAIR)
+    before = _stored(runtime)
+    refused = client.post(path + "/ket-thuc", data={
+        "note": "Đã thảo luận", "csrf_token": _form(client, path)})
+    assert refused.status_code in (409, 422)
+    assert 'id="close-error"' in refused.text and "Đã thảo luận</textarea>" in refused.text
+    assert _stored(runtime) == before
+    assert _state(runtime, rerating) == "rerating_review"
+
+
+def test_a_first_evaluation_is_not_closed_by_the_chair_here(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, CHAIR)
+    path = f"/san-pham/{product}/phieu-cham"
+    page = client.get(path).text
+    assert "/phieu-cham/ket-thuc" not in page and "/phieu-cham/thao-luan" in page
+    refused = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    assert refused.status_code == 422 and "không phải là đánh giá lại bằng ý kiến" in refused.text
+    assert _state(runtime, product) == "province_council"
+
+
+def _csp(response: object) -> dict[str, str]:
+    header = response.headers["content-security-policy"]  # type: ignore[attr-defined]
+    return dict(part.strip().split(" ", 1) for part in header.split(";"))
+
+
+def test_the_dossier_shows_in_the_pages_frame_and_nothing_else_may_be_framed(
+    client: TestClient, runtime: Runtime, product: int, tmp_path: Path
+) -> None:
+    runtime.settings.storage_dir = tmp_path / "documents"
+    uploaded = documents.upload(runtime, "tinh26", product, kind="mau_01", criterion=None,
+                                filename="mau01.pdf", content=PDF)
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    page = client.get(path)
+    assert f'<iframe name="dossier-frame" id="dossier-frame" src="/api/v1/documents/{uploaded["id"]}"' in page.text
+    assert _csp(page)["frame-src"] == "'self'" and _csp(page)["frame-ancestors"] == "'none'"
+    assert page.headers["x-frame-options"] == "DENY"
+    document = client.get(f"/api/v1/documents/{uploaded['id']}")
+    assert document.status_code == 200 and document.content == PDF
+    assert document.headers["content-type"] == "application/pdf"
+    assert document.headers["content-disposition"].startswith("inline;")
+    assert _csp(document)["frame-ancestors"] == "'self'"
+    assert document.headers["x-frame-options"] == "SAMEORIGIN"
+    assert document.headers["x-content-type-options"] == "nosniff"
+    other = client.get(f"/san-pham/{product}")
+    assert _csp(other)["frame-ancestors"] == "'none'" and _csp(other)["frame-src"] == "'none'"
+    assert other.headers["x-frame-options"] == "DENY"

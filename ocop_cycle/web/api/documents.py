@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from ocop_cycle.services import documents
 from ocop_cycle.web.deps import PrincipalDep, ProductId, RuntimeDep
+from ocop_cycle.web.headers import FRAMEABLE_DOCUMENT
 from ocop_cycle.web.schemas.common import Problem
 from ocop_cycle.web.schemas.documents import Document
 
@@ -70,7 +71,8 @@ def download(
     runtime: RuntimeDep,
     principal: PrincipalDep,
 ) -> StreamingResponse:
-    """The file, streamed, to those who may see its product; shown inline (PDF or image)."""
+    """The file, streamed, to those who may see its product; shown inline (PDF or image:
+    uploads are sniffed and nothing else is stored), also in the scoresheet's own frame."""
     view, chunks = documents.open_document(runtime, principal.username, document_id)
     return StreamingResponse(
         chunks,
@@ -79,5 +81,6 @@ def download(
             "Content-Length": str(view["size"]),
             "Content-Disposition": f"inline; filename*=UTF-8''{quote(view['filename'])}",
             "X-Content-SHA256": view["sha256"],
+            **FRAMEABLE_DOCUMENT,
         },
     )

@@ -1,21 +1,13 @@
-// The running total of a scoresheet as options are chosen. The form works without it:
-// the total is computed by the server when the sheet is saved.
+// The scoresheet with htmx: a refused save (422, 403, 409…) still shows the server's
+// message in its status fragment, which htmx would otherwise drop for a 4xx answer.
+// Everything else comes from the server; without JavaScript the forms post as usual.
 (function () {
   "use strict";
-  var form = document.querySelector("form.scoresheet");
-  var output = document.getElementById("running-total");
-  if (!form || !output) { return; }
-  function update() {
-    var total = 0, answered = 0;
-    form.querySelectorAll("input[type=radio]:checked").forEach(function (radio) {
-      total += Number(radio.dataset.points || 0);
-      answered += 1;
-    });
-    output.value = total + " / 100";
-    output.textContent = total + " / 100";
-    var counter = document.getElementById("answered");
-    if (counter) { counter.textContent = String(answered); }
-  }
-  form.addEventListener("change", update);
-  update();
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status < 500 && event.detail.elt.closest("form.scoresheet")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();
