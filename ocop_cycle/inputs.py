@@ -25,6 +25,29 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
 
 
+# The fields' names as a page says them; a field not listed is named as the caller wrote it.
+_FIELD_VI = {
+    "name": "tên",
+    "note": "ghi chú",
+    "comment": "ý kiến",
+    "opinion": "ý kiến",
+    "phone": "số điện thoại",
+    "email": "email",
+    "label": "nhãn",
+    "tax code": "mã số thuế",
+    "product name": "tên sản phẩm",
+    "producer name": "tên chủ thể",
+    "council name": "tên hội đồng",
+    "findings": "kết quả kiểm tra",
+    "reason": "lý do",
+    "address": "địa chỉ",
+}
+
+
+def _field_vi(field: str) -> str:
+    return _FIELD_VI.get(field, field)
+
+
 def _describe(ch: str) -> str:
     names = {"\r": "a carriage return (CR)", "\n": "a line break (LF)", "\x00": "a NUL byte",
              "\x1b": "an escape character (ESC)", "\t": "a tab"}
@@ -47,14 +70,17 @@ def single_line(value: str, field: str, *, max_length: int = NAME_MAX) -> str:
     problem = _problem(value, multi_line=False)
     if problem is not None:
         raise InvalidInput(
-            f"{field} contains {problem}; type it on one line without control characters"
+            f"{field} contains {problem}; type it on one line without control characters",
+            vi=f"Ô «{_field_vi(field)}» chứa ký tự không hợp lệ; hãy nhập trên một dòng, không có ký tự "
+            "điều khiển",
         )
     cleaned = unicodedata.normalize("NFC", value.strip())
     if not cleaned:
-        raise InvalidInput(f"{field} is empty; give a {field}")
+        raise InvalidInput(f"{field} is empty; give a {field}", vi=f"Hãy nhập {_field_vi(field)}")
     if len(cleaned) > max_length:
         raise InvalidInput(
-            f"{field} is {len(cleaned)} characters long; the limit is {max_length}"
+            f"{field} is {len(cleaned)} characters long; the limit is {max_length}",
+            vi=f"Ô «{_field_vi(field)}» dài {len(cleaned)} ký tự; tối đa {max_length} ký tự",
         )
     return cleaned
 
@@ -76,13 +102,17 @@ def multi_line(value: str, field: str, *, max_length: int = TEXT_MAX) -> str:
     normalised = value.replace("\r\n", "\n")
     problem = _problem(normalised, multi_line=True)
     if problem is not None:
-        raise InvalidInput(f"{field} contains {problem}; remove it and try again")
+        raise InvalidInput(
+            f"{field} contains {problem}; remove it and try again",
+            vi=f"Ô «{_field_vi(field)}» chứa ký tự không hợp lệ (ký tự điều khiển); hãy xóa ký tự đó rồi thử lại",
+        )
     cleaned = unicodedata.normalize("NFC", normalised.strip())
     if not cleaned:
-        raise InvalidInput(f"{field} is empty; give a {field}")
+        raise InvalidInput(f"{field} is empty; give a {field}", vi=f"Hãy nhập {_field_vi(field)}")
     if len(cleaned) > max_length:
         raise InvalidInput(
-            f"{field} is {len(cleaned)} characters long; the limit is {max_length}"
+            f"{field} is {len(cleaned)} characters long; the limit is {max_length}",
+            vi=f"Ô «{_field_vi(field)}» dài {len(cleaned)} ký tự; tối đa {max_length} ký tự",
         )
     return cleaned
 
@@ -91,7 +121,8 @@ def username(value: str) -> str:
     """A sign-in name: 2–100 letters, digits or ``. _ - @``, nothing else."""
     if not USERNAME_PATTERN.fullmatch(value):
         raise InvalidInput(
-            f"username {value!r} must be 2–100 letters, digits or . _ - @ without spaces"
+            f"username {value!r} must be 2–100 letters, digits or . _ - @ without spaces",
+            vi=f"Tên đăng nhập {value!r} phải dài 2–100 ký tự, gồm chữ, số hoặc . _ - @, không có dấu cách",
         )
     return value
 

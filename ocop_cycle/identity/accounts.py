@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import ApiToken, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
 from ocop_cycle.errors import InvalidInput, PermissionDenied
 from ocop_cycle.identity.actors import SYSTEM_USERNAME, acting_user
@@ -66,7 +67,8 @@ def create_first_admin(
         if human_users(session):
             raise PermissionDenied(
                 "permission denied: this database has users already; an admin adds more with "
-                "'ocop user add NAME --role R --actor ADMIN'"
+                "'ocop user add NAME --role R --actor ADMIN'",
+                vi="Cơ sở dữ liệu đã có tài khoản; quản trị hệ thống thêm tài khoản mới",
             )
         user = User(
             username=username, display_name=display, email=address, role=Role.ADMIN.value,
@@ -99,23 +101,38 @@ def add_user(
     try:
         user_role = parse_choice(Role, role, "role")
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(
+            str(exc),
+            vi=f"Vai trò {role!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('role', item) for item in Role if item is not Role.SYSTEM)}",
+        ) from None
     if user_role is Role.SYSTEM:
-        raise InvalidInput("the system account exists already and there is only one")
+        raise InvalidInput(
+            "the system account exists already and there is only one",
+            vi="Tài khoản hệ thống đã có và chỉ có một",
+        )
     inputs.username(username)
     if username == SYSTEM_USERNAME:
-        raise InvalidInput("'system' is reserved for the scheduler")
+        raise InvalidInput(
+            "'system' is reserved for the scheduler",
+            vi="Tên 'system' dành riêng cho bộ lập lịch của hệ thống",
+        )
     display = inputs.single_line(name, "name") if name else username
     address = inputs.email(email)
     if language not in LANGUAGES:
-        raise InvalidInput(f"language {language!r} is not supported; use vi or en")
+        raise InvalidInput(
+            f"language {language!r} is not supported; use vi or en",
+            vi=f"Ngôn ngữ {language!r} không được hỗ trợ; hãy chọn tiếng Việt (vi) hoặc tiếng Anh (en)",
+        )
     password_hash = None
     if password is not None:
         password_hash = hash_password(check_new_password(password, username))
     with runtime.transaction() as session:
         manager = acting_user(session, actor)
         if find_user(session, username) is not None:
-            raise InvalidInput(f"user {username!r} exists already")
+            raise InvalidInput(
+                f"user {username!r} exists already", vi=f"Tài khoản {username!r} đã có"
+            )
         province = _check_role_binding(session, user_role, unit_code, producer_id)
         _check_may_manage(manager, user_role, province, f"add user {username}")
         user = User(
@@ -163,9 +180,14 @@ def change_password(
         stored = user.password_hash if user is not None and user.active else None
     ok, _ = verify(current, stored)
     if not ok or user is None:
-        raise PermissionDenied("permission denied: the current password is wrong")
+        raise PermissionDenied(
+            "permission denied: the current password is wrong", vi="Mật khẩu hiện tại không đúng"
+        )
     if current == new:
-        raise InvalidInput("the new password must differ from the current one")
+        raise InvalidInput(
+            "the new password must differ from the current one",
+            vi="Mật khẩu mới phải khác mật khẩu hiện tại",
+        )
     password_hash = hash_password(new)
     now = runtime.clock.now()
     with runtime.transaction() as session:
@@ -184,9 +206,15 @@ def deactivate_user(runtime: Runtime, username: str, *, actor: str) -> None:
         manager = acting_user(session, actor)
         user = _managed_user(session, manager, username, "deactivate")
         if user.id == manager.id:
-            raise InvalidInput("you cannot deactivate yourself; ask another admin")
+            raise InvalidInput(
+                "you cannot deactivate yourself; ask another admin",
+                vi="Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác",
+            )
         if not user.active:
-            raise InvalidInput(f"user {username} is deactivated already")
+            raise InvalidInput(
+                f"user {username} is deactivated already",
+                vi=f"Tài khoản {username} đã bị khóa từ trước",
+            )
         user.active = False
         revoke_user_sessions(session, user.id, now)
         for token in session.scalars(
@@ -236,7 +264,10 @@ def user_province(session: Session, user: User) -> str | None:
 def _managed_user(session: Session, manager: User, username: str, action: str) -> User:
     user = get_user(session, username)
     if user.role == Role.SYSTEM.value:
-        raise PermissionDenied("permission denied: the system account is not managed by people")
+        raise PermissionDenied(
+            "permission denied: the system account is not managed by people",
+            vi="Tài khoản hệ thống không do người quản lý",
+        )
     if user.id != manager.id:
         _check_may_manage(
             manager, Role(user.role), user_province(session, user), f"{action} {username}"
@@ -252,17 +283,23 @@ def _check_may_manage(manager: User, role: Role, province: str | None, action: s
         if role not in _PROVINCE_MAY_ADD:
             raise PermissionDenied(
                 f"permission denied: {manager.username} (province_officer) may not {action}: "
-                f"only an admin manages {role.value} accounts"
+                f"only an admin manages {role.value} accounts",
+                vi=f"Tài khoản {manager.username} (Cán bộ cấp tỉnh) không được thực hiện thao tác này: chỉ "
+                f"quản trị hệ thống quản lý tài khoản {label_of('role', role)}",
             )
         if province is not None and province != manager.unit_code:
             raise PermissionDenied(
                 f"permission denied: {manager.username} serves province {manager.unit_code}, "
-                f"not province {province}; they may not {action}"
+                f"not province {province}; they may not {action}",
+                vi=f"Tài khoản {manager.username} phụ trách tỉnh {manager.unit_code}, không phải tỉnh "
+                f"{province}; không được thực hiện thao tác này",
             )
         return
     raise PermissionDenied(
         f"permission denied: {manager.username} ({manager.role}) may not {action}; "
-        "only an admin or a province officer manages accounts"
+        "only an admin or a province officer manages accounts",
+        vi=f"Tài khoản {manager.username} ({label_of('role', manager.role)}) không được thực hiện thao "
+        "tác này; chỉ quản trị hệ thống hoặc cán bộ cấp tỉnh quản lý tài khoản",
     )
 
 
@@ -274,21 +311,37 @@ def _check_role_binding(
     expected = _ROLE_UNIT_LEVEL.get(role)
     if expected is not None:
         if unit_code is None:
-            raise InvalidInput(f"a {role.value} serves a {expected.value}: give --unit CODE")
+            raise InvalidInput(
+                f"a {role.value} serves a {expected.value}: give --unit CODE",
+                vi=f"Tài khoản {label_of('role', role)} phải gắn với một đơn vị {label_of('level', expected)}: "
+                "hãy chọn đơn vị",
+            )
         unit = get_unit(session, unit_code)
         if unit.level != expected.value:
             raise InvalidInput(
                 f"a {role.value} serves a {expected.value}, but {unit_code} ({unit.name}) "
-                f"is a {unit.level}"
+                f"is a {unit.level}",
+                vi=f"Tài khoản {label_of('role', role)} phải gắn với một đơn vị {label_of('level', expected)}, "
+                f"nhưng {unit_code} ({unit.name}) là đơn vị {label_of('level', unit.level)}",
             )
         province = ancestry(session, unit).get(Level.PROVINCE)
     elif unit_code is not None:
-        raise InvalidInput(f"a {role.value} serves no unit; drop --unit")
+        raise InvalidInput(
+            f"a {role.value} serves no unit; drop --unit",
+            vi=f"Tài khoản {label_of('role', role)} không gắn với đơn vị nào; hãy bỏ chọn đơn vị",
+        )
     if role is Role.PRODUCER:
         if producer_id is None:
-            raise InvalidInput("a producer account must name its producer: give --producer ID")
+            raise InvalidInput(
+                "a producer account must name its producer: give --producer ID",
+                vi="Tài khoản chủ thể sản xuất phải gắn với một chủ thể: hãy chọn chủ thể",
+            )
         commune = get_producer(session, producer_id).commune_code
         province = ancestry(session, get_unit(session, commune)).get(Level.PROVINCE)
     elif producer_id is not None:
-        raise InvalidInput(f"only producer accounts have --producer, not a {role.value}")
+        raise InvalidInput(
+            f"only producer accounts have --producer, not a {role.value}",
+            vi=f"Chỉ tài khoản chủ thể sản xuất mới gắn với chủ thể, tài khoản {label_of('role', role)} thì "
+            "không",
+        )
     return province

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, PermissionDenied
 from ocop_cycle.services.lookup import get_unit, get_user
@@ -22,20 +23,25 @@ def acting_user(session: Session, username: str | None) -> User:
     """The active user named as the actor of a write, or a refusal saying why not."""
     if username is None or not username.strip():
         raise InvalidInput(
-            "this command changes data: name who is acting with --actor USER "
-            "(or set OCOP_ACTOR)"
+            "this command changes data: name who is acting with --actor USER (or set OCOP_ACTOR)",
+            vi="Thao tác này thay đổi dữ liệu: cần ghi rõ người thực hiện",
         )
     if username == SYSTEM_USERNAME:
         raise PermissionDenied(
             "permission denied: 'system' is not a user anyone can name; only the scheduler "
-            "acts as system. Name yourself with --actor USER"
+            "acts as system. Name yourself with --actor USER",
+            vi="Không ai được nhân danh tài khoản 'system'; chỉ bộ lập lịch của hệ thống dùng tài khoản này",
         )
     user = get_user(session, username)
     if user.role == Role.SYSTEM.value:
-        raise PermissionDenied(f"permission denied: {username} is the scheduler's account")
+        raise PermissionDenied(
+            f"permission denied: {username} is the scheduler's account",
+            vi=f"Tài khoản {username} là tài khoản của bộ lập lịch hệ thống",
+        )
     if not user.active:
         raise PermissionDenied(
-            f"permission denied: user {username} is deactivated and can do nothing"
+            f"permission denied: user {username} is deactivated and can do nothing",
+            vi=f"Tài khoản {username} đã bị khóa và không thể thực hiện thao tác nào",
         )
     return user
 
@@ -53,7 +59,9 @@ def require_role(user: User, roles: Iterable[Role], action: str) -> Role:
         names = ", ".join(r.value for r in allowed)
         raise PermissionDenied(
             f"permission denied: {user.username} ({user.role}) may not {action}; "
-            f"allowed roles: {names}"
+            f"allowed roles: {names}",
+            vi=f"Tài khoản {user.username} ({label_of('role', user.role)}) không được thực hiện thao tác "
+            f"này; vai trò được phép: {', '.join(label_of('role', role) for role in allowed)}",
         )
     return role
 
@@ -64,7 +72,9 @@ def require_province(user: User, province_code: str, action: str) -> None:
     if role is Role.PROVINCE_OFFICER and user.unit_code != province_code:
         raise PermissionDenied(
             f"permission denied: {user.username} serves province {user.unit_code} and may "
-            f"not {action} for province {province_code}"
+            f"not {action} for province {province_code}",
+            vi=f"Tài khoản {user.username} phụ trách tỉnh {user.unit_code}, không được thực hiện thao tác "
+            f"này cho tỉnh {province_code}",
         )
 
 
@@ -82,7 +92,9 @@ def require_over_unit(session: Session, user: User, unit_code: str, action: str)
     if user.unit_code not in _unit_and_above(session, unit_code):
         raise PermissionDenied(
             f"permission denied: {user.username} serves unit {user.unit_code}, which does not "
-            f"include {unit_code}; they may not {action}"
+            f"include {unit_code}; they may not {action}",
+            vi=f"Tài khoản {user.username} phụ trách đơn vị {user.unit_code}, không bao gồm đơn vị "
+            f"{unit_code}; không được thực hiện thao tác này",
         )
 
 

@@ -38,7 +38,10 @@ def create_token(
     """A new token for ``username`` (by an admin, or by the user for themselves)."""
     clean_label = inputs.single_line(label, "label", max_length=100)
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
-        raise InvalidInput(f"--expires must be between 1 and {MAX_DAYS} days")
+        raise InvalidInput(
+            f"--expires must be between 1 and {MAX_DAYS} days",
+            vi=f"Thời hạn của mã truy cập phải từ 1 đến {MAX_DAYS} ngày",
+        )
     now = runtime.clock.now()
     secret = new_secret(API_TOKEN_PREFIX)
     with runtime.transaction() as session:
@@ -46,7 +49,10 @@ def create_token(
         owner = get_user(session, username)
         _check_owner_or_admin(manager, owner, "create a token for")
         if not owner.active or owner.role == Role.SYSTEM.value:
-            raise InvalidInput(f"user {username} cannot hold tokens (deactivated or system)")
+            raise InvalidInput(
+                f"user {username} cannot hold tokens (deactivated or system)",
+                vi=f"Tài khoản {username} không thể có mã truy cập (đã bị khóa hoặc là tài khoản hệ thống)",
+            )
         expires_at = now + timedelta(days=expires_days) if expires_days else None
         token = ApiToken(
             user_id=owner.id, label=clean_label, token_hash=digest(secret), created_at=now,
@@ -90,12 +96,18 @@ def revoke_token(runtime: Runtime, token_id: int, *, actor: str) -> None:
         manager = acting_user(session, actor)
         token = session.get(ApiToken, token_id)
         if token is None:
-            raise NotFound(f"no API token with id {token_id}; see 'ocop token list'")
+            raise NotFound(
+                f"no API token with id {token_id}; see 'ocop token list'",
+                vi=f"Không tìm thấy mã truy cập số {token_id}",
+            )
         owner = session.get(User, token.user_id)
         assert owner is not None
         _check_owner_or_admin(manager, owner, "revoke a token of")
         if token.revoked_at is not None:
-            raise InvalidInput(f"token {token_id} is revoked already")
+            raise InvalidInput(
+                f"token {token_id} is revoked already",
+                vi=f"Mã truy cập số {token_id} đã bị thu hồi từ trước",
+            )
         token.revoked_at = now
         record(session, AuditKind.TOKEN_REVOKED, at=now, actor=manager.username,
                subject=owner.username, token_id=token_id)
@@ -139,5 +151,7 @@ def _check_owner_or_admin(manager: User, owner: User, action: str) -> None:
     if manager.id != owner.id and manager.role != Role.ADMIN.value:
         raise PermissionDenied(
             f"permission denied: {manager.username} may not {action} {owner.username}; "
-            "only the user themselves or an admin may"
+            "only the user themselves or an admin may",
+            vi=f"Tài khoản {manager.username} không được thực hiện thao tác này với mã truy cập của "
+            f"{owner.username}; chỉ chính người đó hoặc quản trị hệ thống được làm",
         )

@@ -47,12 +47,21 @@ def check_new_password(password: str, username: str) -> str:
     if len(password) < MIN_LENGTH:
         raise InvalidInput(
             f"the password is too short: use at least {MIN_LENGTH} characters "
-            "(a few words make a good one)"
+            "(a few words make a good one)",
+            vi=f"Mật khẩu quá ngắn: cần ít nhất {MIN_LENGTH} ký tự (một cụm vài từ là mật khẩu tốt)",
         )
     if len(password) > MAX_LENGTH:
-        raise InvalidInput(f"the password is longer than {MAX_LENGTH} characters")
+        raise InvalidInput(
+            f"the password is longer than {MAX_LENGTH} characters",
+            vi=f"Mật khẩu dài quá {MAX_LENGTH} ký tự",
+        )
     if password.strip().casefold() == username.casefold():
-        raise InvalidInput("the password may not be the username")
+        raise InvalidInput(
+            "the password may not be the username", vi="Mật khẩu không được trùng với tên đăng nhập"
+        )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
-        raise InvalidInput("the password may not contain control characters or line breaks")
+        raise InvalidInput(
+            "the password may not contain control characters or line breaks",
+            vi="Mật khẩu không được chứa ký tự điều khiển hoặc dấu xuống dòng",
+        )
     return password

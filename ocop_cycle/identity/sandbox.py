@@ -27,6 +27,10 @@ REFUSAL = (
     "commands that change data may not use it (reading with --as-of is fine). Run it "
     "without --as-of, or try it in a sandbox made with 'ocop init --sandbox'"
 )
+REFUSAL_VI = (
+    "Cơ sở dữ liệu này không phải bản thử nghiệm: không được thay đổi dữ liệu khi làm việc "
+    "ở một ngày khác (--as-of); chỉ được xem"
+)
 
 
 def is_sandbox(session: Session) -> bool:
@@ -65,6 +69,6 @@ def guard_backdated_writes(engine: Engine) -> None:
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
     ) -> None:
         if _WRITE.match(statement):
-            raise InvalidInput(REFUSAL)
+            raise InvalidInput(REFUSAL, vi=REFUSAL_VI)
 
     event.listen(engine, "before_cursor_execute", _before)

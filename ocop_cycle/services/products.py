@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
-from ocop_cycle.db.models import AdminUnit, Product
+from ocop_cycle.db.models import AdminUnit, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
@@ -33,6 +34,9 @@ from ocop_cycle.workflow.permissions import check_transition
 from ocop_cycle.workflow.pins import ensure_pinned
 from ocop_cycle.workflow.product_sets import parse_set_number
 from ocop_cycle.workflow.product_sets import product_set as find_product_set
+
+# What a caller writes with a move, in its transaction: (session, product, actor).
+Along = Callable[[Session, Product, User], None]
 
 
 def register_product(
@@ -164,9 +168,12 @@ def fire(
     data: Mapping[str, str] | None = None,
     request_id: str | None = None,
     expected_version: int | None = None,
+    along: Along | None = None,
 ) -> dict[str, Any]:
     """Fire one trigger as one transaction; a repeated request id fires nothing, and a
     product changed since ``expected_version`` (HTTP ``If-Match``) is refused.
+    ``along`` writes what belongs with the move in the same transaction (a dossier's
+    documents and self-assessment): refused, nothing of either is kept.
 
     The same request id fired concurrently: the first to commit wins and every other
     caller gets its result, as a retry a moment later would (PostgreSQL lets both start).
@@ -174,7 +181,7 @@ def fire(
     try:
         return _fire_once(
             runtime, product_id, trigger, actor=actor, comment=comment, data=data,
-            request_id=request_id, expected_version=expected_version,
+            request_id=request_id, expected_version=expected_version, along=along,
         )
     except Conflict:
         if request_id is None:
@@ -196,6 +203,7 @@ def _fire_once(
     data: Mapping[str, str] | None,
     request_id: str | None,
     expected_version: int | None,
+    along: Along | None = None,
 ) -> dict[str, Any]:
     check_transition_data(data or {}, runtime.clock.today(), runtime.settings)
     comment = inputs.optional_single_line(comment, "comment")
@@ -238,6 +246,8 @@ def _fire_once(
                     runtime.clock.today(), runtime.settings.default_workflow
                 ).definition.name,
             )
+            if along is not None:
+                along(session, product, user)
         view = product_view(runtime, session, product, user)
     runtime.verified_pins.add(pin)  # committed: a pin written just now is stored
     return view
