@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import ApiToken, User
@@ -14,8 +14,8 @@ from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
 from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.identity.audit import AuditKind, record
+from ocop_cycle.identity.credentials import held_credential
 from ocop_cycle.identity.principal import Principal
-from ocop_cycle.identity.sessions import TOUCH_EVERY
 from ocop_cycle.identity.tokens import API_TOKEN_PREFIX, digest, new_secret
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
@@ -115,28 +115,17 @@ def revoke_token(runtime: Runtime, token_id: int, *, actor: str) -> None:
 
 def api_token_user(runtime: Runtime, secret: str) -> Principal | None:
     """The active user an API token belongs to, or None (unknown, revoked, expired, or
-    the user deactivated). Its last use is written at most once a minute."""
-    now = runtime.clock.now()
-    token_hash = digest(secret)
-    with runtime.reading() as session:
-        row = session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == token_hash)
-        ).first()
-        if row is None:
-            return None
-        token, user = row
+    the user deactivated)."""
+
+    def accept(token: ApiToken, user: User, now: datetime) -> Principal | None:
         if _status(token, now) != "active" or not user.active:
             return None
-        principal = Principal.of(user)
-        touch = token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY
-    if touch:
-        with runtime.transaction() as session:
-            session.execute(
-                update(ApiToken).where(ApiToken.token_hash == token_hash).values(last_used_at=now)
-            )
-    return principal
+        return Principal.of(user)
+
+    return held_credential(
+        runtime, secret, hash_column=ApiToken.token_hash,
+        last_use_column=ApiToken.last_used_at, accept=accept,
+    )
 
 
 def _status(token: ApiToken, now: datetime) -> str:

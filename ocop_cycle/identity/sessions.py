@@ -11,12 +11,10 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import User, UserSession
 from ocop_cycle.identity.audit import AuditKind, record
+from ocop_cycle.identity.credentials import held_credential
 from ocop_cycle.identity.principal import Principal
 from ocop_cycle.identity.tokens import digest, new_secret, same
 from ocop_cycle.runtime import Runtime
-
-# Activity is recorded at this granularity at most.
-TOUCH_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -59,24 +57,10 @@ def open_session(runtime: Runtime, principal: Principal, address: str | None) ->
 
 def session_user(runtime: Runtime, session_id: str) -> ActiveSession | None:
     """The live session behind ``session_id``; None when unknown, revoked, idle too long,
-    past its absolute end, or its user is deactivated.
-
-    Read without the write lock; its last activity is written at most once a minute
-    (the idle timeout is counted in minutes), so that reading pages does not queue
-    every request behind a write.
-    """
-    now = runtime.clock.now()
+    past its absolute end, or its user is deactivated."""
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
-    id_hash = digest(session_id)
-    with runtime.reading() as session:
-        row = session.execute(
-            select(UserSession, User)
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.id_hash == id_hash)
-        ).first()
-        if row is None:
-            return None
-        stored, user = row
+
+    def accept(stored: UserSession, user: User, now: datetime) -> ActiveSession | None:
         if (
             stored.revoked_at is not None
             or now >= stored.expires_at
@@ -84,21 +68,17 @@ def session_user(runtime: Runtime, session_id: str) -> ActiveSession | None:
             or not user.active
         ):
             return None
-        active = ActiveSession(
+        return ActiveSession(
             principal=Principal.of(user),
             csrf_token=stored.csrf_token,
             expires_at=stored.expires_at,
             idle_expires_at=min(stored.expires_at, now + idle),
         )
-        touch = now - stored.last_seen_at >= TOUCH_EVERY
-    if touch:
-        with runtime.transaction() as session:
-            session.execute(
-                update(UserSession)
-                .where(UserSession.id_hash == id_hash, UserSession.last_seen_at < now)
-                .values(last_seen_at=now)
-            )
-    return active
+
+    return held_credential(
+        runtime, session_id, hash_column=UserSession.id_hash,
+        last_use_column=UserSession.last_seen_at, accept=accept,
+    )
 
 
 def close_session(runtime: Runtime, session_id: str, address: str | None = None) -> bool:
