@@ -19,14 +19,17 @@ def megabytes(size: int) -> str:
 def readable_file(path: Path, what: str) -> Path:
     """``path`` if it is a file this process may read; otherwise say which it is not."""
     if not path.exists():
-        raise InvalidInput(f"{what}: no file {path}")
+        raise InvalidInput(f"{what}: no file {path}", vi=f"Không có tệp {path}")
     if not path.is_file():
-        raise InvalidInput(f"{what}: {path} is not a file")
+        raise InvalidInput(f"{what}: {path} is not a file", vi=f"{path} không phải là tệp")
     try:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InvalidInput(f"{what}: cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput(
+            f"{what}: cannot read {path}: {exc.strerror}",
+            vi=f"Không đọc được tệp {path}: {exc.strerror}",
+        ) from None
     return path
 
 
@@ -36,7 +39,9 @@ def check_size(path: Path, limit: int, what: str, setting: str) -> int:
     if size > limit:
         raise InvalidInput(
             f"{what}: {path.name} is {megabytes(size)}, more than the {megabytes(limit)} "
-            f"allowed ({setting}); split the file or raise the limit"
+            f"allowed ({setting}); split the file or raise the limit",
+            vi=f"Tệp {path.name} có dung lượng {megabytes(size)}, vượt mức cho phép {megabytes(limit)}; "
+            "hãy chia nhỏ tệp",
         )
     return size
 
@@ -47,11 +52,16 @@ def check_zip_expansion(path: Path, limit: int, what: str, setting: str) -> None
         with zipfile.ZipFile(path) as archive:
             expanded = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError):
-        raise InvalidInput(f"{what}: {path.name} is not a readable XLSX workbook") from None
+        raise InvalidInput(
+            f"{what}: {path.name} is not a readable XLSX workbook",
+            vi=f"Tệp {path.name} không phải là bảng tính XLSX đọc được",
+        ) from None
     if expanded > limit:
         raise InvalidInput(
             f"{what}: {path.name} expands to {megabytes(expanded)} when unpacked, more than "
-            f"the {megabytes(limit)} allowed ({setting}); save it as CSV or split it"
+            f"the {megabytes(limit)} allowed ({setting}); save it as CSV or split it",
+            vi=f"Tệp {path.name} khi giải nén có dung lượng {megabytes(expanded)}, vượt mức cho phép "
+            f"{megabytes(limit)}; hãy lưu dưới dạng CSV hoặc chia nhỏ tệp",
         )
 
 
@@ -61,9 +71,14 @@ def read_small_text(path: Path, limit: int, what: str) -> str:
     if path.stat().st_size > limit:
         raise InvalidInput(
             f"{what}: {path.name} is {megabytes(path.stat().st_size)}; a file of this kind "
-            f"is under {megabytes(limit)}. Is it the right file?"
+            f"is under {megabytes(limit)}. Is it the right file?",
+            vi=f"Tệp {path.name} có dung lượng {megabytes(path.stat().st_size)}, trong khi tệp loại này "
+            f"thường dưới {megabytes(limit)}. Hãy kiểm tra xem có chọn đúng tệp không",
         )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput(f"{what}: {path.name} is not a UTF-8 text file") from None
+        raise InvalidInput(
+            f"{what}: {path.name} is not a UTF-8 text file",
+            vi=f"Tệp {path.name} không phải là tệp văn bản UTF-8",
+        ) from None

@@ -85,12 +85,15 @@ class Runtime:
         except StaleDataError:
             raise Conflict(
                 "someone else changed this product at the same time; nothing was changed. "
-                "Reload it and try again"
+                "Reload it and try again",
+                vi="Người khác vừa thay đổi sản phẩm này cùng lúc; chưa có gì thay đổi. Hãy tải lại trang rồi "
+                "thực hiện lại",
             ) from None
         except IntegrityError as exc:
             if "request_id" in str(exc.orig):
                 raise Conflict(
-                    "this request id was used by a concurrent request; nothing was changed"
+                    "this request id was used by a concurrent request; nothing was changed",
+                    vi="Mã yêu cầu này vừa được một yêu cầu khác dùng cùng lúc; chưa có gì thay đổi",
                 ) from None
             raise
         except (OperationalError, sqlite3.OperationalError) as exc:
@@ -127,7 +130,9 @@ class Runtime:
         return Conflict(
             f"the database stayed locked by another writer for {self.settings.lock_timeout:g} s"
             f" (OCOP_LOCK_TIMEOUT): {holder or 'the holder has already finished'}; nothing "
-            "was changed. Try again when it has finished"
+            "was changed. Try again when it has finished",
+            vi=f"Cơ sở dữ liệu đang bận (bị khóa quá {self.settings.lock_timeout:g} giây); chưa có gì "
+            "thay đổi. Hãy thử lại sau ít phút",
         )
 
     def close(self) -> None:
@@ -142,5 +147,6 @@ def _out_of_range(exc: OverflowError | DataError) -> Exception:
     if isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) != "22003":
         return exc
     return InvalidInput(
-        f"a number given is out of range (ids run from 1 to {MAX_ID}); nothing was changed"
+        f"a number given is out of range (ids run from 1 to {MAX_ID}); nothing was changed",
+        vi=f"Có số nằm ngoài phạm vi cho phép (mã số từ 1 đến {MAX_ID}); chưa có gì thay đổi",
     )

@@ -39,7 +39,8 @@ def normalized_email(address: str) -> str:
     except EmailNotValidError as exc:
         raise InvalidInput(
             f"{address!r} is not a valid email address: {exc} "
-            "Correct the person's email and try again."
+            "Correct the person's email and try again.",
+            vi=f"{address!r} không phải là địa chỉ email hợp lệ. Hãy sửa lại địa chỉ email rồi thử lại",
         ) from None
     return checked.ascii_email or checked.normalized
 

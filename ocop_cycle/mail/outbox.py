@@ -119,7 +119,10 @@ def list_messages(
     session: Session, *, status: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
-        raise InvalidInput(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+        raise InvalidInput(
+            f"unknown status {status!r}; use one of: {', '.join(STATUSES)}",
+            vi=f"Trạng thái {status!r} không hợp lệ; hãy chọn một trong: {', '.join(STATUSES)}",
+        )
     statement = select(OutboxMessage).order_by(OutboxMessage.id).limit(limit)
     if status is not None:
         statement = statement.where(OutboxMessage.status == status)
@@ -141,10 +144,14 @@ def retry(session: Session, message_id: int, now: datetime, *, actor: str) -> Ou
     )
     row = session.get(OutboxMessage, message_id)
     if row is None:
-        raise NotFound(f"no outbox message {message_id}; see `ocop mail list`")
+        raise NotFound(
+            f"no outbox message {message_id}; see `ocop mail list`",
+            vi=f"Không tìm thấy thư số {message_id} trong hộp thư đi",
+        )
     if row.status != FAILED:
         raise InvalidInput(
-            f"message {message_id} is {row.status}; only failed messages can be retried"
+            f"message {message_id} is {row.status}; only failed messages can be retried",
+            vi=f"Thư số {message_id} đang ở trạng thái {row.status}; chỉ gửi lại được thư gửi không thành công",
         )
     session.execute(
         update(OutboxMessage)

@@ -36,9 +36,15 @@ def annual_report(
     pipeline. ``locality_level`` is ``district`` or ``commune``; by default districts
     while the province has them and the year is before the two-tier reform (2025)."""
     if not 2018 <= year <= 2100:
-        raise InvalidInput(f"--year {year} is not a programme year (2018 or later)")
+        raise InvalidInput(
+            f"--year {year} is not a programme year (2018 or later)",
+            vi=f"Năm {year} không phải là năm thực hiện Chương trình (từ năm 2018)",
+        )
     if locality_level not in (None, "district", "commune"):
-        raise InvalidInput(f"--by {locality_level!r}: use district or commune")
+        raise InvalidInput(
+            f"--by {locality_level!r}: use district or commune",
+            vi=f"Cấp thống kê {locality_level!r} không hợp lệ: hãy chọn cấp huyện hoặc cấp xã",
+        )
     targets = load_targets(targets_file, year) if targets_file else None
     as_of = as_of or runtime.clock.today()
     with runtime.transaction() as session:
@@ -47,7 +53,8 @@ def annual_report(
         if unit is None or unit.level != "province":
             raise InvalidInput(
                 f"--province {province}: no such province loaded; load it with "
-                "'ocop units load --province CODE'"
+                "'ocop units load --province CODE'",
+                vi=f"Chưa nạp danh mục đơn vị của tỉnh {province}",
             )
         if locality_level is None:
             by_district = year < 2025 and queries.has_districts(session, province)
@@ -100,7 +107,9 @@ def _only_province(session: Any) -> str:
     if len(codes) != 1:
         raise InvalidInput(
             "give --province CODE: "
-            + ("there are no products yet" if not codes else "products of several provinces")
+            + ("there are no products yet" if not codes else "products of several provinces"),
+            vi="Hãy chọn tỉnh: "
+            + ("chưa có sản phẩm nào" if not codes else "có sản phẩm của nhiều tỉnh"),
         )
     return str(codes[0])
 

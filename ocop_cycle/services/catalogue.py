@@ -36,9 +36,12 @@ def _escape_like(text: str) -> str:
 def search_catalogue(runtime: Runtime, query: CatalogueQuery) -> dict[str, Any]:
     """One page of products holding a certificate in force, best rated first, with the total."""
     if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
-        raise InvalidInput(f"trang bắt đầu từ 1, mỗi trang 1–{MAX_PER_PAGE} sản phẩm")
+        raise InvalidInput(
+            f"trang bắt đầu từ 1, mỗi trang 1–{MAX_PER_PAGE} sản phẩm",
+            vi=f"Trang bắt đầu từ 1, mỗi trang 1–{MAX_PER_PAGE} sản phẩm",
+        )
     if query.stars is not None and query.stars not in STARS:
-        raise InvalidInput("số sao là 3, 4 hoặc 5")
+        raise InvalidInput("số sao là 3, 4 hoặc 5", vi="Số sao là 3, 4 hoặc 5")
     today = runtime.clock.today()
     with runtime.transaction() as session:
         conditions: list[ColumnElement[bool]] = [

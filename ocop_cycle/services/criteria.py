@@ -39,7 +39,8 @@ def show_catalogue(
         if group is not None:
             raise InvalidInput(
                 f"{resolved} is organised by product set, not group: use --set N "
-                "(`ocop criteria sets` lists them)"
+                "(`ocop criteria sets` lists them)",
+                vi=f"Bộ tiêu chí {resolved} được tổ chức theo bộ sản phẩm, không theo nhóm: hãy chọn bộ sản phẩm",
             )
         if product_set is None:
             return sets_view(runtime, resolved, name)
@@ -47,7 +48,8 @@ def show_catalogue(
     if product_set is not None:
         raise InvalidInput(
             f"{resolved} has no option-level sheets per product set; --set applies to "
-            "ocop-26-2026 (use --group for this catalogue)"
+            "ocop-26-2026 (use --group for this catalogue)",
+            vi=f"Bộ tiêu chí {resolved} không có phiếu chấm theo bộ sản phẩm; hãy chọn theo nhóm sản phẩm",
         )
     catalogue = catalogue_named(data_dir("workflows", runtime.settings.workflows_dir), resolved)
     groups = [catalogue.group(group)] if group is not None else catalogue.groups

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
 from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import PermissionDenied
 from ocop_cycle.runtime import Runtime
@@ -41,7 +42,8 @@ def dashboard(runtime: Runtime, viewer: str) -> dict[str, Any]:
         user = get_user(session, viewer)
         if user.role not in OFFICERS:
             raise PermissionDenied(
-                f"permission denied: the dashboard is for officers, not a {user.role}"
+                f"permission denied: the dashboard is for officers, not a {user.role}",
+                vi=f"Bảng điều hành dành cho cán bộ, không dành cho tài khoản {label_of('role', user.role)}",
             )
         visible = visible_products(session, user)
         by_state = session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ocop_cycle import inputs
 from ocop_cycle.db.models import Producer, User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, ProducerType, Role, parse_choice
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import SYSTEM_USERNAME, acting_user, require_over_unit
@@ -38,16 +39,26 @@ def add_producer(
     try:
         producer_type = parse_choice(ProducerType, type, "producer type")
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(
+            str(exc),
+            vi=f"Loại hình chủ thể {type!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('producer_type', item) for item in ProducerType)}",
+        ) from None
     name = inputs.single_line(name, "producer name")
     if language not in ("vi", "en"):
-        raise InvalidInput(f"language {language!r} is not supported; use vi or en")
+        raise InvalidInput(
+            f"language {language!r} is not supported; use vi or en",
+            vi=f"Ngôn ngữ {language!r} không được hỗ trợ; hãy chọn tiếng Việt (vi) hoặc tiếng Anh (en)",
+        )
     with runtime.transaction() as session:
         user = acting_user(session, actor)
         unit = get_unit(session, commune_code)
         require_over_unit(session, user, commune_code, f"add a producer in {commune_code}")
         if unit.level != Level.COMMUNE:
-            raise InvalidInput(f"{commune_code} ({unit.name}) is a {unit.level}, not a commune")
+            raise InvalidInput(
+                f"{commune_code} ({unit.name}) is a {unit.level}, not a commune",
+                vi=f"{commune_code} ({unit.name}) là đơn vị {label_of('level', unit.level)}, không phải cấp xã",
+            )
         if not allow_duplicate:
             refuse_duplicate_producer(session, name.strip(), commune_code, unit.name)
         producer = Producer(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ocop_cycle.db.models import Product, Round
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.workflow.evaluations import is_evaluation_state
@@ -31,7 +32,11 @@ def list_rounds(
     runtime: Runtime, *, level: str | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     if level is not None and level not in LEVELS:
-        raise InvalidInput(f"round level {level!r} is not one of {', '.join(LEVELS)}")
+        raise InvalidInput(
+            f"round level {level!r} is not one of {', '.join(LEVELS)}",
+            vi=f"Cấp của đợt đánh giá {level!r} không hợp lệ; hãy chọn một trong: "
+            f"{', '.join(label_of('level', item) for item in LEVELS)}",
+        )
     with runtime.transaction() as session:
         statement = select(Round).order_by(Round.year, Round.level, Round.number, Round.id)
         if level is not None:
@@ -50,7 +55,10 @@ def show_round(runtime: Runtime, round_id: int) -> dict[str, Any]:
     with runtime.transaction() as session:
         joined = session.get(Round, round_id)
         if joined is None:
-            raise NotFound(f"no round {round_id}; see `ocop round list`")
+            raise NotFound(
+                f"no round {round_id}; see `ocop round list`",
+                vi=f"Không tìm thấy đợt đánh giá số {round_id}",
+            )
         products = list(
             session.scalars(
                 select(Product).where(Product.round_id == joined.id).order_by(Product.id)

@@ -58,7 +58,10 @@ def visible_product(session: Session, viewer: User, product_id: int) -> Product:
         select(Product.id).where(Product.id == product_id, visible_products(session, viewer))
     ).first()
     if found is None:
-        raise NotFound(f"no product with id {product_id} in your jurisdiction")
+        raise NotFound(
+            f"no product with id {product_id} in your jurisdiction",
+            vi=f"Không tìm thấy sản phẩm #{product_id} trong phạm vi bạn phụ trách",
+        )
     return get_product(session, product_id)
 
 

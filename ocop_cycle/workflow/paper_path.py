@@ -51,5 +51,8 @@ def check_paper_result(
         raise GuardFailed(
             f"council #{council.id} ({council.name}) of this level is scoring online "
             "(members' sheets in progress); its members score this product too. "
-            "Close on paper only when no council of the level is scoring"
+            "Close on paper only when no council of the level is scoring",
+            vi=f"Hội đồng #{council.id} ({council.name}) cùng cấp đang chấm điểm trực tuyến (có phiếu "
+            "đang chấm); các thành viên cũng chấm sản phẩm này. Chỉ nhập kết quả trên giấy khi không "
+            "có hội đồng nào của cấp này đang chấm điểm",
         )
