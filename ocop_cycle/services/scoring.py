@@ -335,6 +335,11 @@ def scores_view(runtime: Runtime, session: Session, product: Product) -> dict[st
             f"no {evaluation.level} council for {evaluation.unit_code or 'the country'} yet: "
             "create one with 'ocop council create', or close on paper"
         ]
+        result["blockers_vi"] = [
+            f"Chưa có hội đồng {label_of('level', evaluation.level)} "
+            f"{('cho đơn vị ' + evaluation.unit_code) if evaluation.unit_code else 'toàn quốc'}: "
+            "cần thành lập hội đồng, hoặc nhập kết quả trên giấy"
+        ]
         result["can_close"] = False
     if sheet_def is not None:
         result.update(

@@ -21,6 +21,7 @@ from ocop_cycle.importing.service import ImportRejected, import_products
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web.deps import RuntimeDep
 from ocop_cycle.web.errors import status_of
+from ocop_cycle.web.pages.failures import said
 from ocop_cycle.web.pages.rendering import render
 from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
 
@@ -104,7 +105,7 @@ def _dry_run(
     except OcopError as error:
         path.unlink(missing_ok=True)
         status, _title = status_of(error)
-        return _page(request, me, {"message": error.message}, status)
+        return _page(request, me, {"message": said(request, error)}, status)
     return _page(request, me, {"summary": summary, "token": token, "suffix": suffix})
 
 
@@ -132,7 +133,7 @@ def _confirm(request: Request, runtime: Runtime, values: dict[str, str]) -> Resp
         return _page(request, me, {"errors": rows, "message": "Tệp có lỗi; chưa nhập gì."}, 422)
     except OcopError as error:
         status, _title = status_of(error)
-        return _page(request, me, {"message": error.message}, status)
+        return _page(request, me, {"message": said(request, error)}, status)
     finally:
         path.unlink(missing_ok=True)
     return RedirectResponse(f"{PAGE}?da=1", status_code=303)

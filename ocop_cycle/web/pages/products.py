@@ -20,7 +20,7 @@ from ocop_cycle.services.documents import list_documents, upload
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.diagram import outline
-from ocop_cycle.web.pages.failures import error_page, field_errors
+from ocop_cycle.web.pages.failures import error_page, field_errors, said
 from ocop_cycle.web.pages.fields import field_look
 from ocop_cycle.web.pages.rendering import language_of, render
 from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
@@ -61,7 +61,7 @@ def search(request: Request, runtime: RuntimeDep) -> Response:
             per_page=PER_PAGE,
         )
     except OcopError as error:
-        errors["don_vi"] = error.message
+        errors["don_vi"] = said(request, error)
     result["pages"] = max(1, -(-result["total"] // PER_PAGE))
     language = language_of(request, me.principal.language)
     for item in result["items"]:
@@ -194,7 +194,7 @@ def _fire(
         )
     except OcopError as error:
         status, _title = status_of(error)
-        refused = {"trigger": trigger, "message": error.message, "typed": values}
+        refused = {"trigger": trigger, "message": said(request, error), "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
     return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)
 
@@ -250,7 +250,7 @@ def _upload(
         )
     except OcopError as error:
         status, _title = status_of(error)
-        refused = {"message": error.message, "field": "file"}
+        refused = {"message": said(request, error), "field": "file"}
         return _product_page(
             request, runtime, me, product_id, upload_error=refused, status_code=status
         )

@@ -15,7 +15,7 @@ from ocop_cycle.services.catalogue import CatalogueQuery, localities, search_cat
 from ocop_cycle.services.certificates import normalise_code, verify
 from ocop_cycle.web.deps import RuntimeDep, public_rate_limit
 from ocop_cycle.web.pages.certificate_pdf import certificate_pdf
-from ocop_cycle.web.pages.failures import error_page, field_errors
+from ocop_cycle.web.pages.failures import error_page, field_errors, said
 from ocop_cycle.web.pages.qr import qr_svg, verification_url
 from ocop_cycle.web.pages.rendering import render
 
@@ -120,7 +120,7 @@ def _catalogue_page(
     try:
         result = search_catalogue(runtime, query)
     except OcopError as error:
-        errors = {"don_vi": error.message}
+        errors = {"don_vi": said(request, error)}
         result = search_catalogue(runtime, CatalogueQuery())
         status_code = 422
     return render(

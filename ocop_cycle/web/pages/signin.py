@@ -20,7 +20,7 @@ from ocop_cycle.identity.passwords import MIN_LENGTH
 from ocop_cycle.identity.signin import authenticate
 from ocop_cycle.identity.tokens import new_secret, same
 from ocop_cycle.web.deps import SESSION_COOKIE, RuntimeDep, client_address
-from ocop_cycle.web.pages.failures import field_errors
+from ocop_cycle.web.pages.failures import field_errors, said
 from ocop_cycle.web.pages.language import local_path
 from ocop_cycle.web.pages.rendering import render
 from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
@@ -228,7 +228,7 @@ def password_change(
         )
     except OcopError as error:
         field = "current" if "current password" in error.message else "new"
-        return again({field: error.message}, 422)
+        return again({field: said(request, error)}, 422)
     # Every session of this user ended with the change: sign in again with the new password.
     response = RedirectResponse("/dang-nhap?da_doi_mat_khau=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
