@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ocop_cycle.domain.labels import LABELS
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
@@ -200,14 +201,7 @@ def _fire(
 
 
 # The dossier's items, as the commune officer and the producer know them.
-DOCUMENT_KINDS = {
-    "mau_01": ("Mẫu 01: Phiếu đăng ký sản phẩm", "Form 01: product registration"),
-    "mau_02": ("Mẫu 02: Phương án, dự án sản xuất kinh doanh", "Form 02: business plan"),
-    "mau_03": ("Mẫu 03: Báo cáo của cấp xã", "Form 03: the commune's report"),
-    "evidence": ("Tài liệu chứng minh một tiêu chí", "Evidence for a criterion"),
-    "decision": ("Quyết định", "Decision"),
-    "minutes": ("Biên bản họp hội đồng", "Council minutes"),
-}
+DOCUMENT_KINDS = LABELS["document_kind"]
 
 
 @router.post("/san-pham/{product_id}/tai-lieu", response_class=HTMLResponse)
