@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ocop_cycle.db.base import Base, JSONData, UTCDateTime
+from ocop_cycle.db.base import Base, JSONData, UTCDateTime, partial_index
 
 PENDING = "pending"
 SENDING = "sending"
@@ -27,12 +27,7 @@ STATUSES = (PENDING, SENDING, SENT, FAILED, SKIPPED)
 class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        Index(
-            "ix_outbox_ready",
-            "next_attempt_at",
-            postgresql_where=text("status IN ('pending', 'sending')"),
-            sqlite_where=text("status IN ('pending', 'sending')"),
-        ),
+        partial_index("ix_outbox_ready", "next_attempt_at", where="status IN ('pending', 'sending')"),
         Index("ix_outbox_status_id", "status", "id"),
     )
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ocop_cycle.db.base import Base, JSONData, UTCDateTime
+from ocop_cycle.db.base import Base, JSONData, UTCDateTime, partial_index
 
 # Kinds of rows.
 DEADLINE = "deadline"  # an officer (or producer) must act by due_on; shown, never swept
@@ -40,19 +40,9 @@ class ScheduleItem(Base):
     __table_args__ = (
         # The sweep reads only pending rows that are due: a partial index keeps its cost
         # proportional to the due work, not to the table (bench/sweep.py measures it).
-        Index(
-            "ix_schedule_items_due",
-            "due_at",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        partial_index("ix_schedule_items_due", "due_at", where="status = 'pending'"),
         # The daily digest reads open deadlines whose reminder period has begun.
-        Index(
-            "ix_schedule_items_open_deadlines",
-            "remind_on",
-            postgresql_where=text("status = 'open'"),
-            sqlite_where=text("status = 'open'"),
-        ),
+        partial_index("ix_schedule_items_open_deadlines", "remind_on", where="status = 'open'"),
         Index("ix_schedule_items_product_status", "product_id", "status"),
     )
 
