@@ -15,12 +15,14 @@ TYPES = ("enterprise", "cooperative", "cooperative_group", "household")
 SCORES = {3: "61.50", 4: "78.25", 5: "92.00"}
 
 
-def write_certificates_csv(path: Path, rows: int, communes: list[str]) -> Path:
-    """``rows`` valid certificates, five products per producer, spread over ``communes``."""
+def write_certificates_csv(path: Path, rows: int, communes: list[str], first: int = 0) -> Path:
+    """``rows`` valid certificates, five products per producer, spread over ``communes``;
+    files with ``first`` rows apart name different products (and, in steps of five,
+    different producers)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for index in range(rows):
+        for index in range(first, first + rows):
             decided = date(2019, 9, 1) + timedelta(days=index % 1900)
             stars = (3, 3, 4, 4, 5)[index % 5]
             writer.writerow((

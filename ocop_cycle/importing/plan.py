@@ -1,14 +1,15 @@
-"""What an import will do, decided before anything is written.
+"""What an import will do with a batch of products, decided before it is written.
 
-The plan groups the file's rows by product (product + producer), matches them with what
+The plan groups a batch's rows by product (product + producer), matches them with what
 the database holds, orders each product's certificates in time, and decides the product's
-stars, state and the fate of every earlier certificate. ``--dry-run`` shows it; the
-writer carries it out in bulk.
+stars, state and the fate of every earlier certificate. ``--dry-run`` adds the batches'
+plans up (``Tally``); the writer carries each one out in bulk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,8 @@ from ocop_cycle.importing.lifecycle import (
     certificate_status,
     expiry,
 )
-from ocop_cycle.importing.rows import ImportRow, RowError
+from ocop_cycle.importing.row_errors import RowError
+from ocop_cycle.importing.rows import ImportRow
 
 SUPERSEDED = "superseded"
 
@@ -83,18 +85,29 @@ class Plan:
     def new_certificates(self) -> int:
         return sum(len(plan.new) for plan in self.products)
 
+
+@dataclass
+class Tally:
+    """What the plans of one file's batches add up to: the import's summary."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    states: Counter[str] = field(default_factory=Counter)
+
+    def add(self, plan: Plan) -> None:
+        self.counts["producers_created"] += len(plan.new_producers)
+        for product in plan.products:
+            key = "products_created" if product.stored is None else "products_updated"
+            self.counts[key] += 1
+            self.states[product.state] += 1
+        self.counts["certificates_created"] += plan.new_certificates
+        self.counts["rows_already_imported"] += len(plan.skipped_rows)
+
     def summary(self) -> dict[str, object]:
-        states: dict[str, int] = {}
-        for plan in self.products:
-            if plan.new:
-                states[plan.state] = states.get(plan.state, 0) + 1
+        keys = ("producers_created", "products_created", "products_updated",
+                "certificates_created", "rows_already_imported")
         return {
-            "producers_created": len(self.new_producers),
-            "products_created": sum(1 for p in self.products if p.stored is None and p.new),
-            "products_updated": sum(1 for p in self.products if p.stored is not None and p.new),
-            "certificates_created": self.new_certificates,
-            "rows_already_imported": len(self.skipped_rows),
-            "states": dict(sorted(states.items())),
+            **{key: self.counts[key] for key in keys},
+            "states": dict(sorted(self.states.items())),
         }
 
 
@@ -110,16 +123,18 @@ def make_plan(
     stored_products: dict[tuple[int, str], StoredProduct],
     today: date,
     state_on: Callable[[date], str],
+    planned: Set[tuple[str, str]] = frozenset(),
 ) -> Plan:
     """Decide everything; ``stored_products`` is keyed by (producer id, product name key);
-    ``state_on`` gives the state a product reaches today with a certificate expiring then."""
+    ``state_on`` gives the state a product reaches today with a certificate expiring then;
+    ``planned`` are producers an earlier batch of a dry run would create."""
     by_product: dict[object, ProductPlan] = {}
     new_producers: dict[tuple[str, str], ImportRow] = {}
     skipped: list[int] = []
     errors: list[RowError] = []
     for row in rows:
         producer_id = producer_ids.get(row.producer_key)
-        if producer_id is None:
+        if producer_id is None and row.producer_key not in planned:
             new_producers.setdefault(row.producer_key, row)
         plan = by_product.get(row.product_key)
         if plan is None:

@@ -1,22 +1,25 @@
 """Checking every row of an import file before anything is written.
 
-All problems are collected, not just the first: a province office fixes its spreadsheet
-once, with the full list (row number, column, reason) in front of it.
+All problems are counted, not just the first: a province office fixes its spreadsheet
+once, with the list (row number, column, reason) in front of it. Each row is checked on
+its own here, as the file streams by; the checks across rows (duplicates, one type per
+producer) are the staging table's (``staging.py``), so no row is kept in memory.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar, cast
 
 from ocop_cycle import inputs
 from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
 from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.importing.reader import Sheet
+from ocop_cycle.importing.row_errors import ErrorLog, RowError
 from ocop_cycle.importing.rule_sets import RuleSet, RuleSetCalendar
 from ocop_cycle.mail.addresses import address_problem, optional_email
 
@@ -42,18 +45,6 @@ COLUMNS = REQUIRED + OPTIONAL
 _CODE_WIDTH = {Level.COMMUNE: 5, Level.DISTRICT: 3}
 _GROUPS = tuple(member.value for member in ProductGroup)
 _PRODUCER_TYPES = tuple(member.value for member in ProducerType)
-_V = TypeVar("_V")
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -141,7 +132,7 @@ def header_errors(sheet: Sheet) -> list[RowError]:
 
 
 class RowValidator:
-    """Turns text rows into ``ImportRow``s, gathering every error on the way."""
+    """Turns text rows into ``ImportRow``s, counting every error in ``errors`` on the way."""
 
     def __init__(
         self,
@@ -150,6 +141,7 @@ class RowValidator:
         today: date,
         rule_sets: RuleSetCalendar,
         earliest: date,
+        errors: ErrorLog,
     ) -> None:
         self.units = units
         self.bands = bands
@@ -157,21 +149,12 @@ class RowValidator:
         # The programme's first legal date (OCOP_LEGAL_DATES_FROM): earlier is a typo.
         self.earliest = earliest
         self.rule_sets = rule_sets
-        self.errors: list[RowError] = []
-        self._first_row_of: dict[object, int] = {}
-        self._producer_type: dict[tuple[str, str], tuple[str, int]] = {}
-        # One object per distinct value (a producer's name and key, a decision number, a
-        # score, a date): a large file repeats them on many rows, and every valid row is
-        # kept until the import is written (issue 12 §2, bench/import_memory.py).
-        self._shared: dict[object, object] = {}
+        self.errors = errors
 
-    def _one(self, value: _V) -> _V:
-        return cast(_V, self._shared.setdefault(value, value))
-
-    def validate(self, sheet: Sheet) -> list[ImportRow]:
+    def rows(self, sheet: Sheet) -> Iterator[ImportRow]:
+        """The rows valid on their own, as the sheet is read."""
         positions = {name: index for index, name in enumerate(sheet.header)}
         width = len(sheet.header)
-        valid: list[ImportRow] = []
         for number, cells in sheet.rows():
             if len(cells) > width and any(cells[width:]):
                 extra = next(i for i, cell in enumerate(cells[width:], start=width + 1) if cell)
@@ -183,14 +166,13 @@ class RowValidator:
             }
             row = self._row(number, values)
             if row is not None:
-                valid.append(row)
-        return valid
+                yield row
 
     def _fail(self, row: int, column: str, reason: str) -> None:
-        self.errors.append(RowError(row, column, reason))
+        self.errors.add(RowError(row, column, reason))
 
     def _row(self, n: int, v: dict[str, str]) -> ImportRow | None:
-        before = len(self.errors)
+        before = self.errors.total
         product_name = self._text(n, v, "product_name", 300)
         producer_name = self._text(n, v, "producer_name", 300)
         group = self._choice(n, v, "product_group", _GROUPS)
@@ -213,58 +195,34 @@ class RowValidator:
         round_year = self._round_year(n, v, decision_date)
         rule_set = self.rule_sets.on(decision_date) if decision_date else None
         level = self._level(n, v, rule_set, stars)
-        if len(self.errors) > before:
+        if self.errors.total > before:
             return None
         assert unit and stars and decision_date and round_year and rule_set and level
-        producer_name = self._one(clean_name(producer_name))
+        producer_name = clean_name(producer_name)
         product_name = clean_name(product_name)
-        decision_number = self._one(clean_name(decision_number))
-        producer_key = self._one((self._one(producer_name.casefold()), unit.code))
+        decision_number = clean_name(decision_number)
+        producer_key = (producer_name.casefold(), unit.code)
         product_key = (producer_key, product_name.casefold())
-        row = ImportRow(
+        return ImportRow(
             row=n,
             product_name=product_name,
-            product_group=self._one(group),
+            product_group=group,
             producer_name=producer_name,
-            producer_type=self._one(producer_type),
-            producer_email=self._one(email),
-            producer_phone=self._one(phone),
+            producer_type=producer_type,
+            producer_email=email,
+            producer_phone=phone,
             unit=unit,
             stars=stars,
-            score=self._one(score),
+            score=score,
             decision_number=decision_number,
-            decision_date=self._one(decision_date),
+            decision_date=decision_date,
             round_year=round_year,
             issuing_level=level,
             rule_set=rule_set,
             producer_key=producer_key,
             product_key=product_key,
-            natural_key=(product_key, self._one(decision_number.casefold())),
+            natural_key=(product_key, decision_number.casefold()),
         )
-        return row if self._consistent(row) else None
-
-    def _consistent(self, row: ImportRow) -> bool:
-        """Checks across rows: no duplicates, one type per producer."""
-        first = self._first_row_of.setdefault(row.natural_key, row.row)
-        if first != row.row:
-            self._fail(
-                row.row,
-                "decision_number",
-                f"duplicate of row {first}: same product, producer and decision",
-            )
-            return False
-        known_type, known_row = self._producer_type.setdefault(
-            row.producer_key, (row.producer_type, row.row)
-        )
-        if known_type != row.producer_type:
-            self._fail(
-                row.row,
-                "producer_type",
-                f"{row.producer_name} is a {known_type} in row {known_row}, "
-                f"not a {row.producer_type}",
-            )
-            return False
-        return True
 
     def _text(self, n: int, v: dict[str, str], column: str, limit: int) -> str:
         text = v.get(column, "")

@@ -1,26 +1,35 @@
 """``import_products``: a province's spreadsheet of existing certificates, in one unit of work.
 
-Order matters: read the file, check the header, check every row against the units and
-the producers and products already stored, and only when nothing is wrong write the
-plan. Any error leaves the database as it was.
+Two passes, so that memory holds a batch and not the file (issue 12 §2). Pass 1 reads the
+file once, checks the header and every row, and stages the valid rows on disk
+(``staging.py``), where the checks across rows run. Pass 2 reads the staged products back
+a batch at a time, matches them with the producers and products already stored, plans
+and writes them. Any error, in either pass, stops the writing and rolls the whole
+transaction back: the database is left as it was, and every error is counted (the first
+ones listed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user, require_role
 from ocop_cycle.importing.ids import collector_paused
 from ocop_cycle.importing.lifecycle import IMPORT_STATES, state_reached
-from ocop_cycle.importing.plan import NewCertificate, make_plan
+from ocop_cycle.importing.plan import NewCertificate, Plan, Tally, make_plan
 from ocop_cycle.importing.reader import read_sheet
-from ocop_cycle.importing.rows import RowError, RowValidator, header_errors
+from ocop_cycle.importing.row_errors import ErrorLog, RowError
+from ocop_cycle.importing.rows import RowValidator, header_errors
 from ocop_cycle.importing.rule_sets import RuleSetCalendar
+from ocop_cycle.importing.staging import Staging
 from ocop_cycle.importing.store import (
     load_producers,
     load_products,
@@ -29,7 +38,9 @@ from ocop_cycle.importing.store import (
 )
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.bulk import schedule_products
+from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.pins import ensure_pinned
+from ocop_cycle.workflow.registry import WorkflowRegistry
 
 # Who may bring a province's certificates in: its own office (issue 10 §2).
 IMPORT_ROLES = (Role.PROVINCE_OFFICER,)
@@ -37,16 +48,25 @@ Progress = Callable[[str, int, int], None]
 
 
 class ImportRejected(InvalidInput):
-    """The file has errors; ``errors`` lists every one (row, column, reason)."""
+    """The file has errors: ``total`` of them; ``errors`` lists the first ones (row,
+    column, reason), in row order."""
 
-    def __init__(self, source: str, errors: list[RowError]) -> None:
+    def __init__(self, source: str, errors: list[RowError], total: int | None = None) -> None:
         errors = sorted(errors, key=lambda e: (e.row, e.column))
+        total = len(errors) if total is None else total
         lines = [f"  row {e.row}, column {e.column}: {e.reason}" for e in errors]
+        if total > len(errors):
+            lines.append(f"  … and {total - len(errors)} more (the first {len(errors)} are listed)")
         super().__init__(
-            f"{source}: {len(errors)} error(s); nothing was imported. Correct the file and "
+            f"{source}: {total} error(s); nothing was imported. Correct the file and "
             "import it again:\n" + "\n".join(lines)
         )
         self.errors = errors
+        self.total = total
+
+    @classmethod
+    def of(cls, source: str, log: ErrorLog) -> ImportRejected:
+        return cls(source, log.listed(), log.total)
 
 
 def import_products(
@@ -87,72 +107,116 @@ def _import(
         )
     today = runtime.clock.today()
     now = runtime.clock.now()
-    with runtime.transaction() as session:
+    errors = ErrorLog()
+    with runtime.transaction() as session, Staging.opened() as staging:
         user = acting_user(session, actor)
         role = require_role(user, IMPORT_ROLES, "import certificates")
         ensure_pinned(session, definition, compiled.content_hash, now)
+        # Pass 1: every row checked on its own as the file streams, then across rows.
         tell("check", 0, 0)  # the count is known once the file is read
+        calendar = RuleSetCalendar.from_workflows(runtime.workflows)
+        units = load_units(session)
         validator = RowValidator(
-            load_units(session),
+            units,
             definition.scoring.star_bands(),
             today,
-            RuleSetCalendar.from_workflows(runtime.workflows),
+            calendar,
             earliest=runtime.settings.legal_dates_from,
+            errors=errors,
         )
-        rows = validator.validate(sheet)
-        errors = list(validator.errors)
-        if role is Role.PROVINCE_OFFICER:
-            errors.extend(
-                RowError(
-                    row.row,
-                    "commune_code" if row.unit.level.value == "commune" else "district_code",
-                    f"{row.unit.code} is outside province {user.unit_code}, which "
-                    f"{user.username} serves",
+        for row in validator.rows(sheet):
+            if role is Role.PROVINCE_OFFICER and row.unit.province_code != user.unit_code:
+                errors.add(
+                    RowError(
+                        row.row,
+                        "commune_code" if row.unit.level.value == "commune" else "district_code",
+                        f"{row.unit.code} is outside province {user.unit_code}, which "
+                        f"{user.username} serves",
+                    )
                 )
-                for row in rows
-                if row.unit.province_code != user.unit_code
-            )
+            staging.add(row)
+        for error in staging.cross_row_errors():
+            errors.add(error)
         tell("check", sheet.count, sheet.count)
-        producer_ids = load_producers(session, {row.unit.code for row in rows})
-        stored = load_products(session, set(producer_ids.values()))
-        plan = make_plan(
-            rows,
-            producer_ids,
-            stored,
-            today,
-            cache(lambda expires_on: state_reached(definition, expires_on, today)),
+        # Pass 2: product by product in the file's order, a batch at a time. After an
+        # error nothing more is written, but the planning goes on to find every error.
+        staging.remember_producers(load_producers(session, staging.unit_codes()))
+        writer = _Writer(
+            session, runtime.workflows, definition, actor=user.username, role=role.value,
+            source=sheet.name, now=now,
         )
-        errors.extend(plan.errors)
+        state_on = cache(lambda expires_on: state_reached(definition, expires_on, today))
+        tally = Tally()
+        total = staging.accepted()
+        done = 0
+        for batch in staging.batches(units, calendar.rule_sets):
+            known = staging.producers({row.producer_key for row in batch})
+            producer_ids = {key: pid for key, pid in known.items() if pid is not None}
+            plan = make_plan(
+                batch,
+                producer_ids,
+                load_products(session, set(producer_ids.values())),
+                today,
+                state_on,
+                planned={key for key, pid in known.items() if pid is None},
+            )
+            errors.extend(plan.errors)
+            tally.add(plan)
+            if dry_run or errors:
+                staging.remember_producers((key, None) for key in plan.new_producers)
+                continue
+            staging.remember_producers(writer.write(plan).items())
+            done += len(batch)
+            tell("write", done, total)
         if errors:
-            raise ImportRejected(sheet.name, errors)
+            raise ImportRejected.of(sheet.name, errors)
         summary: dict[str, Any] = {
             "file": sheet.name,
             "rows": sheet.count,
             "dry_run": dry_run,
             "actor": user.username,
             "workflow": definition.key,
-            **plan.summary(),
+            **tally.summary(),
         }
-        if dry_run:
-            return summary
-        total = plan.new_certificates
-        done = 0
+        if not dry_run:
+            summary["schedule_rows"] = writer.schedule_rows
+            tell("write", total, total)
+        return summary
 
-        def advance(count: int) -> None:
-            nonlocal done
-            done = min(total, done + count)
-            tell("write", done, total)
 
-        write_plan(
-            session,
+class _Writer:
+    """Writes one batch's plan, then its timers and reminders."""
+
+    def __init__(
+        self,
+        session: Session,
+        workflows: WorkflowRegistry,
+        definition: WorkflowDef,
+        *,
+        actor: str,
+        role: str,
+        source: str,
+        now: datetime,
+    ) -> None:
+        self.session = session
+        self.workflows = workflows
+        self.definition = definition
+        self.actor = actor
+        self.role = role
+        self.source = source
+        self.now = now
+        self.schedule_rows = 0
+
+    def write(self, plan: Plan) -> dict[tuple[str, str], int]:
+        created = write_plan(
+            self.session,
             plan,
-            workflow=definition.name,
-            workflow_version=definition.version,
-            actor=user.username,
-            role=role.value,
-            source=sheet.name,
-            now=now,
-            progress=advance,
+            workflow=self.definition.name,
+            workflow_version=self.definition.version,
+            actor=self.actor,
+            role=self.role,
+            source=self.source,
+            now=self.now,
         )
         # Timers and reminders exactly as the workflow's listener would have written them
         # on entering the state (issue 4's planner), in bulk; no notices: not news.
@@ -162,10 +226,7 @@ def _import(
             for p in plan.products
             if p.stored is not None and p.id is not None and isinstance(p.latest, NewCertificate)
         ]
-        # The file's rows and the plan are written: let them go before scheduling.
-        del rows, plan, validator, stored
-        summary["schedule_rows"] = schedule_products(
-            session, runtime.workflows, fresh, now=now
-        ) + schedule_products(session, runtime.workflows, moved, now=now, replace=True)
-        tell("write", total, total)
-        return summary
+        self.schedule_rows += schedule_products(
+            self.session, self.workflows, fresh, now=self.now
+        ) + schedule_products(self.session, self.workflows, moved, now=self.now, replace=True)
+        return created

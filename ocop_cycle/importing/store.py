@@ -1,13 +1,13 @@
-"""Reading what the database already holds, and writing a plan in bulk.
+"""Reading what the database already holds, and writing a batch's plan in bulk.
 
-Batches of SQLAlchemy Core inserts, not one ORM object and flush per row: 100,000 rows
-must import in seconds (bench/bulk.py), and the cost per row must not grow with the
-file. Everything runs in the caller's transaction, so a failure writes nothing.
+SQLAlchemy Core inserts, not one ORM object and flush per row: 100,000 rows must import
+in seconds (bench/bulk.py), and the cost per row must not grow with the file. Everything
+runs in the caller's transaction, so a failure writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar, cast
@@ -40,7 +40,6 @@ PRODUCTS = cast(Table, Product.__table__)
 CERTIFICATES = cast(Table, Certificate.__table__)
 HISTORY = cast(Table, History.__table__)
 T = TypeVar("T")
-Progress = Callable[[int], None]
 
 
 def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
@@ -70,16 +69,20 @@ def load_units(session: Session) -> dict[str, Unit]:
     return units
 
 
-def load_producers(session: Session, unit_codes: set[str]) -> dict[tuple[str, str], int]:
-    """Producers already in the units the file names, by (name key, unit code)."""
-    found: dict[tuple[str, str], int] = {}
+def load_producers(
+    session: Session, unit_codes: Iterable[str]
+) -> Iterator[tuple[tuple[str, str], int]]:
+    """Producers already in the units the file names, by (name key, unit code), lowest id
+    first; streamed, since a province may hold many."""
     for codes in chunks(sorted(unit_codes), 500):
-        statement = select(Producer.id, Producer.name, Producer.commune_code).where(
-            Producer.commune_code.in_(codes)
+        statement = (
+            select(Producer.id, Producer.name, Producer.commune_code)
+            .where(Producer.commune_code.in_(codes))
+            .order_by(Producer.id)
+            .execution_options(yield_per=BATCH)
         )
         for producer_id, name, code in session.execute(statement):
-            found.setdefault((match_key(name), code), producer_id)
-    return found
+            yield (match_key(name), code), producer_id
 
 
 def load_products(session: Session, producer_ids: set[int]) -> dict[tuple[int, str], StoredProduct]:
@@ -141,10 +144,9 @@ def write_plan(
     role: str,
     source: str,
     now: datetime,
-    progress: Progress | None = None,
-) -> None:
-    """Carry out ``plan``: producers, products, certificates, supersession links, history."""
-    tick = progress or (lambda _: None)
+) -> dict[tuple[str, str], int]:
+    """Carry out ``plan``: producers, products, certificates, supersession links, history.
+    Return the ids of the producers it created."""
     new_producers = list(plan.new_producers.items())
     producer_ids = _insert_with_ids(
         session,
@@ -161,8 +163,8 @@ def write_plan(
             "created_at": now,
         },
     )
-    known = dict(plan.producer_ids)
-    known.update({key: pid for (key, _), pid in zip(new_producers, producer_ids, strict=True)})
+    created = {key: pid for (key, _), pid in zip(new_producers, producer_ids, strict=True)}
+    known = {**plan.producer_ids, **created}
     fresh = [p for p in plan.products if p.stored is None]
     for product in plan.products:
         product.producer_id = known[product.first.producer_key]
@@ -172,13 +174,13 @@ def write_plan(
     for product, product_id in zip(fresh, product_ids, strict=True):
         product.id = product_id
     _update_stored_products(session, plan.products, now)
-    tick(len(plan.products) // 3)
-    _write_certificates(session, plan.products, now, tick)
+    _write_certificates(session, plan.products, now)
     for batch in chunks(plan.products):
         session.execute(
             insert(HISTORY),
             [_history_row(p, workflow, workflow_version, actor, role, source, now) for p in batch],
         )
+    return created
 
 
 def _product_row(plan: ProductPlan, workflow: str, version: int, now: datetime) -> dict[str, Any]:
@@ -249,10 +251,7 @@ def _update_stored_products(session: Session, plans: list[ProductPlan], now: dat
         )
 
 
-def _write_certificates(
-    session: Session, plans: list[ProductPlan], now: datetime, tick: Progress
-) -> None:
-    # Pairs, ids and codes are made batch by batch: a large import never holds them all.
+def _write_certificates(session: Session, plans: list[ProductPlan], now: datetime) -> None:
     ids = iter(reserve_ids(session, CERTIFICATES, sum(len(plan.new) for plan in plans)))
     pairs = ((plan, cert) for plan in plans for cert in plan.new)
     while batch := list(islice(pairs, BATCH)):
@@ -266,7 +265,6 @@ def _write_certificates(
                 for (plan, cert), code in zip(batch, codes, strict=True)
             ],
         )
-        tick(len(batch))
     _link_supersessions(session, plans)
 
 
