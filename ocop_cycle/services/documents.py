@@ -11,12 +11,15 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import Document
+from ocop_cycle.config import Settings
+from ocop_cycle.db.models import Document, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput, NotFound, PermissionDenied
 from ocop_cycle.inputs import single_line
@@ -80,20 +83,24 @@ def _check_item(kind: str, criterion: str | None) -> str | None:
     return None
 
 
-def upload(
-    runtime: Runtime,
-    viewer: str,
-    product_id: int,
-    *,
-    kind: str,
-    criterion: str | None,
-    filename: str,
-    content: bytes,
-) -> dict[str, Any]:
-    """Add a file to the product's dossier; refused whole when anything is wrong."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that may join a dossier: its item, name and content, judged before any write."""
+
+    kind: str
+    criterion: str | None
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def check_file(
+    settings: Settings, *, kind: str, criterion: str | None, filename: str, content: bytes
+) -> CheckedFile:
+    """Refuse a file that may never join a dossier (wrong item, empty, too large, not a
+    PDF, JPEG or PNG) before anything is stored."""
     criterion = _check_item(kind, criterion)
     name = single_line(Path(filename or "").name or "document", "file name", max_length=200)
-    settings = runtime.settings
     if len(content) > settings.upload_max_bytes:
         raise InvalidInput(
             f"{name} is larger than {settings.upload_max_bytes // (1024 * 1024)} MB; "
@@ -110,49 +117,85 @@ def upload(
             f"accepted: {', '.join(ACCEPTED)}",
             vi=f"Tệp {name} không phải là tệp PDF, JPEG hoặc PNG (xét theo nội dung, không theo tên tệp)",
         )
+    return CheckedFile(kind, criterion, name, content_type, content)
+
+
+def add_document(
+    session: Session,
+    runtime: Runtime,
+    user: User,
+    product: Product,
+    checked: CheckedFile,
+    written: list[str],
+) -> Document:
+    """Store the bytes and add the row in the caller's transaction; the stored key goes
+    into ``written`` so that the caller deletes it if the transaction does not commit."""
+    problem = jurisdiction_problem(user, product)
+    if problem is not None:
+        raise PermissionDenied(f"permission denied: {problem}", vi=f"Không có quyền: {problem.vi}")
+    settings = runtime.settings
+    size = len(checked.content)
+    used = session.scalar(
+        select(func.coalesce(func.sum(Document.size), 0)).where(Document.product_id == product.id)
+    )
+    if int(used or 0) + size > settings.product_quota_bytes:
+        raise InvalidInput(
+            f"product {product.id}'s documents would exceed its quota of "
+            f"{settings.product_quota_bytes // (1024 * 1024)} MB "
+            f"({int(used or 0) // (1024 * 1024)} MB used); remove or shrink files",
+            vi=f"Tổng dung lượng tài liệu của sản phẩm #{product.id} sẽ vượt mức "
+            f"{settings.product_quota_bytes // (1024 * 1024)} MB (đã dùng "
+            f"{int(used or 0) // (1024 * 1024)} MB); hãy xóa bớt hoặc giảm dung lượng tệp",
+        )
+    key = f"{product.id}/{uuid.uuid4().hex}"
+    store_for(runtime).put(key, checked.content)
+    written.append(key)
+    document = Document(
+        product_id=product.id,
+        kind=checked.kind,
+        criterion=checked.criterion,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=size,
+        sha256=hashlib.sha256(checked.content).hexdigest(),
+        storage_key=key,
+        uploaded_by=user.username,
+        uploaded_at=runtime.clock.now(),
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def forget_written(runtime: Runtime, written: list[str]) -> None:
+    """Delete the bytes of rows that never committed."""
     store = store_for(runtime)
-    key = f"{product_id}/{uuid.uuid4().hex}"
-    written = False
+    for key in written:
+        store.delete(key)
+
+
+def upload(
+    runtime: Runtime,
+    viewer: str,
+    product_id: int,
+    *,
+    kind: str,
+    criterion: str | None,
+    filename: str,
+    content: bytes,
+) -> dict[str, Any]:
+    """Add a file to the product's dossier; refused whole when anything is wrong."""
+    checked = check_file(
+        runtime.settings, kind=kind, criterion=criterion, filename=filename, content=content
+    )
+    written: list[str] = []
     try:
         with runtime.transaction() as session:
             user = get_user(session, viewer)
             product = visible_product(session, user, product_id)
-            problem = jurisdiction_problem(user, product)
-            if problem is not None:
-                raise PermissionDenied(
-                    f"permission denied: {problem}", vi=f"Không có quyền: {problem.vi}"
-                )
-            used = session.scalar(
-                select(func.coalesce(func.sum(Document.size), 0)).where(
-                    Document.product_id == product_id
-                )
-            )
-            if int(used or 0) + len(content) > settings.product_quota_bytes:
-                raise InvalidInput(
-                    f"product {product_id}'s documents would exceed its quota of "
-                    f"{settings.product_quota_bytes // (1024 * 1024)} MB "
-                    f"({int(used or 0) // (1024 * 1024)} MB used); remove or shrink files"
-                )
-            store.put(key, content)
-            written = True
-            document = Document(
-                product_id=product_id,
-                kind=kind,
-                criterion=criterion,
-                filename=name,
-                content_type=content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                storage_key=key,
-                uploaded_by=user.username,
-                uploaded_at=runtime.clock.now(),
-            )
-            session.add(document)
-            session.flush()
-            return document_view(document)
+            return document_view(add_document(session, runtime, user, product, checked, written))
     except BaseException:
-        if written:
-            store.delete(key)
+        forget_written(runtime, written)
         raise
 
 

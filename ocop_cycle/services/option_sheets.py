@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
+from ocop_cycle.db.models import Product, User
 from ocop_cycle.db.models.scoring import SheetChoice
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user
@@ -73,40 +74,52 @@ def submit_options(
 
     Every problem with the answers is listed at once and nothing is saved.
     """
-    now = runtime.clock.now()
     written_opinion = inputs.multi_line(opinion, "opinion") if opinion is not None else None
     with runtime.transaction() as session:
         user = acting_user(session, actor)
         product = get_product(session, product_id)
-        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
-        if sheet_def is None:
-            raise InvalidInput(
-                f"{definition.key} scores by section, not by options: use --sections or a "
-                "sheet file with 'sections:'",
-                vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo mức của từng tiêu chí",
-            )
-        evaluation, kind = sheet_owner(session, definition, product, user)
-        chosen, problems = check_answers(sheet_def, answers)
-        if problems:
-            raise InvalidInput(
-                f"sheet refused, nothing was saved (set {sheet_def.number}): "
-                + "; ".join(problems),
-                vi=f"Phiếu chấm không được lưu (bộ sản phẩm số {sheet_def.number}): "
-                + "; ".join(problem.vi for problem in problems),
-            )
-        points = points_of(sheet_def, chosen)
-        sheet = sheet_to_write(session, product, user, evaluation, kind, now)
-        sheet.catalogue = catalogue_name(definition)
-        sheet.product_set = sheet_def.number
-        sheet.sections = {code: str(total) for code, total in section_totals(sheet_def, points).items()}
-        sheet.total = Decimal(sum(points.values()))
-        sheet.mandatory_failed = []
-        sheet.opinion = written_opinion
-        sheet.updated_at = now
-        session.flush()
-        _replace_choices(session, sheet.id, chosen, points)
+        record_options(runtime, session, product, user, answers, written_opinion)
         return scores_view(runtime, session, product)
+
+
+def record_options(
+    runtime: Runtime,
+    session: Session,
+    product: Product,
+    user: User,
+    answers: Mapping[str, object],
+    opinion: str | None,
+) -> None:
+    """``submit_options`` in the caller's transaction (a dossier files its self-assessment
+    with its documents and its trigger, all or nothing)."""
+    now = runtime.clock.now()
+    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+    sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
+    if sheet_def is None:
+        raise InvalidInput(
+            f"{definition.key} scores by section, not by options: use --sections or a "
+            "sheet file with 'sections:'",
+            vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo mức của từng tiêu chí",
+        )
+    evaluation, kind = sheet_owner(session, definition, product, user)
+    chosen, problems = check_answers(sheet_def, answers)
+    if problems:
+        raise InvalidInput(
+            f"sheet refused, nothing was saved (set {sheet_def.number}): " + "; ".join(problems),
+            vi=f"Phiếu chấm không được lưu (bộ sản phẩm số {sheet_def.number}): "
+            + "; ".join(problem.vi for problem in problems),
+        )
+    points = points_of(sheet_def, chosen)
+    sheet = sheet_to_write(session, product, user, evaluation, kind, now)
+    sheet.catalogue = catalogue_name(definition)
+    sheet.product_set = sheet_def.number
+    sheet.sections = {code: str(total) for code, total in section_totals(sheet_def, points).items()}
+    sheet.total = Decimal(sum(points.values()))
+    sheet.mandatory_failed = []
+    sheet.opinion = opinion
+    sheet.updated_at = now
+    session.flush()
+    _replace_choices(session, sheet.id, chosen, points)
 
 
 def _replace_choices(

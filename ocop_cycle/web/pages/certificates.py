@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ocop_cycle.services.rerating_windows import certificates_with_windows
+from ocop_cycle.services.dossiers import RERATING, available_kinds
+from ocop_cycle.services.rerating_windows import OPEN, certificates_with_windows
 from ocop_cycle.web.deps import RuntimeDep
 from ocop_cycle.web.pages.rendering import render
 from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
@@ -36,6 +37,11 @@ def certificates_page(
         runtime, me.principal.username, page=trang, per_page=PER_PAGE
     )
     result["pages"] = max(1, -(-result["total"] // PER_PAGE))
+    for item in result["items"]:
+        open_window = item["window"] is not None and item["window"]["phase"] == OPEN
+        item["may_rerate"] = open_window and RERATING in available_kinds(
+            runtime, me.principal.username, item["product_id"]
+        )
     return render(
         request,
         "certificates.html",

@@ -40,6 +40,13 @@ FIELDS: dict[str, FieldLook] = {
     "advisory_report": FieldLook("Báo cáo tư vấn", "Advisory report", "textarea"),
     "lab_tests": FieldLook("Phiếu kiểm nghiệm", "Laboratory tests"),
     "site_visit": FieldLook("Kiểm tra thực tế", "Site visit"),
+    "upgrade_evidence": FieldLook(
+        "Những thay đổi so với sản phẩm đã được công nhận",
+        "What changed since the certified product",
+        "textarea",
+        "Nội dung thay đổi và tài liệu minh chứng kèm theo",
+        "The changes and the evidence attached",
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import browse
 from ocop_cycle.services.documents import list_documents, upload
+from ocop_cycle.services.dossiers import available_kinds
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.diagram import outline
@@ -98,6 +99,7 @@ def _product_page(
         product = browse.product_for(runtime, viewer, product_id)
         actions = browse.triggers_for(runtime, viewer, product_id)
         documents = list_documents(runtime, viewer, product_id)
+        dossier_kinds = available_kinds(runtime, viewer, product_id)
     except OcopError as error:
         return error_page(request, error, me=me)
     language = language_of(request, me.principal.language)
@@ -120,6 +122,7 @@ def _product_page(
             "p": product,
             "actions": actions,
             "documents": documents,
+            "dossier_kinds": dossier_kinds,
             "diagram": outline(definition, product["state"], language),
             "state_label": definition.state_label(product["state"], language),
             "refused": refused,
