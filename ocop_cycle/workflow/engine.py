@@ -57,17 +57,31 @@ def registration(definition: WorkflowDef) -> TransitionDef:
 
 
 def parse_data(
-    transition: TransitionDef, raw: Mapping[str, str], supplied: Collection[str] = ()
+    transition: TransitionDef,
+    raw: Mapping[str, str],
+    accepted: frozenset[str],
+    supplied: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Check the data given against the registered parsers and the transition's needs.
+    """Check the data given against the transition's keys, the registered parsers and the
+    transition's needs.
 
-    Fields in ``supplied`` may come from the transition's steps instead of the actor.
+    ``accepted`` is what the transition requires or its hooks read: anything else would
+    be stored in history unread. Fields in ``supplied`` may come from the transition's
+    steps instead of the actor.
     """
     parsed: dict[str, Any] = {}
     errors = []
     # The same problems for a reader of the pages (field names as the workflow writes them).
     errors_vi = []
     for key, text in raw.items():
+        if key not in accepted:
+            taken = ", ".join(sorted(accepted))
+            errors.append(f"{transition.trigger} takes no --data {key}; it takes: {taken or 'no data'}")
+            errors_vi.append(
+                f"bước «{transition.label.vi}» không nhận trường {key}; "
+                + (f"bước này nhận: {taken}" if taken else "bước này không nhận dữ liệu nào")
+            )
+            continue
         parser = DATA_FIELDS.get(key)
         if parser is None:
             parsed[key] = text
@@ -140,6 +154,7 @@ def fire(
         data=parse_data(
             transition,
             data or {},
+            compiled.accepted_data(transition),
             supplied=[key for name in transition.steps for key in STEPS[name].supplies],
         ),
         workflows=workflows,

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from ocop_cycle.errors import NotFound
 from ocop_cycle.localtime import show_date
 from ocop_cycle.resources import data_dir
-from ocop_cycle.workflow.definition import ScoreRange, WorkflowDef
+from ocop_cycle.workflow.definition import ScoreRange, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.definition_cache import load_definition_cached
+from ocop_cycle.workflow.hook_names import accepted_data
 
 if TYPE_CHECKING:
     from transitions import EventData, Machine
@@ -113,6 +114,14 @@ class CompiledWorkflow:
         from ocop_cycle.workflow.pins import content_hash
 
         return content_hash(self.definition)
+
+    @cached_property
+    def _accepted_data(self) -> dict[int, frozenset[str]]:
+        return accepted_data(self.definition)
+
+    def accepted_data(self, transition: TransitionDef) -> frozenset[str]:
+        """The ``--data`` keys ``transition`` (one of this workflow's) accepts."""
+        return self._accepted_data[id(transition)]
 
     @cached_property
     def mermaid(self) -> str:

@@ -132,11 +132,6 @@ def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet 
             "a knock-out needs --data knockout_note=… saying what was found",
             vi="Loại trực tiếp phải kèm ghi chú nêu rõ điều đã phát hiện",
         )
-    if "score" in context.data:
-        raise InvalidInput(
-            "a knock-out takes no score: drop --data score",
-            vi="Sản phẩm bị loại trực tiếp thì không nhập điểm: hãy bỏ trống ô điểm",
-        )
     context.data["score"] = "0"
     context.data["route_score"] = NO_STAR_ROUTE_SCORE
     context.data["result_stars"] = 0
@@ -144,7 +139,7 @@ def knock_out(context: FireContext, evaluation: Evaluation | None, sheet: Sheet 
         scoring_path="knockout", knockout={"code": condition.code, "text": condition.text}
     )
     purpose = evaluation.purpose if evaluation else dossier_purpose(context.session, product.id)
-    _check_upgrade(context, purpose, 0)
+    _check_upgrade(context, purpose, 0, Decimal(NO_STAR_ROUTE_SCORE))
     if evaluation is not None:
         evaluation.path = "knockout"
         evaluation.score = None
@@ -198,6 +193,11 @@ def council_result(context: FireContext) -> None:
             "thiểu của từng hạng sao lấy từ các lựa chọn của thành viên trên phiếu chấm của bộ sản phẩm",
         )
     if "knockout" in context.data:
+        if "score" in context.data:
+            raise InvalidInput(
+                "a knock-out takes no score: drop --data score",
+                vi="Sản phẩm bị loại trực tiếp thì không nhập điểm: hãy bỏ trống ô điểm",
+            )
         knock_out(context, evaluation, option_sheet_for(definition, product, workflows_dir))
         return
     if "knockout_note" in context.data:
@@ -280,7 +280,8 @@ def council_result(context: FireContext) -> None:
     effects["scoring_path"] = path
     context.effects.update(effects)
     purpose = evaluation.purpose if evaluation else dossier_purpose(session, product.id)
-    _check_upgrade(context, purpose, stars)
+    routing = Decimal(context.data.get("route_score", context.data["score"]))
+    _check_upgrade(context, purpose, stars, routing)
     if evaluation is not None:
         evaluation.path = path
         evaluation.score = score
@@ -292,14 +293,14 @@ def council_result(context: FireContext) -> None:
             evaluation.discussed_at = context.now
 
 
-def _check_upgrade(context: FireContext, purpose: str, stars: int) -> None:
-    """Mark an upgrade's final result as gained or not (a forwarded one is not final)."""
+def _check_upgrade(context: FireContext, purpose: str, stars: int, routing: Decimal) -> None:
+    """Mark an upgrade's final result as gained or not (a forwarded one is not final);
+    ``routing`` is the score the routes go by."""
     if purpose != "upgrade" or context.transition.upgrade_not_gained is None:
         return
     current = Certificate.active_for(context.session, context.product.id)
     if current is None:
         return
-    routing = Decimal(context.data.get("route_score", context.data["score"]))
     routes = context.transition.routes or []
     dest = next((route.dest for route in routes if route.when.contains(routing)), None)
     if is_evaluation_state(context.definition, dest):

@@ -106,7 +106,7 @@ def revoke_on_ground(context: FireContext) -> None:
     )
     certificate.revocation_decision = context.data.get("decision_number")
     # The revoked notice (and the history row) say why: the ground and the conclusion.
-    context.data.setdefault("reason", certificate.revocation_reason)
+    context.data["reason"] = certificate.revocation_reason
     context.effects["certificate"] = certificate.number
     context.effects["ground"] = {"code": ground, **GROUNDS[ground].model_dump()}
 
