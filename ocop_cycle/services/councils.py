@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
-from ocop_cycle.db.models import Council, CouncilMember, User
+from ocop_cycle.db.models import AdminUnit, Council, CouncilMember, Evaluation, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
@@ -18,7 +18,7 @@ from ocop_cycle.identity.audit import AuditKind, record
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_unit, get_user
 from ocop_cycle.services.views import unit_ref
-from ocop_cycle.workflow.evaluations import council_members
+from ocop_cycle.workflow.evaluations import OPEN, council_members
 
 # Councils sit at these levels (Decision 148; the commune has none).
 COUNCIL_LEVELS = (Level.DISTRICT, Level.PROVINCE, Level.CENTRAL)
@@ -30,7 +30,7 @@ _DEFAULT_NAME = {
 
 
 def default_name(level: Level, unit_name: str) -> str:
-    """"… OCOP huyện Mộ Đức": the unit's own prefix replaces "cấp huyện", once."""
+    """ "… OCOP huyện Mộ Đức": the unit's own prefix replaces "cấp huyện", once."""
     if not unit_name:
         return _DEFAULT_NAME[level]
     base, _, level_word = _DEFAULT_NAME[level].rpartition(" cấp ")
@@ -79,20 +79,7 @@ def create_council(
                 f"permission denied: {manager.username} may not set up a council they sit on",
                 vi=f"Tài khoản {manager.username} không được thành lập hội đồng mà mình là thành viên",
             )
-        users = [get_user(session, username) for username in usernames]
-        wrong = [
-            f"{user.username} ({user.role})"
-            for user in users
-            if user.role != Role.COUNCIL_MEMBER.value or not user.active
-        ]
-        if wrong:
-            raise InvalidInput(
-                f"council members must be active users with the role council_member: "
-                f"{', '.join(wrong)} are not; add them with 'ocop user add NAME --role "
-                "council_member'",
-                vi=f"Thành viên hội đồng phải là tài khoản đang hoạt động có vai trò Thành viên hội đồng: "
-                f"{', '.join(wrong)} không đáp ứng",
-            )
+        users = _council_members_named(session, usernames)
         council = Council(
             name=title or default_name(council_level, unit_name),
             level=council_level.value,
@@ -106,9 +93,15 @@ def create_council(
         session.add_all(CouncilMember(council_id=council.id, user_id=user.id) for user in users)
         session.flush()
         record(
-            session, AuditKind.COUNCIL_CREATED, at=now, actor=manager.username,
-            subject=f"council {council.id}", level=council_level.value, unit=unit_code,
-            chair=chair, members=usernames,
+            session,
+            AuditKind.COUNCIL_CREATED,
+            at=now,
+            actor=manager.username,
+            subject=f"council {council.id}",
+            level=council_level.value,
+            unit=unit_code,
+            chair=chair,
+            members=usernames,
         )
         return council_view(session, council)
 
@@ -145,9 +138,7 @@ def _member_names(runtime: Runtime, chair: str, members: list[str]) -> list[str]
     return [chair, *(member for member in listed if member != chair)]
 
 
-def _check_may_set_up(
-    session: Session, user: User, level: Level, unit_code: str | None
-) -> None:
+def _check_may_set_up(session: Session, user: User, level: Level, unit_code: str | None) -> None:
     """An admin anywhere; a central officer for the central council; an officer of the
     council's level or the level above for a district or provincial council."""
     action = f"set up a {level.value} council"
@@ -156,7 +147,8 @@ def _check_may_set_up(
         return
     assert unit_code is not None
     require_role(
-        user, (Role.ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER),
+        user,
+        (Role.ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER),
         action,
     )
     require_over_unit(session, user, unit_code, action)
@@ -225,3 +217,155 @@ def _check_unit(session: Session, level: Level, unit_code: str | None) -> str:
             f"nhưng {unit_code} ({unit.name}) là đơn vị {label_of('level', unit.level)}",
         )
     return unit.name
+
+
+def change_council(
+    runtime: Runtime, council_id: int, *, actor: str, chair: str, members: list[str]
+) -> dict[str, Any]:
+    """New members and chair for a council, under the rules of ``create_council``: who
+    may set it up may change it, never one of its (old or new) members; audited."""
+    usernames = _member_names(runtime, chair, members)
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        manager = acting_user(session, actor)
+        council = _council_in_reach(session, manager, council_id)
+        _check_may_set_up(session, manager, Level(council.level), council.unit_code)
+        before = [member.username for member in council_members(session, council)]
+        if manager.username in {*usernames, *before}:
+            raise PermissionDenied(
+                f"permission denied: {manager.username} may not change a council they sit on",
+                vi=f"Tài khoản {manager.username} không được thay đổi hội đồng mà mình là thành viên",
+            )
+        users = _council_members_named(session, usernames)
+        session.execute(delete(CouncilMember).where(CouncilMember.council_id == council.id))
+        session.add_all(CouncilMember(council_id=council.id, user_id=user.id) for user in users)
+        council.chair_id = users[0].id
+        session.flush()
+        record(
+            session,
+            AuditKind.COUNCIL_CHANGED,
+            at=now,
+            actor=manager.username,
+            subject=f"council {council.id}",
+            chair=chair.strip(),
+            members=usernames,
+            before=before,
+        )
+        return council_view(session, council)
+
+
+def councils_for(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
+    """The councils an officer looks after (their unit's and those of the units under
+    it; all for an admin or a central officer), each with its open evaluations."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        _require_council_manager(user)
+        statement = select(Council).order_by(Council.level, Council.unit_code, Council.id)
+        reach = _units_in_reach(user)
+        if reach is not None:
+            statement = statement.where(Council.unit_code.in_(reach))
+        return [_with_open_work(session, council) for council in session.scalars(statement)]
+
+
+def council_for(runtime: Runtime, viewer: str, council_id: int) -> dict[str, Any]:
+    """One council the viewer looks after; outside their jurisdiction it is not found."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        _require_council_manager(user)
+        return _with_open_work(session, _council_in_reach(session, user, council_id))
+
+
+def member_candidates(runtime: Runtime, viewer: str) -> list[dict[str, str]]:
+    """The accounts an officer may seat on a council: every active council member's, since
+    that role serves no unit (IDENTITY refuses one); only the name and username show."""
+    with runtime.reading() as session:
+        _require_council_manager(get_user(session, viewer))
+        statement = (
+            select(User)
+            .where(User.role == Role.COUNCIL_MEMBER.value, User.active.is_(True))
+            .order_by(User.username)
+        )
+        return [
+            {"username": member.username, "name": member.display_name}
+            for member in session.scalars(statement)
+        ]
+
+
+def council_units(runtime: Runtime, viewer: str) -> list[dict[str, str]]:
+    """The districts and provinces whose council the viewer may set up (all for an admin
+    or a central officer), with their level."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        _require_council_manager(user)
+        statement = (
+            select(AdminUnit)
+            .where(AdminUnit.level.in_([Level.DISTRICT.value, Level.PROVINCE.value]))
+            .order_by(AdminUnit.code)
+        )
+        reach = _units_in_reach(user)
+        if reach is not None:
+            statement = statement.where(AdminUnit.code.in_(reach))
+        return [
+            {"code": unit.code, "name": unit.name, "level": unit.level}
+            for unit in session.scalars(statement)
+        ]
+
+
+_MANAGERS = (Role.ADMIN, Role.CENTRAL_OFFICER, Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
+
+
+def _require_council_manager(user: User) -> None:
+    require_role(user, _MANAGERS, "manage councils")
+
+
+def _units_in_reach(user: User) -> Any:
+    """The unit codes an officer's councils and members come from; None means anywhere."""
+    if Role(user.role) in (Role.ADMIN, Role.CENTRAL_OFFICER):
+        return None
+    children = select(AdminUnit.code).where(AdminUnit.parent_code == user.unit_code)
+    grandchildren = select(AdminUnit.code).where(AdminUnit.parent_code.in_(children))
+    own = select(AdminUnit.code).where(AdminUnit.code == user.unit_code)
+    return own.union(children, grandchildren)
+
+
+def _council_in_reach(session: Session, user: User, council_id: int) -> Council:
+    council = get_council(session, council_id)
+    reach = _units_in_reach(user)
+    if reach is not None and council.unit_code not in set(session.scalars(reach)):
+        raise NotFound(
+            f"no council with id {council_id}; see 'ocop council list'",
+            vi=f"Không tìm thấy hội đồng số {council_id}",
+        )
+    return council
+
+
+def _council_members_named(session: Session, usernames: list[str]) -> list[User]:
+    users = [get_user(session, username) for username in usernames]
+    wrong = [
+        f"{user.username} ({user.role})"
+        for user in users
+        if user.role != Role.COUNCIL_MEMBER.value or not user.active
+    ]
+    if wrong:
+        raise InvalidInput(
+            f"council members must be active users with the role council_member: "
+            f"{', '.join(wrong)} are not; add them with 'ocop user add NAME --role "
+            "council_member'",
+            vi=f"Thành viên hội đồng phải là tài khoản đang hoạt động có vai trò Thành viên hội đồng: "
+            f"{', '.join(wrong)} không đáp ứng",
+        )
+    return users
+
+
+def _with_open_work(session: Session, council: Council) -> dict[str, Any]:
+    """The council's view with how many evaluations it holds open, in how many rounds."""
+    open_rows = session.execute(
+        select(func.count(Evaluation.id), func.count(func.distinct(Product.round_id)))
+        .join(Product, Product.id == Evaluation.product_id)
+        .where(Evaluation.council_id == council.id, Evaluation.status == OPEN)
+    ).one()
+    return {
+        **council_view(session, council),
+        "open_evaluations": open_rows[0],
+        "open_rounds": open_rows[1],
+    }

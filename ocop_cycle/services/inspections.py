@@ -12,6 +12,7 @@ from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.products import fire
+from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.fields import parse_legal_date
 from ocop_cycle.workflow.permissions import jurisdiction_problem
 
@@ -125,15 +126,25 @@ def revoke_certificate(
     conclusion_date: str,
     actor: str,
     decision_number: str | None = None,
+    comment: str | None = None,
 ) -> dict[str, Any]:
-    """Fire ``revoke`` on the certificate's product with the ground and conclusion."""
+    """Fire ``revoke`` on the certificate's product with the ground and conclusion.
+
+    A certificate outside the actor's jurisdiction is not found, as its product would be;
+    whether the actor's level revokes it is the engine's (``actor_revokes_certificate``).
+    """
     with runtime.transaction() as session:
         certificate = session.get(Certificate, certificate_id)
+        missing = NotFound(
+            f"no certificate {certificate_id}; see `ocop certificate list`",
+            vi=f"Không tìm thấy giấy chứng nhận số {certificate_id}",
+        )
         if certificate is None:
-            raise NotFound(
-                f"no certificate {certificate_id}; see `ocop certificate list`",
-                vi=f"Không tìm thấy giấy chứng nhận số {certificate_id}",
-            )
+            raise missing
+        try:
+            visible_product(session, acting_user(session, actor), certificate.product_id)
+        except NotFound:
+            raise missing from None
         if certificate.status != "active":
             raise InvalidInput(
                 f"certificate {certificate.number} is {certificate.status}; only an active "
@@ -150,4 +161,4 @@ def revoke_certificate(
     }
     if decision_number:
         data["decision_number"] = decision_number
-    return fire(runtime, product_id, "revoke", actor=actor, data=data)
+    return fire(runtime, product_id, "revoke", actor=actor, data=data, comment=comment)

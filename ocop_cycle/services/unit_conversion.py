@@ -41,6 +41,31 @@ class Move:
     province_code: str
 
 
+@dataclass(frozen=True)
+class Unmapped:
+    """A legacy commune with no single 2025 commune, and why (in English and Vietnamese)."""
+
+    place: str
+    reason: str
+    reason_vi: str
+
+
+class ConversionRefused(InvalidInput):
+    """Refused whole: the communes listed have no single 2025 commune (a page shows them
+    as a table; the message lists them for the command line and the API)."""
+
+    def __init__(self, unmapped: list[Unmapped]) -> None:
+        super().__init__(
+            f"{len(unmapped)} legacy commune(s) cannot be mapped to one 2025 commune; "
+            "nothing was converted. Move what is registered there by hand first:\n"
+            + "\n".join(f"  {item.place}: {item.reason}" for item in unmapped),
+            vi=f"{len(unmapped)} xã trước 2025 không ứng với đúng một xã từ 2025; chưa chuyển "
+            "gì. Hãy chuyển từng thứ đăng ký ở các xã này trước:\n"
+            + "\n".join(f"  {item.place}: {item.reason_vi}" for item in unmapped),
+        )
+        self.unmapped = unmapped
+
+
 def convert_to_2025(runtime: Runtime, *, actor: str, dry_run: bool = False) -> dict[str, Any]:
     """Move everything on legacy communes to their 2025 communes, in one unit of work."""
     now = runtime.clock.now()
@@ -54,11 +79,7 @@ def convert_to_2025(runtime: Runtime, *, actor: str, dry_run: bool = False) -> d
         codes |= {u.unit_code for u in users if u.unit_code}
         moves, refused = plan_moves(session, codes)
         if refused:
-            raise InvalidInput(
-                f"{len(refused)} legacy commune(s) cannot be mapped to one 2025 commune; "
-                "nothing was converted. Move what is registered there by hand first:\n"
-                + "\n".join(f"  {line}" for line in refused)
-            )
+            raise ConversionRefused(refused)
         district_users = session.scalars(
             select(User.username)
             .join(AdminUnit, AdminUnit.code == User.unit_code)
@@ -117,7 +138,9 @@ def _on_legacy(column: Any, model: Any) -> Any:
     )
 
 
-def plan_moves(session: Session, codes: set[str]) -> tuple[dict[str, Move], list[str]]:
+def plan_moves(
+    session: Session, codes: set[str]
+) -> tuple[dict[str, Move], list[Unmapped]]:
     """Each legacy commune's 2025 commune, and the communes with no single answer."""
     # Imported here: the converter loads the package's unit data, which only this needs.
     from vietnamadminunits import convert_address
@@ -127,13 +150,16 @@ def plan_moves(session: Session, codes: set[str]) -> tuple[dict[str, Move], list
     )
 
     moves: dict[str, Move] = {}
-    refused: list[str] = []
+    refused: list[Unmapped] = []
     for code in sorted(codes):
         commune = session.get(AdminUnit, code)
         district = session.get(AdminUnit, commune.parent_code) if commune else None
         province = session.get(AdminUnit, district.parent_code) if district else None
         if commune is None or district is None or province is None:
-            refused.append(f"{code}: not a legacy commune with its district and province")
+            refused.append(Unmapped(
+                code, "not a legacy commune with its district and province",
+                "không phải xã trước 2025 có huyện và tỉnh của nó",
+            ))
             continue
         label = f"{code} {commune.name}, {district.name}, {province.name}"
         converted = convert_address(f"{commune.name}, {district.name}, {province.name}")
@@ -145,12 +171,19 @@ def plan_moves(session: Session, codes: set[str]) -> tuple[dict[str, Move], list
         old_key = f"{old.province_key}_{old.district_key}_{old.ward_key}"
         divided = DICT_PROVINCE_WARD_DIVIDED.get(new_province or "", {}).get(old_key)
         if old.ward_code != code:
-            refused.append(f"{label}: the unit list does not know this commune")
+            refused.append(Unmapped(
+                label, "the unit list does not know this commune", "danh mục đơn vị không có xã này"
+            ))
         elif divided:
             parts = ", ".join(sorted(str(ward["newWardKey"]) for ward in divided))
-            refused.append(f"{label}: divided in 2025 among {len(divided)} communes ({parts})")
+            refused.append(
+                Unmapped(
+                    label, f"divided in 2025 among {len(divided)} communes ({parts})",
+                    f"năm 2025 được chia cho {len(divided)} xã ({parts})",
+                )
+            )
         elif not converted.ward_code:
-            refused.append(f"{label}: no 2025 commune found")
+            refused.append(Unmapped(label, "no 2025 commune found", "không tìm thấy xã từ 2025"))
         else:
             moves[code] = Move(code, commune.name, district.name, converted.ward_code,
                                converted.ward, converted.province_code)

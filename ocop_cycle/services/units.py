@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ocop_cycle.db.models import AdminUnit, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Level, Role
@@ -156,3 +157,91 @@ def ancestry(session: Session, unit: AdminUnit) -> dict[Level, str]:
         found[Level(current.level)] = current.code
         current = session.get(AdminUnit, current.parent_code) if current.parent_code else None
     return found
+
+
+def units_overview(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
+    """The provinces loaded with how many districts and communes of each list they hold:
+    every province for an admin, their own for a province officer."""
+    with runtime.reading() as session:
+        province = _viewer_province(session, viewer)
+        provinces = select(AdminUnit).where(AdminUnit.level == Level.PROVINCE.value)
+        if province is not None:
+            provinces = provinces.where(AdminUnit.code == province)
+        district = aliased(AdminUnit)
+        counted = session.execute(
+            select(
+                func.coalesce(district.parent_code, AdminUnit.parent_code).label("province"),
+                AdminUnit.level,
+                AdminUnit.scheme,
+                func.count(),
+            )
+            .outerjoin(
+                district,
+                (district.code == AdminUnit.parent_code)
+                & (district.level == Level.DISTRICT.value),
+            )
+            .where(AdminUnit.level != Level.PROVINCE.value)
+            .group_by("province", AdminUnit.level, AdminUnit.scheme)
+        ).all()
+        counts: dict[str, dict[str, int]] = {}
+        for code, level, scheme, count in counted:
+            key = "districts" if level == Level.DISTRICT.value else f"communes_{scheme}"
+            counts.setdefault(code, {})[key] = count
+        return [
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "districts": counts.get(unit.code, {}).get("districts", 0),
+                "communes_legacy": counts.get(unit.code, {}).get("communes_legacy", 0),
+                "communes_2025": counts.get(unit.code, {}).get("communes_2025", 0),
+            }
+            for unit in session.scalars(provinces.order_by(AdminUnit.code))
+        ]
+
+
+def find_units(
+    runtime: Runtime, viewer: str, text: str, *, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Units whose code is ``text`` or whose name contains it, in the viewer's province
+    (all for an admin), with the unit they belong to."""
+    words = text.strip()
+    if not words:
+        return []
+    with runtime.reading() as session:
+        province = _viewer_province(session, viewer)
+        parent = aliased(AdminUnit)
+        statement = (
+            select(AdminUnit, parent.name)
+            .outerjoin(parent, parent.code == AdminUnit.parent_code)
+            .where(
+                or_(
+                    AdminUnit.code == words,
+                    AdminUnit.name.contains(words),
+                    # SQLite lowers ASCII letters only; PostgreSQL lowers "Đ" too.
+                    func.lower(AdminUnit.name).contains(words.lower()),
+                )
+            )
+            .order_by(AdminUnit.code)
+            .limit(limit)
+        )
+        if province is not None:
+            under = select(AdminUnit.code).where(AdminUnit.parent_code == province)
+            statement = statement.where(
+                or_(
+                    AdminUnit.code == province,
+                    AdminUnit.parent_code == province,
+                    AdminUnit.parent_code.in_(under),
+                )
+            )
+        return [
+            {"code": unit.code, "name": unit.name, "level": unit.level, "scheme": unit.scheme,
+             "parent": parent_name}
+            for unit, parent_name in session.execute(statement)
+        ]
+
+
+def _viewer_province(session: Session, viewer: str) -> str | None:
+    """None for an admin (every province); a province officer's own province."""
+    user = acting_user(session, viewer)
+    role = require_role(user, (Role.ADMIN, Role.PROVINCE_OFFICER), "see the administrative units")
+    return None if role is Role.ADMIN else user.unit_code

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from ocop_cycle.web.pages import (
     admin,
     certificates,
+    councils,
     dashboard,
     dossier,
     home,
@@ -17,8 +18,10 @@ from ocop_cycle.web.pages import (
     products,
     public,
     register,
+    revocation,
     scoresheet,
     signin,
+    units,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -35,8 +38,11 @@ PAGES = (
     scoresheet,
     dossier,
     certificates,
+    revocation,
     notices,
     imports,
+    councils,
+    units,
     admin,
 )
 for module in PAGES:

@@ -121,7 +121,7 @@ def add_user(request: Request, runtime: RuntimeDep, form: PostedForm) -> Respons
         )
 
     return handle(
-        me, form, NewUser, add, key="add",
+        request, me, form, NewUser, add, key="add",
         refused=_refused_on(request, runtime, me, form),
         done=lambda _: see_other(f"{USERS}?da=them"),
     )
@@ -135,7 +135,7 @@ def deactivate(
     if me is None:
         return to_sign_in(request)
     return handle(
-        me, form, NoFields,
+        request, me, form, NoFields,
         lambda _: identity.deactivate_user(runtime, username, actor=me.principal.username),
         key=f"user:{username}",
         refused=_refused_on(request, runtime, me, form),
@@ -151,7 +151,7 @@ def reset_password(
     if me is None:
         return to_sign_in(request)
     return handle(
-        me, form, NewPassword,
+        request, me, form, NewPassword,
         lambda new: identity.set_password(
             runtime, username, actor=me.principal.username, password=new.password
         ),

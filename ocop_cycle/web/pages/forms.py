@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.web.errors import status_of
-from ocop_cycle.web.pages.failures import field_errors
+from ocop_cycle.web.pages.failures import field_errors, said
 from ocop_cycle.web.pages.viewer import csrf_ok
 
 CSRF_MISSING = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
@@ -49,24 +49,26 @@ MaybeInt = Annotated[int | None, BeforeValidator(_blank_is_none)]
 
 
 class FormSchema(BaseModel):
-    """A page form's fields; text arrives trimmed, unknown fields are ignored."""
+    """A page form's fields; text arrives trimmed, unknown fields are ignored, and a field
+    left out of the body is checked like an empty one (its default is validated)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", validate_default=True)
 
 
 class NoFields(FormSchema):
     """A form that carries only its CSRF token (a button)."""
 
 
-def typed(form: FormData) -> dict[str, Any]:
-    """What was typed, to show again: one text per field, a list where a field repeats
-    (checkboxes). The CSRF token is the page's own; passwords are never shown back."""
-    values: dict[str, Any] = {}
+def typed(form: FormData, *, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What was typed, to show again: one text per field, a list for the fields named in
+    ``lists`` (checkboxes: none, one or several). The CSRF token is the page's own;
+    passwords are never shown back."""
+    values: dict[str, Any] = {name: [] for name in lists}
     for key in form:
         if key == "csrf_token" or "password" in key:
             continue
         texts = [value for value in form.getlist(key) if isinstance(value, str)]
-        values[key] = texts if len(texts) > 1 else (texts[0] if texts else "")
+        values[key] = texts if key in lists else (texts[0] if texts else "")
     return values
 
 
@@ -87,6 +89,7 @@ def _fields(schema: type[BaseModel], form: FormData) -> dict[str, Any]:
 
 
 def handle(
+    request: Request,
     me: ActiveSession,
     form: FormData,
     schema: type[S],
@@ -97,7 +100,7 @@ def handle(
     key: str = "form",
 ) -> Response:
     """CSRF (403), then the schema (422, a message per field), then the service (its own
-    status and message under ``key``), then ``done``."""
+    status and message, in the reader's language, under ``key``), then ``done``."""
     if not csrf_ok(me, form.get("csrf_token")):
         return refused({key: CSRF_MISSING}, 403)
     try:
@@ -108,7 +111,7 @@ def handle(
         result = act(values)
     except OcopError as error:
         status, _title = status_of(error)
-        return refused({key: error.message}, status)
+        return refused({key: said(request, error)}, status)
     return done(result)
 
 

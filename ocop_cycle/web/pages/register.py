@@ -80,7 +80,7 @@ def register_idea(request: Request, runtime: RuntimeDep, form: PostedForm) -> Re
         )
 
     return handle(
-        me, form, IdeaForm, register,
+        request, me, form, IdeaForm, register,
         refused=lambda errors, status: _form_page(
             request, runtime, me, typed(form), errors, status
         ),

@@ -1,0 +1,181 @@
+"""The councils pages: a provincial office sets up a council of its province with members
+chosen from the council members' accounts, changes its members and chair (audited), and
+never sees a council of another province; the services' refusals change nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import partial
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from ocop_cycle.db.models import AuditEvent, Council, User
+from ocop_cycle.identity.accounts import add_user
+from ocop_cycle.identity.passwords import hash_password
+from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import councils, units
+from ocop_cycle.web.app import create_app
+from tests.conftest import ADMIN, World
+
+PASSWORD = "một mật khẩu đủ dài"
+MEMBERS = ["hd.an", "hd.binh", "hd.chau", "hd.dung"]
+
+
+@pytest.fixture
+def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
+    runtime.settings.cookie_secure = False
+    add = partial(add_user, runtime, actor=ADMIN, role="council_member")
+    for username in MEMBERS:
+        add(username, name=f"Thành viên {username}")
+    with runtime.transaction() as session:
+        session.execute(
+            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
+        )
+    with TestClient(create_app(runtime)) as test_client:
+        yield test_client
+
+
+def _sign_in(client: TestClient, username: str) -> None:
+    client.cookies.clear()
+    token = _csrf(client, "/dang-nhap")
+    answer = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
+                                             "csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert token
+    return token.group(1)
+
+
+def _councils(runtime: Runtime) -> int:
+    with runtime.reading() as session:
+        return session.scalar(select(func.count()).select_from(Council)) or 0
+
+
+def test_the_provincial_office_sets_up_its_provincial_council_and_sees_it_listed(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    _sign_in(client, "province1")
+    form = client.get("/hoi-dong").text
+    assert 'for="m-hd.an"' in form and 'id="f-chair"' in form
+    answer = client.post("/hoi-dong", data={
+        "level": "province", "unit_code": world.province, "chair": "hd.binh",
+        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": _csrf(client, "/hoi-dong"),
+    }, follow_redirects=False)
+    assert answer.status_code == 303
+    council_id = int(answer.headers["location"].split("/")[-1].split("?")[0])
+    shown = councils.show_council(runtime, council_id)
+    assert shown["chair"] == "hd.binh" and shown["unit"]["code"] == world.province
+    listed = client.get("/hoi-dong").text
+    assert f'href="/hoi-dong/{council_id}"' in listed
+    assert "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ngãi" in listed
+    assert "Đã thành lập hội đồng." in client.get(answer.headers["location"]).text
+
+
+def test_a_council_of_two_members_is_refused_next_to_the_form_and_nothing_is_set_up(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    _sign_in(client, "province1")
+    answer = client.post("/hoi-dong", data={
+        "level": "province", "unit_code": world.province, "chair": "hd.an",
+        "members": ["hd.an", "hd.binh"], "csrf_token": _csrf(client, "/hoi-dong"),
+    })
+    assert answer.status_code == 422
+    assert 'role="alert"' in answer.text and "at least 3 members" in answer.text
+    # What was chosen is kept.
+    assert re.search(r'value="hd.binh" checked', answer.text)
+    assert _councils(runtime) == 0
+
+
+def test_setting_up_a_council_without_the_csrf_token_is_refused(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    _sign_in(client, "province1")
+    answer = client.post("/hoi-dong", data={
+        "level": "province", "unit_code": world.province, "chair": "hd.an",
+        "members": ["hd.an", "hd.binh", "hd.chau"],
+    })
+    assert answer.status_code == 403
+    assert _councils(runtime) == 0
+
+
+def test_changing_the_members_and_chair_is_audited(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    council_id = councils.create_council(
+        runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
+        members=["hd.an", "hd.binh", "hd.chau"],
+    )["id"]
+    _sign_in(client, "province1")
+    page = f"/hoi-dong/{council_id}"
+    assert re.search(r'value="hd.chau" checked', client.get(page).text)
+    answer = client.post(page, data={
+        "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.dung"],
+        "csrf_token": _csrf(client, page),
+    }, follow_redirects=False)
+    assert answer.headers["location"] == f"{page}?da=doi"
+    shown = councils.show_council(runtime, council_id)
+    assert shown["chair"] == "hd.dung"
+    assert [m["username"] for m in shown["members"]] == ["hd.an", "hd.binh", "hd.dung"]
+    with runtime.reading() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "council_changed")
+        ).one()
+        assert event.actor == "province1"
+
+
+def test_a_chair_outside_the_members_is_refused_and_the_council_is_unchanged(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    council_id = councils.create_council(
+        runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
+        members=["hd.an", "hd.binh", "hd.chau"],
+    )["id"]
+    _sign_in(client, "province1")
+    page = f"/hoi-dong/{council_id}"
+    answer = client.post(page, data={
+        "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.chau"],
+        "csrf_token": _csrf(client, page),
+    })
+    assert answer.status_code == 422 and "must be one of the members" in answer.text
+    assert councils.show_council(runtime, council_id)["chair"] == "hd.an"
+
+
+def test_a_council_of_another_province_is_not_found_and_not_listed(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    units.load_province(runtime, "52", "legacy")
+    other = councils.create_council(
+        runtime, actor=ADMIN, level="province", unit_code="52", chair="hd.an",
+        members=["hd.an", "hd.binh", "hd.chau"],
+    )["id"]
+    _sign_in(client, "province1")
+    assert f'href="/hoi-dong/{other}"' not in client.get("/hoi-dong").text
+    assert client.get(f"/hoi-dong/{other}").status_code == 404
+    answer = client.post(f"/hoi-dong/{other}", data={
+        "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.dung"],
+        "csrf_token": _csrf(client, "/hoi-dong"),
+    })
+    assert answer.status_code == 404
+    assert councils.show_council(runtime, other)["chair"] == "hd.an"
+    _sign_in(client, ADMIN)
+    assert f'href="/hoi-dong/{other}"' in client.get("/hoi-dong").text
+
+
+@pytest.mark.parametrize("username", ["producer1", "commune1", "hd.an"])
+def test_producers_communes_and_council_members_may_not_manage_councils(
+    client: TestClient, username: str
+) -> None:
+    _sign_in(client, username)
+    assert client.get("/hoi-dong").status_code == 403
+    assert 'href="/hoi-dong"' not in client.get("/viec-can-lam").text
+
+
+def test_the_councils_page_asks_to_sign_in_first(client: TestClient) -> None:
+    answer = client.get("/hoi-dong", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap")
