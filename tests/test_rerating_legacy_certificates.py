@@ -6,21 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from ocop_cycle.clock import LOCAL_TZ, Clock
-from ocop_cycle.db.models import History, ScheduleItem
-from ocop_cycle.errors import GuardFailed, InvalidInput
+from ocop_cycle.db.models import History, Product, ScheduleItem
+from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling import runner
 from ocop_cycle.services import browse
 from ocop_cycle.services.products import fire, fire_timer, register_product, show_product
 from tests.law_26_2026 import (
+    TO_26,
     TO_148_CERTIFIED,
     WORKFLOW,
     Province26,
+    register26,
     seat,
     walk26,
 )
@@ -259,3 +263,125 @@ def test_filing_by_command_outside_the_window_exits_4_naming_the_window(
                 "--json", as_of=(EXPIRES - timedelta(days=150)).isoformat())
     assert filed.exit_code == 0, filed.stderr
     assert (filed.json()["workflow"], filed.json()["state"]) == (WORKFLOW, "rerating_submitted")
+
+
+# Withdrawing a re-rating filing (ocop-26-2026 version 2).
+EXPIRES_26 = date(2029, 6, 1)  # the certificate TO_26["certified"] issues on 2026-06-01
+
+
+def certified_26(runtime: Runtime, clock: Clock, qn: Province26) -> int:
+    on(clock, date(2026, 6, 1))
+    product_id = register26(runtime, qn)
+    view = walk26(runtime, product_id, TO_26["certified"])
+    assert view["certificate"]["expires_on"] == EXPIRES_26.isoformat()
+    return product_id
+
+
+def notices(runtime: Runtime, clock: Clock, kind: str) -> list[Any]:
+    """The messages of ``kind`` sent so far (one scheduler pass sends what is waiting)."""
+    runner.tick(runtime, digest=False)
+    folder = runtime.settings.mail_dir
+    found = [message_from_bytes(path.read_bytes(), policy=policy.default)
+             for path in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return [message for message in found if message["X-OCOP-Kind"] == kind]
+
+
+@pytest.mark.parametrize("withdrawer", ["chuthe26", "xa26"])
+def test_a_producer_withdraws_a_filed_rerating_and_keeps_the_certificate_as_it_was(
+    runtime: Runtime, clock: Clock, qn: Province26, withdrawer: str
+) -> None:
+    product_id = certified_26(runtime, clock, qn)
+    on(clock, EXPIRES_26 - timedelta(days=150))
+    before = show_product(runtime, product_id)["certificate"]
+    filed = fire(runtime, product_id, "submit_rerating", actor="chuthe26")
+    assert (filed["workflow"], filed["workflow_version"]) == (WORKFLOW, 2)
+    view = fire(runtime, product_id, "withdraw_rerating", actor=withdrawer,
+                comment="Chủ thể đổi bao bì, nộp lại sau")
+    assert view["state"] == "renewal_due"
+    assert view["certificate"] == before
+    last = history(runtime, product_id)[-1]
+    assert (last.trigger, last.from_state, last.to_state, last.actor) == (
+        "withdraw_rerating", "rerating_submitted", "renewal_due", withdrawer)
+    assert "commune_check" not in [d["name"] for d in view["open_deadlines"]]
+    (notice,) = notices(runtime, clock, "rerating_withdrawn")
+    assert notice["To"].addresses[0].addr_spec == "htx.nghialo@example.vn"
+    body = notice.get_body(("plain",)).get_content()
+    assert "Tỏi đen Nghĩa Lộ" in body and "từ 03/12/2028 đến 01/02/2029" in body
+    again = fire(runtime, product_id, "submit_rerating", actor="chuthe26")
+    assert again["state"] == "rerating_submitted"
+
+
+def test_a_rerating_cannot_be_withdrawn_once_the_council_has_concluded(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_26(runtime, clock, qn)
+    on(clock, EXPIRES_26 - timedelta(days=150))
+    walk26(runtime, product_id, [
+        ("submit_rerating", "chuthe26", {}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03",
+                                               "request_letter": "TTr"}}),
+    ])
+    with pytest.raises(PermissionDenied):  # the province decides; it does not withdraw
+        fire(runtime, product_id, "withdraw_rerating", actor="tinh26")
+    assert fire(runtime, product_id, "withdraw_rerating", actor="chuthe26")["state"] == (
+        "renewal_due")
+    walk26(runtime, product_id, [
+        ("submit_rerating", "chuthe26", {}),
+        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03",
+                                               "request_letter": "TTr"}}),
+        ("close_evaluation", "tinh26", {"data": {"score": "75", "minutes": "BB 2/HĐ"}}),
+    ])
+    with pytest.raises(TransitionNotAllowed, match="province_decision"):
+        fire(runtime, product_id, "withdraw_rerating", actor="chuthe26")
+
+
+def test_a_late_filers_withdrawal_ends_the_validity_until_the_decision(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    legacy = CERTIFICATES["ocop-148"]
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    window_opened(runtime, clock, product_id, 100, legacy.expires)
+    accepted = fire(runtime, product_id, "accept_late_rerating", actor="tinh26",
+                    data={"reason": "Bão lũ"})
+    assert accepted["certificate"]["valid_until_decision_cap"] is not None
+    view = fire(runtime, product_id, "withdraw_rerating", actor="xa_ductan")
+    assert (view["workflow"], view["state"]) == (WORKFLOW, "renewal_due")
+    assert view["certificate"]["valid_until_decision_cap"] is None
+    assert view["certificate"]["expires_on"] == legacy.expires.isoformat()
+    with runtime.transaction() as session:
+        expiry = session.scalars(select(ScheduleItem).where(
+            ScheduleItem.product_id == product_id, ScheduleItem.kind == "expiry",
+            ScheduleItem.status == "pending")).one()
+        assert expiry.due_on == legacy.expires
+
+
+def test_a_version_1_product_withdraws_after_moving_to_version_2_by_its_map(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_26(runtime, clock, qn)
+    on(clock, EXPIRES_26 - timedelta(days=150))
+    fire(runtime, product_id, "submit_rerating", actor="chuthe26")
+    with runtime.transaction() as session:  # as a database from before version 2 holds it
+        session.get(Product, product_id).workflow_version = 1  # type: ignore[union-attr]
+    assert "withdraw_rerating" in show_product(runtime, product_id, actor="chuthe26")[
+        "allowed_triggers"]
+    view = fire(runtime, product_id, "withdraw_rerating", actor="chuthe26")
+    assert (view["workflow_version"], view["state"]) == (2, "renewal_due")
+    *_, switch, withdrawn = history(runtime, product_id)
+    assert (switch.trigger, switch.workflow_version, switch.to_state) == (
+        "migrate_workflow", 2, "rerating_submitted")
+    assert switch.data["map"] == "ocop-26-2026-v1-to-v2.yaml"
+    assert withdrawn.trigger == "withdraw_rerating"
+
+
+def test_version_1_of_26_2026_is_unchanged_and_version_2_adds_only_the_withdrawal(
+    runtime: Runtime,
+) -> None:
+    first = runtime.workflows.get(WORKFLOW, 1).definition
+    second = runtime.workflows.get(WORKFLOW, 2).definition
+    assert not first.has_trigger("withdraw_rerating")
+    assert [t for t in second.transitions if t.trigger != "withdraw_rerating"] == (
+        first.transitions)
+    assert second.model_dump(exclude={"version", "transitions"}) == first.model_dump(
+        exclude={"version", "transitions"})
+    assert runtime.workflows.in_force(date(2026, 6, 1)).definition.key == "ocop-26-2026@2"

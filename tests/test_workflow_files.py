@@ -88,7 +88,7 @@ def test_broken_workflow_files_are_refused_with_a_precise_message(tmp_path: Path
 
 def test_bundled_workflows_are_valid() -> None:
     names = {load_definition(path).key for path in BUNDLED.glob("*.yaml")}
-    assert names == {"ocop-148@1", "ocop-1489@1", "ocop-26-2026@1"}
+    assert names == {"ocop-148@1", "ocop-1489@1", "ocop-26-2026@1", "ocop-26-2026@2"}
 
 
 def test_validate_command_exits_2_and_lists_problems(cli: Any, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ LANGUAGES = ("vi", "en")
 KINDS = (
     "renewal_reminder",
     "rerating_reminder",
+    "rerating_withdrawn",
     "dossier_forwarded",
     "evaluation_result",
     "certificate_expired",

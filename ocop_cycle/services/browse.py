@@ -33,6 +33,7 @@ from ocop_cycle.identity.actors import require_role
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.certificates import STATUSES
+from ocop_cycle.services.forwarding import transitions_now
 from ocop_cycle.services.lookup import get_unit, get_user, products_under, unit_names
 from ocop_cycle.services.producers import producer_view
 from ocop_cycle.services.views import certificate_view, history_view, product_view
@@ -124,9 +125,11 @@ def triggers_for(runtime: Runtime, viewer: str, product_id: int) -> list[dict[st
     with runtime.transaction() as session:
         user = get_user(session, viewer)
         product = visible_product(session, user, product_id)
-        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        in_force = runtime.workflows.for_new_product(
+            runtime.clock.today(), runtime.settings.default_workflow
+        )
         offered: dict[str, dict[str, Any]] = {}
-        for transition in definition.transitions_from(product.state):
+        for transition in transitions_now(runtime.workflows, product, in_force):
             if transition.trigger in offered or transition_problem(user, product, transition):
                 continue
             offered[transition.trigger] = {

@@ -60,15 +60,17 @@ def forwards_of(
 ) -> dict[str, Forward]:
     """The triggers of ``product`` that go forward to ``in_force``, by the name fired.
 
-    None while the product is on the rules in force, or in a state its map keeps (a
-    dossier filed before them finishes under its own rules)."""
-    if product.workflow == in_force.definition.name:
+    None while the product is on the rules in force (that version), or in a state its map
+    keeps (a dossier filed before them finishes under its own rules)."""
+    current = in_force.definition
+    if (product.workflow, product.workflow_version) == (current.name, current.version):
         return {}
     for map_name, state_map in _forwarding_maps(workflows.directory / "migrations"):
         if (
             state_map.from_workflow == product.workflow
             and state_map.from_version in (None, product.workflow_version)
-            and state_map.to_workflow == in_force.definition.name
+            and state_map.to_workflow == current.name
+            and state_map.to_version in (None, current.version)
             and product.state in state_map.states
         ):
             target = workflows.get(state_map.to_workflow, state_map.to_version)

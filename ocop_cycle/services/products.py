@@ -15,6 +15,7 @@ from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
 from ocop_cycle.identity.actors import acting_user, system_user
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.services import forwarding
 from ocop_cycle.services.lookup import (
     get_producer,
     get_product,
@@ -34,6 +35,7 @@ from ocop_cycle.workflow.permissions import check_transition
 from ocop_cycle.workflow.pins import ensure_pinned
 from ocop_cycle.workflow.product_sets import parse_set_number
 from ocop_cycle.workflow.product_sets import product_set as find_product_set
+from ocop_cycle.workflow.registry import CompiledWorkflow
 
 # What a caller writes with a move, in its transaction: (session, product, actor).
 Along = Callable[[Session, Product, User], None]
@@ -231,26 +233,49 @@ def _fire_once(
                     f"của bạn là phiên bản {expected_version}); chưa có gì thay đổi. Hãy tải lại trang rồi "
                     "thực hiện lại",
                 )
+            in_force = runtime.workflows.for_new_product(
+                runtime.clock.today(), runtime.settings.default_workflow
+            )
+            fired = _carry_forward(runtime, session, product, trigger, user, in_force)
             engine.fire(
                 session,
-                compiled,
+                runtime.workflows.get(product.workflow, product.workflow_version),
                 product,
                 user,
-                trigger,
+                fired,
                 now=runtime.clock.now(),
                 comment=comment,
                 data=data,
                 request_id=request_id,
                 workflows=runtime.workflows,
-                default_workflow=runtime.workflows.for_new_product(
-                    runtime.clock.today(), runtime.settings.default_workflow
-                ).definition.name,
+                default_workflow=in_force.definition.name,
+                forwarded_from=trigger if fired != trigger else None,
             )
             if along is not None:
                 along(session, product, user)
         view = product_view(runtime, session, product, user)
     runtime.verified_pins.add(pin)  # committed: a pin written just now is stored
     return view
+
+
+def _carry_forward(
+    runtime: Runtime,
+    session: Session,
+    product: Product,
+    trigger: str,
+    user: User,
+    in_force: CompiledWorkflow,
+) -> str:
+    """The trigger to fire: ``trigger`` itself, or, for a product on older rules whose map
+    forwards it to the rules in force, the new trigger, after moving the product there."""
+    forward = forwarding.forwards_of(runtime.workflows, product, in_force).get(trigger)
+    if forward is None:
+        return trigger
+    forwarding.carry_forward(
+        session, runtime.workflows, product, forward, fired=trigger, actor=user,
+        now=runtime.clock.now(),
+    )
+    return forward.trigger
 
 
 def fire_timer(runtime: Runtime, product_id: int, trigger: str) -> dict[str, Any]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ocop_cycle.db.models import Certificate, History, ScheduleItem
 from ocop_cycle.db.models.schedule import EXPIRY, PENDING
 from ocop_cycle.errors import GuardFailed
+from ocop_cycle.scheduling.notices import notify_producer
 from ocop_cycle.scheduling.planner import local_midnight
 from ocop_cycle.workflow.hooks import FireContext, action, data_field, guard
 from ocop_cycle.workflow.rerating_window import Window, window
@@ -86,6 +87,12 @@ def after_rerating_window(context: FireContext) -> None:
 def extend_validity_until_decision(context: FireContext) -> None:
     certificate, dates = _active_window(context)
     certificate.valid_until_decision_cap = dates.late_cap
+    _move_expiry(context, certificate, dates.late_cap)
+    context.effects["valid_until_decision_cap"] = dates.late_cap.isoformat()
+
+
+def _move_expiry(context: FireContext, certificate: Certificate, day: date) -> None:
+    """The certificate's pending expiry row falls on ``day``."""
     context.session.execute(
         update(ScheduleItem)
         .where(
@@ -93,10 +100,9 @@ def extend_validity_until_decision(context: FireContext) -> None:
             ScheduleItem.kind == EXPIRY,
             ScheduleItem.status == PENDING,
         )
-        .values(due_on=dates.late_cap, due_at=local_midnight(dates.late_cap))
+        .values(due_on=day, due_at=local_midnight(day))
         .execution_options(synchronize_session=False)
     )
-    context.effects["valid_until_decision_cap"] = dates.late_cap.isoformat()
 
 
 @action("end_late_validity")
@@ -114,6 +120,37 @@ def end_late_validity(context: FireContext) -> None:
         return
     certificate.status = "expired"
     context.effects["certificate"] = certificate.number
+
+
+@action("withdraw_rerating_filing")
+def withdraw_rerating_filing(context: FireContext) -> None:
+    """A re-rating filing withdrawn before the decision: the certificate stays as it was
+    and the producer is told. A late filer's validity until the decision (Art. 12.3) has
+    no decision left to wait for, so the certificate's expiry is its own again."""
+    certificate, dates = _active_window(context)
+    if certificate.valid_until_decision_cap is not None:
+        certificate.valid_until_decision_cap = None
+        _move_expiry(context, certificate, certificate.expires_on)
+        context.effects["late_validity_ended"] = True
+    context.effects["certificate"] = certificate.number
+    sequence = context.session.scalar(
+        select(func.count()).select_from(History).where(History.product_id == context.product.id)
+    )
+    notify_producer(
+        context.session,
+        context.product,
+        "rerating_withdrawn",
+        f"withdrawn-{sequence or 0}",
+        {
+            "certificate": {
+                "number": certificate.number,
+                "stars": certificate.stars,
+                "expires_on": certificate.expires_on.isoformat(),
+            },
+            "window": {"opens": dates.opens.isoformat(), "closes": dates.closes.isoformat()},
+        },
+        context.now,
+    )
 
 
 @data_field("site_visit_needed")
