@@ -63,7 +63,8 @@ def sender_address(mail_from: str) -> Address:
     name, addr = parseaddr(mail_from)
     if address_problem(addr) is not None:
         raise InvalidInput(
-            f"OCOP_MAIL_FROM={mail_from!r} is not an address like 'OCOP <ocop@example.vn>'"
+            f"OCOP_MAIL_FROM={mail_from!r} is not an address like 'OCOP <ocop@example.vn>'",
+            vi=f"Địa chỉ gửi thư OCOP_MAIL_FROM={mail_from!r} không đúng dạng, ví dụ: OCOP <ocop@example.vn>",
         )
     local, domain = addr.split("@")
     return Address(display_name=name, username=local, domain=domain)
