@@ -138,7 +138,19 @@ class World:
 
 @pytest.fixture
 def world(runtime: Runtime) -> World:
-    w = World()
+    return _people(runtime, World())
+
+
+@pytest.fixture
+def world_2025(runtime: Runtime) -> World:
+    """The same people in Quảng Ngãi's 2025 units (from 2025-07-01: no districts), where
+    1489 and 26/2026 products are registered; the district officers keep their old
+    districts, in which such products have none."""
+    units.load_province(runtime, "51", "2025", actor=ADMIN)
+    return _people(runtime, World(commune="21028", other_commune="21025"))  # Nghĩa Lộ, Cẩm Thành
+
+
+def _people(runtime: Runtime, w: World) -> World:
     w.producer_id = people.add_producer(
         runtime, actor=ADMIN, name="HTX Nông nghiệp Đức Tân", type="cooperative", commune_code=w.commune,
         email="htx.ductan@example.vn", phone="0255 3845 123", tax_code="4300123456",

@@ -200,8 +200,8 @@ def test_a_renewal_after_the_switch_to_1489_follows_the_two_tier_procedure(
     assert (new["rule_set"], new["workflow"], new["issuing_level"]) == ("1489/QĐ-TTg", "ocop-1489", "province")
 
 
-def test_a_1489_product_is_never_moved_back_to_148(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_a_1489_product_is_never_moved_back_to_148(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     view = go(runtime, product_id,
               ("approve_idea", "commune1", {}),
               ("submit_plan", "producer1", {}),

@@ -385,3 +385,32 @@ def test_version_1_of_26_2026_is_unchanged_and_version_2_adds_only_the_withdrawa
     assert second.model_dump(exclude={"version", "transitions"}) == first.model_dump(
         exclude={"version", "transitions"})
     assert runtime.workflows.in_force(date(2026, 6, 1)).definition.key == "ocop-26-2026@2"
+
+
+# Decision 1489 took effect on 2025-07-06, after the 2025 units (2025-07-01): no legacy
+# commune existed for one of its products to name.
+def test_a_1489_product_must_name_a_2025_commune(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    on(clock, date(2025, 8, 4))
+    with pytest.raises(InvalidInput, match=(
+            r"products under ocop-1489 \(1489/QĐ-TTg\) name a 2025 commune; .*\(21427\) is a "
+            r"legacy \(pre-2025\) unit.*units convert --to 2025")):
+        register_product(runtime, name="Tỏi", producer_id=qn.legacy_producer_id,
+                         actor="xa_ductan", group="food")
+    with runtime.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Product)) == 0
+    view = register_product(runtime, name="Mạch nha", producer_id=qn.producer_id,
+                            actor="xa26", group="food")
+    assert (view["workflow"], view["district"]) == ("ocop-1489", None)
+
+
+def test_registering_a_1489_product_in_a_legacy_commune_by_command_exits_2(
+    runtime: Runtime, qn: Province26, cli: Any
+) -> None:
+    result = cli("product", "register", "--name", "Tỏi", "--producer",
+                 str(qn.legacy_producer_id), "--group", "food", "--actor", "xa_ductan",
+                 "--workflow", "ocop-1489", as_of="2026-03-02")
+    assert result.exit_code == 2
+    assert "2025 commune" in result.stderr and "units convert --to 2025" in result.stderr
+    assert cli("product", "list", "--json", as_of="2026-03-02").json() == []

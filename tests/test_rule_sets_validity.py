@@ -53,10 +53,10 @@ def test_a_148_certificate_is_valid_36_months(
     [("2024-02-29", "2027-02-28"), ("2024-01-31", "2027-01-31")],
 )
 def test_a_1489_certificate_is_valid_36_months(
-    runtime: Runtime, world: World, decision_date: str, expires_on: str
+    runtime: Runtime, world_2025: World, decision_date: str, expires_on: str
 ) -> None:
     on(runtime, "2024-03-01")
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE)
     fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "55", "minutes": "01/BB-HĐ"})
     view = fire(runtime, product_id, "issue_certificate", actor="province1",
@@ -107,8 +107,11 @@ def test_the_star_bands_edges_under_each_rule_set(rule_set: str, score: str, sta
     ],
 )
 def test_a_council_score_at_the_recognition_edge_decides_the_state(
-    runtime: Runtime, world: World, rule_set: str, score: str, state: str, stars: int
+    runtime: Runtime, request: pytest.FixtureRequest, rule_set: str, score: str, state: str,
+    stars: int,
 ) -> None:
+    # 148 in its legacy commune, 1489 in a 2025 one (registration refuses the other scheme).
+    world: World = request.getfixturevalue("world" if rule_set == "ocop-148" else "world_2025")
     product_id = register(runtime, world.producer_id, workflow=rule_set)
     if rule_set == "ocop-148":
         walk(runtime, product_id, TO_148["district_evaluation"])

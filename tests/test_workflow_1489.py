@@ -23,8 +23,8 @@ TO_PROVINCE = [
 ]
 
 
-def test_commune_checks_forwards_and_province_certifies_three_stars(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_commune_checks_forwards_and_province_certifies_three_stars(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     view = walk(runtime, product_id, TO_PROVINCE)
     assert view["state"] == "province_evaluation"
     view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "55", "minutes": "01/BB-HĐ"})
@@ -34,22 +34,22 @@ def test_commune_checks_forwards_and_province_certifies_three_stars(runtime: Run
     assert view["certificate"]["rule_set"] == "1489/QĐ-TTg"
 
 
-def test_forwarding_needs_the_communes_origin_report(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_forwarding_needs_the_communes_origin_report(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE[:4])
     with pytest.raises(InvalidInput, match="origin_report"):
         fire(runtime, product_id, "forward_dossier", actor="commune1")
 
 
-def test_district_officers_have_no_part_in_the_two_tier_procedure(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_district_officers_have_no_part_in_the_two_tier_procedure(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE[:2])
     with pytest.raises(PermissionDenied, match="commune_officer"):
         fire(runtime, product_id, "approve_plan", actor="district1")
 
 
-def test_province_returns_a_dossier_to_the_producer(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_province_returns_a_dossier_to_the_producer(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE[:5])
     view = fire(runtime, product_id, "return_dossier", actor="province1", comment="Thiếu tem truy xuất")
     assert view["state"] == "dossier_returned"
@@ -61,16 +61,16 @@ def test_province_returns_a_dossier_to_the_producer(runtime: Runtime, world: Wor
      ("90", "central_evaluation", 5)],
 )
 def test_province_forwards_90_or_more_to_the_centre(
-    runtime: Runtime, world: World, score: str, state: str, stars: int
+    runtime: Runtime, world_2025: World, score: str, state: str, stars: int
 ) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, TO_PROVINCE)
     view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": score, "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == (state, stars)
 
 
-def test_five_stars_are_certified_by_the_centre_only(runtime: Runtime, world: World) -> None:
-    product_id = register(runtime, world.producer_id, workflow="ocop-1489")
+def test_five_stars_are_certified_by_the_centre_only(runtime: Runtime, world_2025: World) -> None:
+    product_id = register(runtime, world_2025.producer_id, workflow="ocop-1489")
     walk(runtime, product_id, [*TO_PROVINCE,
                                ("close_evaluation", "province1", {"data": {"score": "93", "minutes": "01/BB-HĐ"}}),
                                ("close_evaluation", "central1", {"data": {"score": "91", "minutes": "01/BB-HĐ"}})])
