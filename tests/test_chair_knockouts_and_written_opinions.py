@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from ocop_cycle.clock import Clock
-from ocop_cycle.db.models import Certificate, Evaluation, History, OutboxMessage
+from ocop_cycle.db.models import Certificate, Evaluation, History, OutboxMessage, Product, User
+from ocop_cycle.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import chair_actions, scoring
 from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.sheets import sheet_for
 from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
 from tests.scoring_support import snapshot
@@ -209,3 +211,44 @@ def test_the_chair_does_not_close_a_first_evaluation_the_officer_closes_it(
     result = cli("score", "close", str(product_id), "--actor", CHAIR, as_of=TODAY)
     assert result.exit_code == 2 and "not a re-rating by written opinions" in result.stderr
     assert fire(runtime, product_id, "close_evaluation", actor="tinh26")["state"] == "province_decision"
+
+
+def _fire_in_engine(runtime: Runtime, product_id: int, username: str, trigger: str,
+                    data: dict[str, str] | None = None) -> None:
+    """Straight into the engine, past every service: its own permission check decides."""
+    with runtime.transaction() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        product = session.get(Product, product_id)
+        assert product is not None
+        compiled = runtime.workflows.get(product.workflow, product.workflow_version)
+        engine.fire(session, compiled, product, user, trigger, now=runtime.clock.now(),
+                    data=data, workflows=runtime.workflows)
+
+
+def test_the_engine_itself_refuses_a_knock_out_by_a_member_who_is_not_the_chair(
+    runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    before = snapshot(runtime)
+    with pytest.raises(PermissionDenied, match=f"only the chair of the council evaluating product {product_id}"):
+        _fire_in_engine(runtime, product_id, MEMBER, "disqualify",
+                        {"knockout": "K2", "knockout_note": "ATTP hết hạn"})
+    assert snapshot(runtime) == before
+    _fire_in_engine(runtime, product_id, CHAIR, "disqualify",
+                    {"knockout": "K2", "knockout_note": "ATTP hết hạn"})
+    assert show_product(runtime, product_id)["state"] == "not_ranked"
+
+
+def test_the_engine_lets_a_chair_fire_only_the_chairs_triggers(
+    runtime: Runtime, qn: Province26
+) -> None:
+    in_review = register26(runtime, qn)
+    walk26(runtime, in_review, TO_26["advisory_review"])
+    with pytest.raises(PermissionDenied, match="role council_member may not fire withdraw"):
+        _fire_in_engine(runtime, in_review, CHAIR, "withdraw")
+    with pytest.raises(TransitionNotAllowed, match="not before a council"):
+        _fire_in_engine(runtime, in_review, CHAIR, "disqualify",
+                        {"knockout": "K1", "knockout_note": "Giả mạo"})
+    at_council = product_at_council(runtime, qn)
+    with pytest.raises(InvalidInput, match="not a re-rating by written opinions"):
+        _fire_in_engine(runtime, at_council, CHAIR, "close_evaluation")

@@ -19,7 +19,6 @@ from ocop_cycle.domain.star_minimums import stars_with_minimums
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.chair_actions import closes_by_written_opinions
 from ocop_cycle.services.criteria import sheet_view
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.scoring import scores_view
@@ -27,6 +26,7 @@ from ocop_cycle.services.sheet_views import disagreement_table
 from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.definition import WorkflowDef
 from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
+from ocop_cycle.workflow.permissions import closes_by_written_opinions
 from ocop_cycle.workflow.sheets import Sheet, check_answers, points_of
 
 

@@ -27,7 +27,7 @@ from ocop_cycle.workflow.hooks import (
     TRANSITION_LISTENERS,
     FireContext,
 )
-from ocop_cycle.workflow.permissions import check_transition, role_of, transition_problem
+from ocop_cycle.workflow.permissions import check_fire, transition_problem
 from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 
 REGISTER = "register"
@@ -113,16 +113,12 @@ def fire(
     request_id: str | None = None,
     workflows: WorkflowRegistry | None = None,
     default_workflow: str | None = None,
-    authorised: bool = False,
     forwarded_from: str | None = None,
 ) -> None:
     """Fire ``trigger`` on ``product`` as ``actor``, writing its history row.
 
     ``workflows`` and ``default_workflow`` let actions move a product to the rules now
     in force (a renewal); without them the product stays on its own workflow.
-    ``authorised``: the calling service has checked the actor's own authority (a council
-    chair disqualifying a dossier or closing written opinions), so the transition's roles
-    are not asked; the actor and their role are recorded as they are.
     ``forwarded_from``: the older rules' trigger the actor fired, recorded in the history
     row (``services/forwarding.py``).
     """
@@ -134,7 +130,10 @@ def fire(
             _not_allowed_message(definition, product, trigger, actor),
             vi=_not_allowed_vi(definition, product, trigger),
         )
-    role = role_of(actor) if authorised else check_transition(actor, product, transition)
+    role = check_fire(
+        session, actor, product, transition, definition,
+        workflows.directory if workflows is not None else None,
+    )
     comment = comment.strip() if comment else None
     if transition.comment_required and not comment:
         raise InvalidInput(

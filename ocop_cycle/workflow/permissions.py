@@ -5,11 +5,24 @@ Enforced in the engine for every interface (architecture decision 3).
 
 from __future__ import annotations
 
-from ocop_cycle.db.models import Product, User
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ocop_cycle.db.models import Evaluation, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import PermissionDenied, Said
-from ocop_cycle.workflow.definition import TransitionDef
+from ocop_cycle.errors import InvalidInput, PermissionDenied, Said, TransitionNotAllowed
+from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
+
+# What a council's chair fires in the council's name, although council members fire no
+# triggers: a knock-out while the council evaluates the dossier (Decision 26/2026,
+# Appendix II), and the close of a re-rating decided by written opinions (Art. 7.6).
+DISQUALIFY = "disqualify"
+CLOSE = "close_evaluation"
+CHAIR_TRIGGERS = frozenset({DISQUALIFY, CLOSE})
+# The purpose of a re-rating's evaluation (workflow.evaluations' purposes).
+RERATING = "renewal"
 
 
 def role_of(user: User) -> Role:
@@ -113,3 +126,73 @@ def check_transition(user: User, product: Product, transition: TransitionDef) ->
             f"thực hiện bước «{transition.label.vi}» đối với {_named_vi(product)}: {problem.vi}",
         )
     return role_of(user)
+
+
+def check_fire(
+    session: Session,
+    user: User,
+    product: Product,
+    transition: TransitionDef,
+    definition: WorkflowDef,
+    workflows_dir: Path | None,
+) -> Role:
+    """The role ``user`` fires ``transition`` in, or the refusal: the transition's roles
+    and jurisdiction, or, for a council member, the chair's own triggers."""
+    if transition.trigger in CHAIR_TRIGGERS and role_of(user) is Role.COUNCIL_MEMBER:
+        chaired_evaluation(session, user, product, transition.trigger, definition, workflows_dir)
+        return Role.COUNCIL_MEMBER
+    return check_transition(user, product, transition)
+
+
+def closes_by_written_opinions(purpose: str, *, option_level: bool) -> bool:
+    """Whether the chair (not the province officer) closes an evaluation: a re-rating on
+    the option-level sheets, decided by written opinions (Art. 7.6)."""
+    return purpose == RERATING and option_level
+
+
+def chaired_evaluation(
+    session: Session,
+    user: User,
+    product: Product,
+    trigger: str,
+    definition: WorkflowDef,
+    workflows_dir: Path | None,
+) -> Evaluation:
+    """The open evaluation of ``product`` whose council ``user`` chairs, when the chair
+    may fire ``trigger`` on it now; otherwise the refusal saying why."""
+    # Imported here: the scoring code is needed only when a chair acts, and showing a
+    # product (which imports this module) must not load it.
+    from ocop_cycle.workflow.evaluations import bind_council, open_evaluation, option_sheet_for
+
+    if not user.active:
+        raise PermissionDenied(
+            f"permission denied: user {user.username} is deactivated",
+            vi=f"Tài khoản {user.username} đã bị vô hiệu hóa",
+        )
+    evaluation = open_evaluation(session, product.id, product.state, lock=True)
+    if evaluation is None:
+        raise TransitionNotAllowed(
+            f"product {product.id} is not before a council (state {product.state}): a "
+            f"chair may {trigger} only while the council evaluates it",
+            vi=f"Sản phẩm #{product.id} không đang được hội đồng đánh giá: Chủ tịch hội đồng "
+            "chỉ thực hiện thao tác này trong thời gian hội đồng đánh giá",
+        )
+    council = bind_council(session, evaluation)
+    if council is None or council.chair_id != user.id:
+        raise PermissionDenied(
+            f"permission denied: only the chair of the council evaluating product "
+            f"{product.id} may {trigger} it, not {user.username}",
+            vi=f"Chỉ Chủ tịch hội đồng đánh giá sản phẩm #{product.id} mới được thực hiện thao "
+            f"tác này; tài khoản {user.username} không phải Chủ tịch hội đồng",
+        )
+    if trigger == CLOSE:
+        option_level = option_sheet_for(definition, product, workflows_dir) is not None
+        if not closes_by_written_opinions(evaluation.purpose, option_level=option_level):
+            raise InvalidInput(
+                f"product {product.id}'s evaluation is not a re-rating by written opinions: "
+                "the province officer closes it with 'ocop product fire "
+                f"{product.id} close_evaluation'",
+                vi=f"Việc đánh giá sản phẩm #{product.id} không phải là đánh giá lại bằng ý "
+                "kiến bằng văn bản: cán bộ cấp tỉnh kết thúc đánh giá trên trang sản phẩm",
+            )
+    return evaluation
