@@ -86,7 +86,7 @@ def test_a_council_of_two_members_is_refused_next_to_the_form_and_nothing_is_set
         "members": ["hd.an", "hd.binh"], "csrf_token": _csrf(client, "/hoi-dong"),
     })
     assert answer.status_code == 422
-    assert 'role="alert"' in answer.text and "at least 3 members" in answer.text
+    assert 'role="alert"' in answer.text and "ít nhất 3 thành viên" in answer.text
     # What was chosen is kept.
     assert re.search(r'value="hd.binh" checked', answer.text)
     assert _councils(runtime) == 0
@@ -142,7 +142,7 @@ def test_a_chair_outside_the_members_is_refused_and_the_council_is_unchanged(
         "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.chau"],
         "csrf_token": _csrf(client, page),
     })
-    assert answer.status_code == 422 and "must be one of the members" in answer.text
+    assert answer.status_code == 422 and "phải là một trong các thành viên" in answer.text
     assert councils.show_council(runtime, council_id)["chair"] == "hd.an"
 
 

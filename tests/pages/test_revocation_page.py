@@ -110,11 +110,14 @@ def test_the_province_revokes_its_certificate_on_ground_dd_with_the_conclusion(
     path = f"/chung-nhan/{certificate_id}/thu-hoi"
     answer = client.post(path, data={
         "ground": "dd", "conclusion": "KL 15/KL-SNNMT", "conclusion_date": "2026-05-28",
-        "comment": "Cơ sở đã ngừng sản xuất", "csrf_token": _csrf(client, path),
+        "decision_number": "88/QĐ-UBND", "comment": "Cơ sở đã ngừng sản xuất", "csrf_token": _csrf(client, path),
     }, follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/san-pham/{product_id}?da=revoke"
     assert _status(runtime, certificate_id) == ("revoked", "dd")
+    with runtime.reading() as session:
+        certificate = session.get(Certificate, certificate_id)
+        assert certificate is not None and certificate.revocation_decision == "88/QĐ-UBND"
     with runtime.reading() as session:
         last = session.scalars(select(History).where(History.product_id == product_id)
                                .order_by(History.id.desc())).first()
