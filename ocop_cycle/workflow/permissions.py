@@ -110,8 +110,8 @@ def transition_problem(user: User, product: Product, transition: TransitionDef) 
         allowed = ", ".join(r.value for r in transition.roles)
         return Said(
             f"role {role.value} may not fire {transition.trigger}; allowed roles: {allowed}",
-            vi=f"vai trò {label_of('role', role)} không được thực hiện bước «{transition.label.vi}»; "
-            f"vai trò được phép: {', '.join(label_of('role', r) for r in transition.roles)}",
+            vi="bước này chỉ dành cho "
+            + ", ".join(label_of("role", allowed_role) for allowed_role in transition.roles),
         )
     return jurisdiction_problem(user, product)
 

@@ -106,8 +106,8 @@ def test_an_officer_of_the_wrong_role_is_refused_in_vietnamese_naming_the_roles(
     _sign_in(client, "commune1")
     text = _fire_from_the_page(client, product_id, "accept_dossier")
     assert "Tài khoản commune1 (Cán bộ cấp xã) không được thực hiện bước" in text
-    assert "vai trò Cán bộ cấp xã không được thực hiện bước" in text
-    assert "Cán bộ cấp huyện" in text  # the role that may
+    assert "«Tiếp nhận hồ sơ hợp lệ» đối với sản phẩm #" in text
+    assert "bước này chỉ dành cho Cán bộ cấp huyện" in text
     assert "permission denied" not in text and "commune_officer" not in text
 
 
