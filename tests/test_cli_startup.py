@@ -8,6 +8,7 @@ runs the command and reports which modules it imported.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -37,6 +38,12 @@ HOOKS = (
 )
 # Nor rich: ``--json`` is printed with json.dumps; the console is built on first use.
 RENDERING = ("rich",)
+# Nor the state machines (compiled when a transition is fired or listed), nor the
+# settings library (config.py reads OCOP_* itself).
+READING_NEEDS_NO = ("transitions", "pydantic_settings")
+# Once a workflow file's content has been checked, later commands take it from the cache
+# (ocop_cycle/workflow/definition_cache.py) and neither parse nor check it again.
+CHECKING = ("ocop_cycle.workflow.loader", "ocop_cycle.workflow.validation")
 
 RUN_AND_LIST_MODULES = """
 import json, sys
@@ -48,11 +55,16 @@ with open({out!r}, "w") as out:
 
 
 def run_fresh(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
-    """Run ``ocop ARGS`` in a new interpreter; its exit code, modules and stdout."""
+    """Run ``ocop ARGS`` in a new interpreter; its exit code, modules and stdout.
+
+    Checked workflow definitions are kept in ``tmp_path/cache`` across its calls."""
     out = tmp_path / "modules.json"
+    out.unlink(missing_ok=True)
+    environment = {**os.environ, "OCOP_CACHE_DIR": str(tmp_path / "cache")}
     finished = subprocess.run(
         [sys.executable, "-c", RUN_AND_LIST_MODULES.format(out=str(out)), *args],
         capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+        env=environment,
     )
     assert out.exists(), finished.stderr
     report = json.loads(out.read_text())
@@ -104,10 +116,42 @@ def test_product_show_imports_neither_spreadsheets_nor_unit_lists_nor_mail(
     )
     assert code == 0
     assert json.loads(stdout)["name"] == "Mật ong Đức Tân"
-    for package in (*HEAVY, *WRITING_ONLY, *HOOKS, *RENDERING):
+    for package in (*HEAVY, *WRITING_ONLY, *HOOKS, *RENDERING, *READING_NEEDS_NO):
         assert not imported(modules, package), package
     commands = sorted(name for name in modules if name.startswith("ocop_cycle.cli."))
     assert commands == ["ocop_cycle.cli.common", "ocop_cycle.cli.lazy", "ocop_cycle.cli.products"]
+
+
+def test_product_show_checks_no_workflow_file_already_checked(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    registered = cli("product", "register", "--name", "Trà Shan tuyết", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    show = ("--db", database_url, "product", "show", str(registered.json()["id"]), "--json")
+    code, first, _ = run_fresh(tmp_path, *show)
+    assert code == 0 and imported(first, "ocop_cycle.workflow.validation")
+    code, again, stdout = run_fresh(tmp_path, *show)
+    assert code == 0 and json.loads(stdout)["name"] == "Trà Shan tuyết"
+    for module in CHECKING:
+        assert not imported(again, module), module
+
+
+def test_product_show_on_sqlite_loads_no_postgresql_dialect(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    """JSONB and the partial indexes' PostgreSQL condition are named without importing
+    the dialect, whose package brings asyncpg's driver and asyncio (ocop_cycle/db/base.py)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a PostgreSQL database needs its dialect")
+    registered = cli("product", "register", "--name", "Cà phê Khe Sanh", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    code, modules, _ = run_fresh(
+        tmp_path, "--db", database_url, "product", "show", str(registered.json()["id"]), "--json"
+    )
+    assert code == 0
+    assert not imported(modules, "sqlalchemy.dialects.postgresql")
 
 
 def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,7 +142,7 @@ def root(
         from ocop_cycle.runtime import Runtime
 
         if not built:
-            built.append(Runtime.create(Settings(**overrides), clock))  # type: ignore[arg-type]
+            built.append(Runtime.create(Settings(**overrides), clock))
             ctx.call_on_close(built[0].close)
         return built[0]
 
