@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ocop_cycle import inputs
 from ocop_cycle.config import Settings
 from ocop_cycle.db.models import Certificate, Product, User
-from ocop_cycle.errors import InvalidInput, OcopError, TransitionNotAllowed
+from ocop_cycle.errors import InvalidInput, OcopError, Said, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.documents import CheckedFile, add_document, check_file, forget_written
@@ -60,8 +60,9 @@ NO_CERTIFICATE = "no_certificate"  # a re-rating needs a certificate in force
 WINDOW_NOT_YET = "window_not_yet"
 WINDOW_CLOSED = "window_closed"  # a late filer asks the province (Art. 12.3)
 
-# A field left out or refused, by the form's name for it.
+# A field left out, or the refusal of what was given in it, by the form's name for it.
 MISSING = "missing"
+Problem = str | OcopError
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,14 @@ class SentFile:
 
 
 class DossierIncomplete(InvalidInput):
-    """The dossier lacks or refuses items; ``fields`` says which, by form field."""
+    """The dossier lacks or refuses items; ``fields`` says which, by form field: ``MISSING``
+    or the refusal of what was given (with its Vietnamese)."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, Problem]) -> None:
+        listed = "; ".join(f"{name}: {problem}" for name, problem in fields.items())
         super().__init__(
-            "the dossier was not filed, nothing was changed: "
-            + "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+            f"the dossier was not filed, nothing was changed: {listed}",
+            vi=f"Hồ sơ chưa được nộp, không có gì thay đổi: {listed}",
         )
         self.fields = fields
 
@@ -203,12 +206,16 @@ def start_dossier(
     in its transaction. The engine's refusal (a closed window, a changed product) leaves
     nothing behind."""
     if kind not in KINDS:
-        raise InvalidInput(f"unknown kind of dossier {kind!r}; use one of: {', '.join(KINDS)}")
+        raise InvalidInput(
+            f"unknown kind of dossier {kind!r}; use one of: {', '.join(KINDS)}",
+            vi=f"Không có loại hồ sơ {kind!r}; hãy chọn một trong: {', '.join(KINDS)}",
+        )
     choices = dossier_choices(runtime, viewer, product_id)
     choice = next(c for c in choices["kinds"] if c.kind == kind)
     if choice.trigger is None or choice.reason in (NOT_PERMITTED, TOP_STAR, NO_CERTIFICATE):
-        raise TransitionNotAllowed(_why_not(choice, choices["product"]["state"]))
-    problems: dict[str, str] = {}
+        reason = _why_not(choice, choices["product"]["state"])
+        raise TransitionNotAllowed(reason, vi=reason.vi)
+    problems: dict[str, Problem] = {}
     checked = _checked_files(runtime.settings, kind, files, evidence_criterion, problems)
     given = {key: value.strip() for key, value in (data or {}).items() if value.strip()}
     for name in choice.requires:
@@ -242,14 +249,27 @@ def start_dossier(
         raise
 
 
-def _why_not(choice: KindChoice, state: str) -> str:
+def _why_not(choice: KindChoice, state: str) -> Said:
     if choice.trigger is None:
-        return f"no {choice.kind} dossier may be filed while the product is in state {state}"
+        return Said(
+            f"no {choice.kind} dossier may be filed while the product is in state {state}",
+            vi=f"Không nộp được hồ sơ loại {choice.kind} khi sản phẩm ở trạng thái {state}",
+        )
     if choice.reason == NOT_PERMITTED:
-        return f"permission denied: {choice.values['detail']}"
+        detail = choice.values["detail"]
+        return Said(
+            f"permission denied: {detail}",
+            vi=f"Không có quyền: {getattr(detail, 'vi', detail)}",
+        )
     if choice.reason == TOP_STAR:
-        return "the product holds 5 stars, the highest rank: there is no upgrade to apply for"
-    return "a re-rating needs a certificate in force; file a first-time dossier instead"
+        return Said(
+            "the product holds 5 stars, the highest rank: there is no upgrade to apply for",
+            vi="Sản phẩm đã đạt 5 sao, hạng cao nhất: không có hạng để nâng",
+        )
+    return Said(
+        "a re-rating needs a certificate in force; file a first-time dossier instead",
+        vi="Đánh giá lại cần giấy chứng nhận còn hiệu lực; hãy nộp hồ sơ đánh giá lần đầu",
+    )
 
 
 def _checked_files(
@@ -257,7 +277,7 @@ def _checked_files(
     kind: str,
     files: Mapping[str, SentFile],
     evidence_criterion: str | None,
-    problems: dict[str, str],
+    problems: dict[str, Problem],
 ) -> list[CheckedFile]:
     checked: list[CheckedFile] = []
     for item in FILE_ITEMS:
@@ -278,22 +298,22 @@ def _checked_files(
                 )
             )
         except OcopError as error:
-            problems[item] = error.message
+            problems[item] = error
     return checked
 
 
-def _opinion(opinion: str | None, problems: dict[str, str]) -> str | None:
+def _opinion(opinion: str | None, problems: dict[str, Problem]) -> str | None:
     if not opinion or not opinion.strip():
         return None
     try:
         return inputs.multi_line(opinion, "opinion")
     except OcopError as error:
-        problems["opinion"] = error.message
+        problems["opinion"] = error
         return None
 
 
 def _check_self_assessment(
-    runtime: Runtime, product_id: int, answers: Mapping[str, object], problems: dict[str, str]
+    runtime: Runtime, product_id: int, answers: Mapping[str, object], problems: dict[str, Problem]
 ) -> None:
     with runtime.reading() as session:
         product = session.get(Product, product_id)

@@ -184,7 +184,7 @@ def test_rerating_filed_119_days_before_expiry_is_refused_and_the_page_says_ask_
     )
     assert answer.status_code == 409
     assert "Không thực hiện được, không có gì thay đổi" in answer.text
-    assert "has closed" in answer.text
+    assert "hồ sơ đánh giá lại của giấy chứng nhận số" in answer.text  # the engine's guard
     assert _state(runtime, certified) == "certified"
     assert _stored(runtime, certified) == (0, 0)
 
@@ -230,7 +230,7 @@ def test_a_file_that_is_not_a_pdf_jpeg_or_png_is_refused_next_to_its_field(
     answer = _file(client, certified, "rerating", data=_answers(runtime, certified, 70),
                    files={**FORMS, "mau_01": ("mau-01.docx", b"PK\x03\x04 word", "application/msword")})
     assert answer.status_code == 422  # type: ignore[attr-defined]
-    assert 'id="d-mau_01-error">mau-01.docx is not a PDF, JPEG or PNG' in answer.text  # type: ignore[attr-defined]
+    assert 'id="d-mau_01-error">Tệp mau-01.docx không phải là tệp PDF, JPEG hoặc PNG' in answer.text  # type: ignore[attr-defined]
     assert _stored(runtime, certified) == (0, 0)
 
 

@@ -22,14 +22,15 @@ from ocop_cycle.services.dossiers import (
     KINDS,
     MISSING,
     DossierIncomplete,
+    Problem,
     SentFile,
     dossier_choices,
     start_dossier,
 )
-from ocop_cycle.services.scoresheet import scoresheet_for
+from ocop_cycle.services.scoresheet import running_total, scoresheet_for
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
-from ocop_cycle.web.pages.failures import error_page
+from ocop_cycle.web.pages.failures import error_page, said
 from ocop_cycle.web.pages.fields import field_look
 from ocop_cycle.web.pages.rendering import language_of, render
 from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
@@ -55,7 +56,7 @@ def _page(
     kind: str | None,
     *,
     typed: dict[str, str] | None = None,
-    problems: dict[str, str] | None = None,
+    problems: dict[str, Problem] | None = None,
     refused: str | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -79,6 +80,7 @@ def _page(
             for key, value in typed.items()
             if key.startswith(CHOICE) and value.isdigit()
         }
+    running = running_total(runtime, viewer, product_id, chosen) if sheet else None
     return render(
         request,
         "products/dossier.html",
@@ -97,11 +99,12 @@ def _page(
             },
             "sheet": sheet["sheet"] if sheet else None,
             "chosen": chosen,
+            "running": running,
+            "running_refused": None,
             "opinion": (typed or {}).get("opinion", sheet["opinion"] if sheet else None),
             "typed": typed or {},
             "problems": {
-                name: MISSING_TEXT.get(name, "Hãy điền vào ô này") if text == MISSING else text
-                for name, text in (problems or {}).items()
+                name: _problem_text(name, text, language) for name, text in (problems or {}).items()
             },
             "refused": refused,
             "look": field_look,
@@ -110,6 +113,12 @@ def _page(
         status_code=status_code,
         user_language=me.principal.language,
     )
+
+
+def _problem_text(name: str, problem: Problem, language: str) -> str:
+    if isinstance(problem, OcopError):
+        return problem.text(language)
+    return MISSING_TEXT.get(name, "Hãy điền vào ô này") if problem == MISSING else problem
 
 
 @router.get("/san-pham/{product_id}/nop-ho-so", response_class=HTMLResponse)
@@ -177,6 +186,6 @@ def _submit(
         status, _title = status_of(error)
         if status == 404:
             return error_page(request, error, me=me)
-        return _page(request, runtime, me, product_id, refused=error.message,
+        return _page(request, runtime, me, product_id, refused=said(request, error),
                      status_code=status, **again)
     return RedirectResponse(f"/san-pham/{product_id}?da=ho_so", status_code=303)

@@ -356,7 +356,6 @@ ENGLISH: dict[str, str] = {
     "Bộ {set}: {name}. Chọn một mức cho mỗi tiêu chí, như thành viên hội đồng sẽ chấm.": "Set {set}: {name}. Choose one option for each criterion, as a council member will.",
     "Hãy chọn một mức cho mọi tiêu chí của phiếu tự đánh giá; các tiêu chí còn thiếu được viền đỏ.": "Choose an option for every criterion of the self-assessment; the ones missing are outlined in red.",
     "Ghi chú của chủ thể": "The producer's notes",
-    "Tổng điểm tự đánh giá": "Self-assessment total",
     "Hãy chọn tệp Mẫu 01 (PDF, JPEG hoặc PNG)": "Choose the Form 01 file (PDF, JPEG or PNG)",
     "Hãy chọn tệp Mẫu 02 (PDF, JPEG hoặc PNG)": "Choose the Form 02 file (PDF, JPEG or PNG)",
     "Nâng hạng cần tài liệu chứng minh những thay đổi": "A higher star needs evidence of what changed",
