@@ -370,3 +370,16 @@ def test_the_dossier_shows_in_the_pages_frame_and_nothing_else_may_be_framed(
     other = client.get(f"/san-pham/{product}")
     assert _csp(other)["frame-ancestors"] == "'none'" and _csp(other)["frame-src"] == "'none'"
     assert other.headers["x-frame-options"] == "DENY"
+
+
+def test_an_opinion_longer_than_the_form_takes_is_refused_with_nothing_saved(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    refused = client.post(path, data={**_answers(runtime, product, 76), "opinion": "x" * 5001,
+                                      "csrf_token": _form(client, path)})
+    assert refused.status_code == 422
+    assert 'id="sheet-error"' in refused.text and "x" * 5001 in refused.text
+    with runtime.reading() as session:
+        assert session.scalars(select(ScoreSheet)).first() is None

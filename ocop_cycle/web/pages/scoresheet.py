@@ -6,16 +6,19 @@ for a re-rating by written opinions, closes from here.
 
 Works without JavaScript (full POST, then a redirect); with htmx, saving swaps a small
 status fragment and the running total and its star come from the server as options are
-ticked (``running_total``: no arithmetic in the browser).
+ticked (``running_total``: no arithmetic in the browser). Every form goes through
+``forms.handle`` (CSRF, schema, the service's refusal in the reader's language).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import Field
+from starlette.datastructures import FormData
 
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
@@ -26,22 +29,22 @@ from ocop_cycle.services.option_sheets import submit_options
 from ocop_cycle.services.scoresheet import running_total, scoresheet_for
 from ocop_cycle.services.scoring import discuss
 from ocop_cycle.web.deps import ProductId, RuntimeDep
-from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.headers import FRAMING_PAGE
-from ocop_cycle.web.pages.failures import error_page, said
+from ocop_cycle.web.pages.failures import error_page
+from ocop_cycle.web.pages.forms import (
+    FormSchema,
+    MaybeText,
+    NoFields,
+    PostedForm,
+    handle,
+    see_other,
+)
 from ocop_cycle.web.pages.i18n import Formatter
 from ocop_cycle.web.pages.rendering import language_of, render
-from ocop_cycle.web.pages.viewer import csrf_ok, signed_in, to_sign_in
+from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 
 router = APIRouter()
 CHOICE = "c."
-NO_CSRF = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
-
-
-def _no_csrf(request: Request) -> str:
-    return Formatter(language_of(request)).t(NO_CSRF)
-
-
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -104,128 +107,146 @@ def scoresheet_page(request: Request, product_id: ProductId, runtime: RuntimeDep
     return _page(request, runtime, me, product_id)
 
 
-async def _form_values(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+class SheetForm(FormSchema):
+    """The sheet's free text; its options (``c.<criterion>``) go to the service as typed,
+    which checks them all at once against the product set's sheet."""
+
+    opinion: MaybeText = Field(default=None, max_length=5000)
+
+
+class NoteForm(FormSchema):
+    note: str = Field(default="", max_length=5000)
+
+
+def _answers(form: FormData) -> dict[str, object]:
+    return {
+        key.removeprefix(CHOICE): value
+        for key, value in form.items()
+        if key.startswith(CHOICE) and isinstance(value, str)
+    }
+
+
+def _message(request: Request, errors: dict[str, str]) -> str:
+    """The refusal as one sentence in the reader's language (a sheet has one message box)."""
+    formatter = Formatter(language_of(request))
+    return "; ".join(formatter.t(message) for message in errors.values())
+
+
+def _own_sheet(view: dict[str, Any], username: str) -> dict[str, Any] | None:
+    """The sheet just saved in the service's answer: the member's, or the self-assessment."""
+    sheets = (view.get("evaluation") or {}).get("sheets", [])
+    mine = next((sheet for sheet in sheets if sheet["member"] == username), None)
+    return mine if mine is not None else view.get("self_assessment")
 
 
 @router.post("/san-pham/{product_id}/phieu-cham", response_class=HTMLResponse)
-async def scoresheet_save(request: Request, product_id: ProductId, runtime: RuntimeDep) -> Response:
-    values = await _form_values(request)
-    return await run_in_threadpool(_save, request, runtime, product_id, values)
-
-
-def _answers(values: dict[str, str]) -> dict[str, object]:
-    return {key.removeprefix(CHOICE): value for key, value in values.items() if key.startswith(CHOICE)}
-
-
-def _save(request: Request, runtime: Runtime, product_id: int, values: dict[str, str]) -> Response:
+def scoresheet_save(
+    request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
+) -> Response:
+    """Save the whole sheet: with htmx the answer is the status fragment beside the save
+    button; without it, the page again (refused) or a redirect to it (saved)."""
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    answers = _answers(values)
-    typed = {code: int(v) for code, v in answers.items() if isinstance(v, str) and v.isdigit()}
-    opinion = values.get("opinion", "").strip() or None
-    refused: str | None = None
-    status = 200
-    view: dict[str, Any] = {}
-    if not csrf_ok(me, values.get("csrf_token")):
-        refused, status = _no_csrf(request), 403
-    else:
-        try:
-            view = submit_options(
-                runtime, product_id, actor=me.principal.username, answers=answers, opinion=opinion
-            )
-        except OcopError as error:
-            refused, status = said(request, error), status_of(error)[0]
-    if _is_htmx(request):
-        saved = next(
-            (s for s in (view.get("evaluation") or {}).get("sheets", [])
-             if s["member"] == me.principal.username),
-            None,
-        )
-        own = view.get("self_assessment") if saved is None else saved
-        return _fragment(
-            request, me, "scoresheet/saved.html",
-            {"refused": refused, "saved_at": own and own["updated_at"],
-             "total": own and own["total"]},
-            status,
-        )
-    if refused is not None:
+    answers = _answers(form)
+    htmx = _is_htmx(request)
+
+    def refused(errors: dict[str, str], status: int) -> Response:
+        message = _message(request, errors)
+        if htmx:
+            return _fragment(request, me, "scoresheet/saved.html", {"refused": message}, status)
+        typed = {code: int(v) for code, v in answers.items() if isinstance(v, str) and v.isdigit()}
+        opinion = str(form.get("opinion") or "").strip() or None
         return _page(request, runtime, me, product_id, typed=typed, opinion=opinion,
-                     refused=refused, status_code=status)
-    return RedirectResponse(f"/san-pham/{product_id}/phieu-cham?da_luu=1", status_code=303)
+                     refused=message, status_code=status)
+
+    def done(view: dict[str, Any]) -> Response:
+        if not htmx:
+            return see_other(f"/san-pham/{product_id}/phieu-cham?da_luu=1")
+        own = _own_sheet(view, me.principal.username)
+        return _fragment(request, me, "scoresheet/saved.html", {
+            "refused": None, "saved_at": own and own["updated_at"], "total": own and own["total"],
+        }, 200)
+
+    return handle(
+        request, me, form, SheetForm,
+        lambda values: submit_options(
+            runtime, product_id, actor=me.principal.username, answers=answers,
+            opinion=values.opinion,
+        ),
+        refused=refused, done=done, key="sheet",
+    )
 
 
 @router.post("/san-pham/{product_id}/phieu-cham/tong", response_class=HTMLResponse)
-async def scoresheet_running_total(
-    request: Request, product_id: ProductId, runtime: RuntimeDep
+def scoresheet_running_total(
+    request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
     """The running total and its star as options are ticked (htmx); nothing is saved."""
-    values = await _form_values(request)
-    return await run_in_threadpool(_running, request, runtime, product_id, values)
-
-
-def _running(request: Request, runtime: Runtime, product_id: int, values: dict[str, str]) -> Response:
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    if not csrf_ok(me, values.get("csrf_token")):
+
+    def answer(running: dict[str, Any] | None, refused: str | None, status: int) -> Response:
         return _fragment(request, me, "scoresheet/running.html",
-                         {"running": None, "running_refused": _no_csrf(request)}, 403)
-    try:
-        running = running_total(runtime, me.principal.username, product_id, _answers(values))
-    except OcopError as error:
-        return _fragment(request, me, "scoresheet/running.html",
-                         {"running": None, "running_refused": said(request, error)}, status_of(error)[0])
-    return _fragment(request, me, "scoresheet/running.html",
-                     {"running": running, "running_refused": None}, 200)
+                         {"running": running, "running_refused": refused}, status)
+
+    return handle(
+        request, me, form, NoFields,
+        lambda _values: running_total(runtime, me.principal.username, product_id, _answers(form)),
+        refused=lambda errors, status: answer(None, _message(request, errors), status),
+        done=lambda running: answer(running, None, 200),
+    )
+
+
+def _chair_form(
+    request: Request,
+    runtime: Runtime,
+    product_id: int,
+    form: FormData,
+    act: Callable[[ActiveSession, NoteForm], object],
+    done_query: str,
+) -> Response:
+    """The chair's forms (discussion, close): the refusal beside the form, the note kept."""
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+
+    def refused(errors: dict[str, str], status: int) -> Response:
+        return _page(request, runtime, me, product_id, close_refused=_message(request, errors),
+                     discussion=str(form.get("note") or ""), status_code=status)
+
+    return handle(
+        request, me, form, NoteForm, lambda values: act(me, values),
+        refused=refused,
+        done=lambda _view: see_other(f"/san-pham/{product_id}/phieu-cham?{done_query}"),
+        key="close",
+    )
 
 
 @router.post("/san-pham/{product_id}/phieu-cham/thao-luan", response_class=HTMLResponse)
 def record_discussion(
-    request: Request,
-    product_id: ProductId,
-    runtime: RuntimeDep,
-    note: Annotated[str, Form(max_length=5000)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
     """The chair records the council's discussion of a wide spread of totals."""
-    me = signed_in(request, runtime)
-    if me is None:
-        return to_sign_in(request)
-    if not csrf_ok(me, csrf_token):
-        return _page(request, runtime, me, product_id, close_refused=_no_csrf(request),
-                     discussion=note, status_code=403)
-    try:
-        discuss(runtime, product_id, actor=me.principal.username, note=note)
-    except OcopError as error:
-        return _page(request, runtime, me, product_id, close_refused=said(request, error),
-                     discussion=note, status_code=status_of(error)[0])
-    return RedirectResponse(f"/san-pham/{product_id}/phieu-cham?da_luu=1", status_code=303)
+    return _chair_form(
+        request, runtime, product_id, form,
+        lambda me, values: discuss(runtime, product_id, actor=me.principal.username,
+                                   note=values.note),
+        "da_luu=1",
+    )
 
 
 @router.post("/san-pham/{product_id}/phieu-cham/ket-thuc", response_class=HTMLResponse)
 def close_evaluation(
-    request: Request,
-    product_id: ProductId,
-    runtime: RuntimeDep,
-    note: Annotated[str, Form(max_length=5000)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
     """The chair closes a re-rating by written opinions, recording the discussion with it
     when one is given (``ocop score close``'s service); a refusal changes nothing."""
-    me = signed_in(request, runtime)
-    if me is None:
-        return to_sign_in(request)
-    if not csrf_ok(me, csrf_token):
-        return _page(request, runtime, me, product_id, close_refused=_no_csrf(request),
-                     discussion=note, status_code=403)
-    try:
-        close_written_opinions(
-            runtime, product_id, actor=me.principal.username, discussion=note.strip() or None
-        )
-    except OcopError as error:
-        return _page(request, runtime, me, product_id, close_refused=said(request, error),
-                     discussion=note, status_code=status_of(error)[0])
-    return RedirectResponse(f"/san-pham/{product_id}/phieu-cham?da_ket_thuc=1", status_code=303)
+    return _chair_form(
+        request, runtime, product_id, form,
+        lambda me, values: close_written_opinions(
+            runtime, product_id, actor=me.principal.username, discussion=values.note or None
+        ),
+        "da_ket_thuc=1",
+    )
