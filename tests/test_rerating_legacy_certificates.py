@@ -4,21 +4,26 @@ filing accepted by the province, Art. 12.3), carried forward by the migration ma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
 
 from ocop_cycle.clock import LOCAL_TZ, Clock
-from ocop_cycle.db.models import History, Product, ScheduleItem
+from ocop_cycle.db.models import History, Product, ScheduleItem, User
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.identity.apitokens import create_token
+from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.services import browse
 from ocop_cycle.services.products import fire, fire_timer, register_product, show_product
+from ocop_cycle.web.app import create_app
 from tests.law_26_2026 import (
     TO_26,
     TO_148_CERTIFIED,
@@ -414,3 +419,66 @@ def test_registering_a_1489_product_in_a_legacy_commune_by_command_exits_2(
     assert result.exit_code == 2
     assert "2025 commune" in result.stderr and "units convert --to 2025" in result.stderr
     assert cli("product", "list", "--json", as_of="2026-03-02").json() == []
+
+
+def test_the_api_files_an_unmigrated_certificates_rerating_under_26_2026(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    secret = create_token(runtime, "xa_ductan", actor="quantri26", label="thử").token
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/products/{product_id}"
+    with TestClient(create_app(runtime), base_url="http://127.0.0.1") as client:
+        on(clock, EXPIRES - timedelta(days=181))
+        early = client.post(f"{url}/transitions", json={"trigger": "submit_renewal"},
+                            headers=headers)
+        assert early.json()["code"] == "guard_failed"
+        assert "08/11/2026" in early.text and "07/01/2027" in early.text
+        assert client.get(url, headers=headers).json()["workflow"] == "ocop-148"
+        on(clock, EXPIRES - timedelta(days=150))
+        offered = client.get(f"{url}/triggers", headers=headers).json()
+        assert "submit_rerating" in {t["trigger"] for t in offered}
+        filed = client.post(f"{url}/transitions", json={"trigger": "submit_rerating"},
+                            headers=headers)
+        assert filed.status_code == 200, filed.text
+        assert (filed.json()["workflow"], filed.json()["state"]) == (
+            WORKFLOW, "rerating_submitted")
+
+
+def test_the_product_pages_form_files_an_unmigrated_certificates_rerating_under_26_2026(
+    runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-148")
+    password = "một mật khẩu đủ dài"
+    with runtime.transaction() as session:  # a password, as the officer's first sign-in sets
+        session.execute(update(User).where(User.username == "xa_ductan").values(
+            password_hash=hash_password(password), must_change_password=False))
+    runtime.settings.cookie_secure = False
+    action = f"/san-pham/{product_id}/thao-tac/submit_rerating"
+    with TestClient(create_app(runtime)) as client:
+
+        def page_on(day: date) -> str:
+            """Sign in on ``day`` (a session lasts minutes) and take the form's CSRF token."""
+            on(clock, day)
+            client.cookies.clear()
+            form = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap").text)
+            assert form
+            signed_in = client.post("/dang-nhap", data={
+                "username": "xa_ductan", "password": password, "csrf_token": form.group(1)},
+                follow_redirects=False)
+            assert signed_in.status_code == 303, signed_in.text
+            page = client.get(f"/san-pham/{product_id}").text
+            assert f'action="{action}"' in page
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            assert csrf
+            return csrf.group(1)
+
+        refused = client.post(action, data={"csrf_token": page_on(EXPIRES - timedelta(days=181))},
+                              follow_redirects=False)
+        assert refused.status_code >= 400 and "08/11/2026" in refused.text
+        assert show_product(runtime, product_id)["workflow"] == "ocop-148"
+        filed = client.post(action, data={"csrf_token": page_on(EXPIRES - timedelta(days=150))},
+                            follow_redirects=False)
+        assert filed.status_code == 303, filed.text
+    view = show_product(runtime, product_id)
+    assert (view["workflow"], view["state"]) == (WORKFLOW, "rerating_submitted")
