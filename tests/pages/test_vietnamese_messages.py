@@ -123,6 +123,19 @@ def test_the_same_refusal_reads_in_english_for_a_reader_who_chose_english(
     assert "Tài khoản commune1" not in text
 
 
+def test_an_account_set_to_english_reads_the_refusal_in_english_without_the_switch(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    product_id = product_in(runtime, world.producer_id, "dossier_submitted")
+    _passwords(runtime)
+    with runtime.transaction() as session:
+        session.execute(update(User).where(User.username == "commune1").values(language="en"))
+    _sign_in(client, "commune1")
+    text = _fire_from_the_page(client, product_id, "accept_dossier")
+    assert "permission denied: commune1 (commune_officer) may not accept_dossier" in text
+    assert "Tài khoản commune1" not in text
+
+
 def test_closing_before_the_council_reaches_its_quorum_is_refused_in_vietnamese(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:

@@ -25,8 +25,10 @@ def environment() -> Environment:
 
 
 def language_of(request: Request, user_language: str | None = None) -> str:
-    """The switch (a cookie) wins over the account's setting; Vietnamese otherwise."""
-    return pick_language(request.cookies.get(LANGUAGE_COOKIE), user_language)
+    """The switch (a cookie) wins over the account's setting (given, or noted when the
+    viewer was signed in); Vietnamese otherwise."""
+    noted = getattr(request.state, "user_language", None)
+    return pick_language(request.cookies.get(LANGUAGE_COOKIE), user_language or noted)
 
 
 def render(

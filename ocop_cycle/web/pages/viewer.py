@@ -19,7 +19,11 @@ from ocop_cycle.web.deps import SESSION_COOKIE
 
 def signed_in(request: Request, runtime: Runtime) -> ActiveSession | None:
     cookie = request.cookies.get(SESSION_COOKIE)
-    return sessions.session_user(runtime, cookie) if cookie else None
+    active = sessions.session_user(runtime, cookie) if cookie else None
+    if active is not None:
+        # The account's language, for what is said without a template (a refusal: ``said``).
+        request.state.user_language = active.principal.language
+    return active
 
 
 def to_sign_in(request: Request) -> RedirectResponse:
