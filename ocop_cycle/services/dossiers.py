@@ -4,7 +4,8 @@ and filing one: its documents, its self-assessment and its trigger as one move, 
 a refusal (the engine's, or a missing file) leaves nothing behind.
 
 The workflow file decides: a kind is offered when its trigger leaves the product's state
-for this person; the re-rating window is shown as the certificates page shows it, and the
+for this person (for a 148/1489 certificate, the 26/2026 trigger its migration map
+carries forward, Art. 12); the re-rating window is shown as the certificates page shows it, and the
 engine's guard has the last word when the dossier is filed.
 """
 
@@ -23,6 +24,7 @@ from ocop_cycle.errors import InvalidInput, OcopError, Said, TransitionNotAllowe
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.documents import CheckedFile, add_document, check_file, forget_written
+from ocop_cycle.services.forwarding import transitions_now
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.option_sheets import record_options
 from ocop_cycle.services.rerating_windows import CLOSED, NOT_YET, rerating_window
@@ -112,8 +114,13 @@ def dossier_choices(runtime: Runtime, viewer: str, product_id: int) -> dict[str,
             if certificate is not None
             else None
         )
+        in_force = runtime.workflows.for_new_product(
+            runtime.clock.today(), runtime.settings.default_workflow
+        )
+        possible = transitions_now(runtime.workflows, product, in_force)
         choices = [
-            _choice(definition, product, user, kind, certificate, window) for kind in KINDS
+            _choice(definition, possible, product, user, kind, certificate, window)
+            for kind in KINDS
         ]
         has_sheet = option_sheet_for(definition, product, runtime.workflows.directory) is not None
         return {
@@ -143,16 +150,19 @@ def dossier_choices(runtime: Runtime, viewer: str, product_id: int) -> dict[str,
 
 def _choice(
     definition: WorkflowDef,
+    possible: list[TransitionDef],
     product: Product,
     user: User,
     kind: str,
     certificate: Certificate | None,
     window: dict[str, Any] | None,
 ) -> KindChoice:
+    transition = next(
+        (t for trigger in TRIGGERS[kind] for t in possible if t.trigger == trigger), None
+    )
     named = [trigger for trigger in TRIGGERS[kind] if definition.has_trigger(trigger)]
-    if not named:
+    if transition is None and not named:
         return KindChoice(kind, None, NO_ROUTE)
-    transition = _from_here(definition, product.state, named)
     if transition is None:
         sources = [
             state
@@ -174,14 +184,6 @@ def _choice(
             reason = WINDOW_NOT_YET if window["phase"] == NOT_YET else WINDOW_CLOSED
             return _refused(found, reason, **window, expires_on=certificate.expires_on.isoformat())
     return found
-
-
-def _from_here(definition: WorkflowDef, state: str, named: list[str]) -> TransitionDef | None:
-    for trigger in named:
-        transition = definition.transition(trigger, state)
-        if transition is not None:
-            return transition
-    return None
 
 
 def _refused(choice: KindChoice, reason: str, **values: Any) -> KindChoice:

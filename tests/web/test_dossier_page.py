@@ -22,6 +22,7 @@ from ocop_cycle.web.app import create_app
 from ocop_cycle.workflow.evaluations import option_sheet_for
 from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
 from tests.sheets_support import answers_for
+from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under, window_opened
 
 PASSWORD = "một mật khẩu đủ dài"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -360,3 +361,23 @@ def test_the_page_reads_in_english_on_request(
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating").text
     assert "The re-rating window has closed: it was open from 03/12/2028 to 01/02/2029" in page
     assert "Filing late: contact the provincial OCOP office" in page
+
+
+def test_a_1489_certificate_is_re_rated_from_the_page_by_the_26_2026_route(
+    client: TestClient, runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    """Art. 12: issued under 1489 on 04/08/2025, expires 04/08/2028; the page offers the
+    re-rating its migration map carries forward, inside the 26/2026 window."""
+    product_id = certified_under(runtime, clock, qn, "ocop-1489")
+    window_opened(runtime, clock, product_id, 150, CERTIFICATES["ocop-1489"].expires)
+    _sign_in(client, runtime, "chuthe26")
+    page = client.get(f"/san-pham/{product_id}/nop-ho-so?loai=rerating").text
+    assert 'name="loai" value="rerating"' in page
+    assert 'type="radio"' not in page  # 1489 scores by section: no option sheet to tick
+    answer = _file(client, product_id, "rerating", data={}, files=FORMS)
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    with runtime.reading() as session:
+        product = session.get(Product, product_id)
+        assert product is not None
+        assert (product.workflow, product.state) == ("ocop-26-2026", "rerating_submitted")
+    assert _stored(runtime, product_id) == (2, 0)
