@@ -265,7 +265,6 @@ ENGLISH: dict[str, str] = {
     "Thư điện tử": "Email",
     "Mật khẩu ban đầu": "First password",
     "Người dùng phải đổi khi đăng nhập lần đầu.": "The user must change it at the first sign-in.",
-    "Mã chủ thể là một số": "The producer number is a number",
     "Quy trình": "Workflows",
     "Áp dụng": "In force",
     "Trạng thái, bước": "States / transitions",
