@@ -138,15 +138,17 @@ def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     disagreements = council.get_by_role("table", name="Tiêu chí thành viên chọn khác nhau")
     expect(disagreements).to_be_visible()
     expect(disagreements.get_by_role("row").nth(1)).to_contain_text("phiếu")
-    # The dossier's PDF is shown in the page's frame (not refused by frame-ancestors).
-    with page.expect_response(f"{site.url}/api/v1/documents/{document_id}") as shown:
-        page.get_by_role("link", name=f"mau01-{viewport}.pdf", exact=True).click()
-    headers = shown.value.all_headers()
-    assert shown.value.status == 200, headers
-    assert headers.get("content-type") == "application/pdf", headers
-    assert headers.get("x-frame-options") == "SAMEORIGIN", headers
+    # The dossier's PDF is shown in the page's frame (not refused by frame-ancestors,
+    # which would leave the frame on Chromium's error page).
+    document_url = f"{site.url}/api/v1/documents/{document_id}"
+    page.get_by_role("link", name=f"mau01-{viewport}.pdf", exact=True).click()
+    page.wait_for_load_state("load")
     frame = page.frame(name="dossier-frame")
-    assert frame is not None and frame.url == f"{site.url}/api/v1/documents/{document_id}"
+    assert frame is not None and frame.url == document_url
+    served = page.request.get(document_url)
+    assert served.status == 200 and served.headers["content-type"] == "application/pdf"
+    assert served.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in served.headers["content-security-policy"]
     expect(page).to_have_url(f"{site.url}/san-pham/{product_id}/phieu-cham")
     page.wait_for_timeout(500)  # the PDF viewer draws the first page
     assert_accessible(page)
@@ -211,7 +213,7 @@ def _at_rerating(site: Site, name: str) -> int:
 
 
 def test_the_chair_closes_a_re_rating_by_written_opinions_from_the_scoresheet(
-    page: Page, site: Site, viewport: str
+    page: Page, site: Site, viewport: str, screenshot_dir: Path
 ) -> None:
     product_id = _at_rerating(site, f"Chè Shan tuyết {viewport}")
     sheet = _sheet(site, product_id)
@@ -232,6 +234,8 @@ def test_the_chair_closes_a_re_rating_by_written_opinions_from_the_scoresheet(
     assert_accessible(page)
     if viewport == "360px":
         assert no_horizontal_scroll(page)
+    error.scroll_into_view_if_needed()
+    shoot(page, screenshot_dir, "phieu-cham-ket-thuc", viewport, full_page=False)
     close.get_by_label("Biên bản thảo luận").fill("Họp ngày 05/01: thống nhất kết quả")
     close.get_by_role("button", name="Kết thúc đánh giá").click()
     expect(page.get_by_role("status").filter(has_text="Đã kết thúc đánh giá.")).to_be_visible()
