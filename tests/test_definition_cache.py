@@ -14,8 +14,13 @@ import pytest
 
 from ocop_cycle.errors import WorkflowDefinitionError
 from ocop_cycle.resources import data_dir
-from ocop_cycle.workflow.definition_cache import LOADING_MODULES, load_definition_cached
+from ocop_cycle.workflow.definition_cache import (
+    LOADING_MODULES,
+    CheckedDefinition,
+    load_definition_cached,
+)
 from ocop_cycle.workflow.loader import load_definition
+from ocop_cycle.workflow.pins import content_hash
 from ocop_cycle.workflow.registry import WorkflowRegistry
 
 WORKFLOW = "ocop-148.yaml"
@@ -43,6 +48,7 @@ def test_a_definition_from_the_cache_equals_the_file_checked_afresh(
     for compiled in again.all():
         checked = load_definition(compiled.path)
         assert compiled.definition == checked
+        assert compiled.content_hash == content_hash(checked)
         assert compiled.content_hash == first.get(checked.name, checked.version).content_hash
     assert "machine" not in vars(again.all()[0])  # compiled on first use only
 
@@ -94,16 +100,20 @@ def test_an_entry_in_a_folder_others_may_write_is_never_loaded(
     WorkflowRegistry(workflows, cache)
     [planted_key] = [
         entry for entry in entries(cache)
-        if pickle.loads(entry.read_bytes()).name == "ocop-148"
+        if pickle.loads(entry.read_bytes()).definition.name == "ocop-148"
     ]
     other = load_definition(workflows / "ocop-26-2026.yaml")
-    planted_key.write_bytes(pickle.dumps(other))
-    assert load_definition_cached(workflows / WORKFLOW, cache).name == "ocop-26-2026"
+    planted_key.write_bytes(pickle.dumps(CheckedDefinition(other, content_hash(other))))
+
+    def served() -> str:
+        return load_definition_cached(workflows / WORKFLOW, cache).definition.name
+
+    assert served() == "ocop-26-2026"
     cache.chmod(0o777)
-    assert load_definition_cached(workflows / WORKFLOW, cache).name == "ocop-148"
+    assert served() == "ocop-148"
     cache.chmod(0o700)
     planted_key.chmod(0o666)
-    assert load_definition_cached(workflows / WORKFLOW, cache).name == "ocop-148"
+    assert served() == "ocop-148"
 
 
 def test_a_damaged_entry_or_an_unwritable_cache_only_costs_a_fresh_check(

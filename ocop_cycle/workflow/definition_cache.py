@@ -4,8 +4,9 @@ Every command needs the workflow definitions; parsing and checking the YAML cost
 than the rest of ``ocop product show``. A definition checked once is kept as a pickle
 named by the SHA-256 of the file's bytes together with the code that reads and checks
 it (``LOADING_MODULES``) and the library versions: an edited file, edited checks or an
-upgraded pydantic make another name, so nothing stale is ever served, and the pin of each
-(name, version) is still compared by the services against the definition's own hash.
+upgraded pydantic make another name, so nothing stale is ever served. The definition's
+canonical hash (``pins.content_hash``, which every command that changes a product compares
+with the database's pin) is kept beside it: computing it builds pydantic's serialisers.
 
 The cache folder is the user's own (``OCOP_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/ocop-cycle/workflows`` or ``~/.cache/ocop-cycle/workflows``): a pickle is read only from a folder and file
@@ -20,6 +21,7 @@ import os
 import pickle
 import stat
 import sys
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -30,8 +32,9 @@ import yaml
 from ocop_cycle.workflow.definition import WorkflowDef
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-# The code a checked definition depends on: every ocop_cycle module that
-# ``ocop_cycle.workflow.loader`` imports (tests/test_cli_startup.py keeps this complete).
+# The code a checked definition and its hash depend on: every ocop_cycle module that
+# ``ocop_cycle.workflow.loader`` imports (tests/test_definition_cache.py keeps this
+# complete), and ``pins``, which hashes.
 LOADING_MODULES = (
     "ocop_cycle",
     "ocop_cycle.domain",
@@ -43,6 +46,7 @@ LOADING_MODULES = (
     "ocop_cycle.workflow.definition",
     "ocop_cycle.workflow.hook_names",
     "ocop_cycle.workflow.loader",
+    "ocop_cycle.workflow.pins",
     "ocop_cycle.workflow.schedule_validation",
     "ocop_cycle.workflow.validation",
     "ocop_cycle.workflow.yaml_files",
@@ -71,9 +75,15 @@ def default_cache_dir() -> Path:
     return Path(base) / "ocop-cycle" / "workflows"
 
 
-def load_definition_cached(path: Path, cache_dir: Path | None = None) -> WorkflowDef:
-    """The checked definition in ``path``: from the cache when this exact content was
-    checked before by this code, else parsed and checked (and then kept)."""
+@dataclass(frozen=True)
+class CheckedDefinition:
+    definition: WorkflowDef
+    content_hash: str
+
+
+def load_definition_cached(path: Path, cache_dir: Path | None = None) -> CheckedDefinition:
+    """The checked definition in ``path`` and its hash: from the cache when this exact
+    content was checked before by this code, else parsed and checked (and then kept)."""
     data = path.read_bytes()
     key = hashlib.sha256(code_fingerprint() + data).hexdigest()
     folder = cache_dir or default_cache_dir()
@@ -82,12 +92,14 @@ def load_definition_cached(path: Path, cache_dir: Path | None = None) -> Workflo
     if found is not None:
         return found
     from ocop_cycle.workflow.loader import load_definition
+    from ocop_cycle.workflow.pins import content_hash
 
     # The bytes hashed are the bytes checked: an edit in between cannot be filed under
     # the old content's key.
     definition = load_definition(path, data.decode("utf-8"))
-    _write(folder, kept, definition)
-    return definition
+    checked = CheckedDefinition(definition, content_hash(definition))
+    _write(folder, kept, checked)
+    return checked
 
 
 def _private(path: Path, *, folder: bool) -> bool:
@@ -102,7 +114,7 @@ def _private(path: Path, *, folder: bool) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(kept: Path) -> WorkflowDef | None:
+def _read(kept: Path) -> CheckedDefinition | None:
     try:
         if not (_private(kept.parent, folder=True) and _private(kept, folder=False)):
             return None
@@ -112,10 +124,12 @@ def _read(kept: Path) -> WorkflowDef | None:
         return None
     except Exception:
         return None
-    return found if isinstance(found, WorkflowDef) else None
+    if isinstance(found, CheckedDefinition) and isinstance(found.definition, WorkflowDef):
+        return found
+    return None
 
 
-def _write(folder: Path, kept: Path, definition: WorkflowDef) -> None:
+def _write(folder: Path, kept: Path, checked: CheckedDefinition) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(folder, folder=True):
@@ -126,7 +140,7 @@ def _write(folder: Path, kept: Path, definition: WorkflowDef) -> None:
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(definition, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(checked, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, kept)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

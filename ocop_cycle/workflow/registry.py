@@ -93,6 +93,8 @@ def _machine_transitions(definition: WorkflowDef) -> list[dict[str, Any]]:
 class CompiledWorkflow:
     definition: WorkflowDef
     path: Path
+    # The canonical hash a database pins this (name, version) to on first use.
+    content_hash: str
 
     @cached_property
     def machine(self) -> Machine:
@@ -107,13 +109,6 @@ class CompiledWorkflow:
             auto_transitions=False,
             send_event=True,
         )
-
-    @cached_property
-    def content_hash(self) -> str:
-        """The canonical hash a database pins this (name, version) to on first use."""
-        from ocop_cycle.workflow.pins import content_hash
-
-        return content_hash(self.definition)
 
     @cached_property
     def _accepted_data(self) -> dict[int, frozenset[str]]:
@@ -154,8 +149,11 @@ class WorkflowRegistry:
         # Every file, not only the product's own: which rules are in force on a day
         # depends on all their effective dates, and a broken file is refused at once.
         for path in sorted(directory.glob("*.yaml")):
-            definition = load_definition_cached(path, cache_dir)
-            self._by_key[(definition.name, definition.version)] = CompiledWorkflow(definition, path)
+            checked = load_definition_cached(path, cache_dir)
+            definition = checked.definition
+            self._by_key[(definition.name, definition.version)] = CompiledWorkflow(
+                definition, path, checked.content_hash
+            )
 
     @classmethod
     def from_settings(cls, override: Path | None, cache_dir: Path | None = None) -> WorkflowRegistry:
