@@ -159,7 +159,8 @@ def test_submitting_the_renewal_stops_the_reminders_but_the_old_certificate_stil
         ).one()
         assert certificate.status == "expired"
         product = session.get(Product, product_id)
-        assert product is not None and product.state == "dossier_submitted"
+        # filed through 26/2026 (Art. 12): a re-rating, no longer a first-time dossier
+        assert product is not None and product.state == "rerating_submitted"
         last = session.scalars(
             select(History).where(History.product_id == product_id).order_by(History.id.desc())
         ).first()
