@@ -25,6 +25,10 @@ from pydantic import (
 from ocop_cycle.domain.scores import StarBand
 from ocop_cycle.domain.vocabulary import Level, Role
 
+# Vietnam's 2025 administrative units (two-tier local government, no districts) took
+# effect on this day.
+UNITS_2025_FROM = date(2025, 7, 1)
+
 
 def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
@@ -364,11 +368,14 @@ class WorkflowDef(_Strict):
     @property
     def units_scheme(self) -> Literal["legacy", "2025"] | None:
         """The administrative units a new product's commune must belong to: a district
-        level means the pre-2025 units; the product code of 26/2026 (Appendix II) names a
-        2025 commune; None where both were in use (1489, the 2025 changeover)."""
+        level means the pre-2025 units; rules in force from the day the 2025 units took
+        effect (1489 from 2025-07-06, 26/2026, whose product code names the commune) name
+        a 2025 commune: once they were in force no legacy commune existed to name."""
         if Level.DISTRICT in self.levels:
             return "legacy"
-        return "2025" if self.product_sets else None
+        if self.product_sets or self.effective_from >= UNITS_2025_FROM:
+            return "2025"
+        return None
 
     def transitions_from(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.source]
