@@ -70,10 +70,11 @@ def verification_codes(count: int) -> list[str]:
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for a bulk import.
 
-    An import keeps hundreds of thousands of small objects alive (rows, plans, parameter
-    dicts); every full collection walks all of them again, which measured as 30–40% of
-    an import of 100,000 rows. Nothing in the import depends on cycles being collected
-    early; the collector resumes (and catches up) as soon as the import ends.
+    An import makes millions of short-lived small objects (cells, rows, plans, parameter
+    dicts) and next to no reference cycles; collections would only walk them. Since the
+    import streams (a batch at a time, ``staging.py``) the objects alive at once are few,
+    and the peak stays low without the collector (bench/import_memory.py). It resumes
+    (and catches up) as soon as the import ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()
