@@ -103,3 +103,32 @@ def test_outside_the_window_the_page_gives_its_dates_and_sends_a_late_filer_to_t
     assert no_horizontal_scroll(page)
     assert_accessible(page)
     shoot(page, screenshot_dir, "nop-ho-so-ngoai-thoi-han", viewport)
+
+
+def test_a_file_that_is_not_a_pdf_jpeg_or_png_is_refused_beside_its_field_nothing_filed(
+    page: Page, site: Site, viewport: str, screenshot_dir: Path, inside: int
+) -> None:
+    sign_in(page, site, PRODUCER_26)
+    page.goto(f"{site.url}/san-pham/{inside}/nop-ho-so?loai=rerating")
+    page.get_by_label("Mẫu 01: Phiếu đăng ký đánh giá, phân hạng sản phẩm OCOP").set_input_files(
+        {"name": "mau-01.docx", "mimeType": "application/msword", "buffer": b"PK\x03\x04 word"}
+    )
+    page.get_by_label("Mẫu 02: Báo cáo tự đánh giá về sản phẩm").set_input_files(
+        {"name": "mau-02.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    first = page.locator("fieldset.criterion").first
+    first.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Nộp hồ sơ đánh giá lại").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text("Hồ sơ chưa được nộp, không có gì thay đổi")
+    field = page.get_by_label("Mẫu 01: Phiếu đăng ký đánh giá, phân hạng sản phẩm OCOP")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#d-mau_01-error")).to_contain_text("không phải là tệp PDF, JPEG hoặc PNG")
+    expect(page.locator("fieldset.criterion.unanswered").first).to_be_visible()
+    expect(first.get_by_role("radio").first).to_be_checked()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page)
+    shoot(page, screenshot_dir, "nop-ho-so-loi", viewport, full_page=False)
+    page.goto(f"{site.url}/san-pham/{inside}")
+    expect(page.locator(".facts")).to_contain_text("Đã được công nhận OCOP")
+    expect(page.locator("section[aria-labelledby=h-documents]")).to_contain_text("Chưa có tài liệu.")
