@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Certificate, Evaluation, History, OutboxMessage, Product, User
-from ocop_cycle.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from ocop_cycle.errors import PermissionDenied, TransitionNotAllowed
 from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import chair_actions, scoring
@@ -250,5 +250,5 @@ def test_the_engine_lets_a_chair_fire_only_the_chairs_triggers(
         _fire_in_engine(runtime, in_review, CHAIR, "disqualify",
                         {"knockout": "K1", "knockout_note": "Giả mạo"})
     at_council = product_at_council(runtime, qn)
-    with pytest.raises(InvalidInput, match="not a re-rating by written opinions"):
+    with pytest.raises(PermissionDenied, match="role council_member may not fire close_evaluation"):
         _fire_in_engine(runtime, at_council, CHAIR, "close_evaluation")

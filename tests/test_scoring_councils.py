@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from ocop_cycle.errors import GuardFailed, TransitionNotAllowed
+from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import scoring
@@ -275,7 +275,7 @@ def test_a_paper_result_with_a_failed_mandatory_criterion_earns_no_star(runtime:
 
 def test_route_score_cannot_be_typed_in(runtime: Runtime, world: World, seated) -> None:
     product_id = at_district(runtime, world)
-    with pytest.raises(Exception, match="route_score is worked out by the engine"):
+    with pytest.raises(InvalidInput, match="close_evaluation takes no --data route_score"):
         close(runtime, product_id, score="75", route_score="10")
 
 

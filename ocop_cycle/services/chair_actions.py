@@ -46,10 +46,11 @@ def close_written_opinions(
         user = acting_user(session, actor)
         product = get_product(session, product_id)
         compiled = runtime.workflows.get(product.workflow, product.workflow_version)
+        # The chair's own command: say why when this close is not the chair's to make.
+        evaluation = chaired_evaluation(
+            session, user, product, CLOSE, compiled.definition, runtime.workflows.directory
+        )
         if note:
-            evaluation = chaired_evaluation(
-                session, user, product, CLOSE, compiled.definition, runtime.workflows.directory
-            )
             record_discussion(evaluation, user, note, now)
         ensure_pinned(session, compiled.definition, compiled.content_hash, now)
         engine.fire(

@@ -138,10 +138,31 @@ def check_fire(
 ) -> Role:
     """The role ``user`` fires ``transition`` in, or the refusal: the transition's roles
     and jurisdiction, or, for a council member, the chair's own triggers."""
-    if transition.trigger in CHAIR_TRIGGERS and role_of(user) is Role.COUNCIL_MEMBER:
+    if (
+        transition.trigger in CHAIR_TRIGGERS
+        and role_of(user) is Role.COUNCIL_MEMBER
+        and (
+            transition.trigger != CLOSE
+            or _closing_written_opinions(session, product, definition, workflows_dir)
+        )
+    ):
         chaired_evaluation(session, user, product, transition.trigger, definition, workflows_dir)
         return Role.COUNCIL_MEMBER
     return check_transition(user, product, transition)
+
+
+def _closing_written_opinions(
+    session: Session, product: Product, definition: WorkflowDef, workflows_dir: Path | None
+) -> bool:
+    """Whether the product's open evaluation is one its council's chair closes; any other
+    close is the officers' (a council member is refused as for any trigger)."""
+    from ocop_cycle.workflow.evaluations import open_evaluation, option_sheet_for
+
+    evaluation = open_evaluation(session, product.id, product.state)
+    if evaluation is None:
+        return False
+    option_level = option_sheet_for(definition, product, workflows_dir) is not None
+    return closes_by_written_opinions(evaluation.purpose, option_level=option_level)
 
 
 def closes_by_written_opinions(purpose: str, *, option_level: bool) -> bool:
