@@ -9,12 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 _PACKAGE_DIR = Path(__file__).resolve().parent
-# libyaml's parser when PyYAML was built with it: the pure-Python one takes about 17 ms
-# per workflow file, and every command reads them all at start.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def data_dir(name: str, override: Path | None = None) -> Path:
@@ -32,5 +27,11 @@ def data_dir(name: str, override: Path | None = None) -> Path:
 
 
 def parse_yaml(text: str) -> Any:
-    """``yaml.safe_load`` through libyaml when available; raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_YAML_LOADER)
+    """``yaml.safe_load`` through libyaml when available; raises ``yaml.YAMLError``.
+
+    libyaml's parser: the pure-Python one takes about 17 ms per workflow file. yaml is
+    imported here, not at the top: a command served from the cache of checked workflow
+    files (``ocop product show``) reads no YAML at all."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -14,7 +14,6 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -44,6 +43,8 @@ class Forward:
 @cache
 def _forwarding_maps(directory: Path) -> tuple[tuple[str, StateMap], ...]:
     """The maps in ``directory`` that declare forwards, read once per process."""
+    import yaml  # here: only a product on older rules than those in force needs the maps
+
     found = []
     for path in sorted(directory.glob("*.yaml")):
         try:

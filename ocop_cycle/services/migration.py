@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,6 +58,8 @@ def resolve_map(path: Path) -> Path:
 
 
 def read_map(path: Path) -> StateMap:
+    import yaml  # here: ``ocop product`` commands import this module and read no map
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return StateMap.model_validate(raw)

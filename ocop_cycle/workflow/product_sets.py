@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ocop_cycle.domain.vocabulary import ProductGroup
@@ -81,6 +80,8 @@ def sets_file(workflows_dir: Path | None = None) -> Path:
 
 @cache
 def _load(path: Path) -> dict[int, ProductSet]:
+    import yaml  # here: showing a product reads no catalogue
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         index = _Index.model_validate(raw)
