@@ -74,11 +74,11 @@ class Staging:
     """One import's staged rows and the producers their batches have met."""
 
     def __init__(self, path: Path) -> None:
-        # No journal, no syncing: the file lives as long as the import, and a crash
-        # leaves nothing of it that matters.
+        # No journal, no syncing, no locking between statements: the file is this import's
+        # alone, lives as long as it, and a crash leaves nothing of it that matters.
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.executescript(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; "
             "PRAGMA cache_size = -16000; PRAGMA temp_store = FILE;" + _SCHEMA
         )
         self._pending: list[tuple[Any, ...]] = []
@@ -117,19 +117,26 @@ class Staging:
     def cross_row_errors(self) -> Iterator[RowError]:
         """Duplicates, then producers given two types; the rows named are set aside."""
         self._flush()
+        found = False
         for row, first in self._db.execute(_DUPLICATES):
+            found = True
             yield RowError(
                 row, "decision_number", f"duplicate of row {first}: same product, producer "
                 "and decision"
             )
-        self._db.execute(f"UPDATE staged SET refused = 1 WHERE row IN (SELECT row FROM ({_DUPLICATES}))")
+        if found:  # each query sorts every staged row: not again for nothing
+            self._refuse(_DUPLICATES)
+        found = False
         for row, name, kind, first_kind, first_row in self._db.execute(_MIXED_TYPES):
+            found = True
             yield RowError(
                 row, "producer_type", f"{name} is a {first_kind} in row {first_row}, not a {kind}"
             )
-        self._db.execute(
-            f"UPDATE staged SET refused = 1 WHERE row IN (SELECT row FROM ({_MIXED_TYPES}))"
-        )
+        if found:
+            self._refuse(_MIXED_TYPES)
+
+    def _refuse(self, query: str) -> None:
+        self._db.execute(f"UPDATE staged SET refused = 1 WHERE row IN (SELECT row FROM ({query}))")
 
     def accepted(self) -> int:
         """How many staged rows passed the checks across rows."""
