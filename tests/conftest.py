@@ -102,14 +102,6 @@ def _mail_to_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("OCOP_MAIL_DIR", str(tmp_path / "mail"))
 
 
-@pytest.fixture(autouse=True)
-def _scripted_decisions_may_be_dated_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scripted walks run on a clock frozen at 01/03/2024 and date their decisions in
-    the months and years after it; the 30-day default (OCOP_LEGAL_DATES_DAYS_AHEAD) is
-    tested on its own in tests/test_input_bounds.py."""
-    monkeypatch.setenv("OCOP_LEGAL_DATES_DAYS_AHEAD", "1500")
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock(fixed=START)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Any
 
+from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, fire_timer, register_product
 
@@ -61,9 +63,28 @@ def register(runtime: Runtime, producer_id: int, workflow: str | None = None) ->
     return int(view["id"])
 
 
+def on_its_date(runtime: Runtime, data: dict[str, str] | None) -> None:
+    """A decision is recorded on the day it is signed, not before: move the clock on to
+    its date (09:00 in Vietnam) when the walk has not reached it yet."""
+    signed = (data or {}).get("decision_date")
+    if signed is None or date.fromisoformat(signed) <= runtime.clock.today():
+        return
+    at = datetime.combine(date.fromisoformat(signed), time(9), tzinfo=LOCAL_TZ)
+    runtime.clock.fixed = at.astimezone(UTC)
+
+
+def decide(
+    runtime: Runtime, product_id: int, trigger: str, *, actor: str, data: dict[str, str]
+) -> dict[str, Any]:
+    """Fire a decision's trigger on the day the decision is signed."""
+    on_its_date(runtime, data)
+    return fire(runtime, product_id, trigger, actor=actor, data=data)
+
+
 def walk(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, Any]:
     view: dict[str, Any] = {}
     for trigger, actor, options in steps:
+        on_its_date(runtime, options.get("data"))
         if actor == "system":  # a timer on its date: the scheduler's own path
             view = fire_timer(runtime, product_id, trigger)
             continue

@@ -11,7 +11,7 @@ from ocop_cycle.db.models import Producer, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import units
 from ocop_cycle.services.products import fire, register_product
-from tests.flows import Step
+from tests.flows import Step, on_its_date
 
 WORKFLOW = "ocop-26-2026"
 COMMUNE = "21028"  # Phường Nghĩa Lộ (2025 units)
@@ -143,6 +143,7 @@ def register26(runtime: Runtime, province: Province26, product_set: int = 1) -> 
 def walk26(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, Any]:
     view: dict[str, Any] = {}
     for trigger, actor, options in steps:
+        on_its_date(runtime, options.get("data"))
         view = fire(
             runtime, product_id, trigger, actor=actor, comment=options.get("comment"),
             data=options.get("data"),

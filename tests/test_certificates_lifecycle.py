@@ -14,7 +14,7 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import certificates, scoring
 from ocop_cycle.services.products import fire, fire_timer, show_product
 from tests.conftest import World
-from tests.flows import TO_148, product_in, register
+from tests.flows import TO_148, decide, on_its_date, product_in, register
 from tests.scoring_support import PROVINCE_MEMBERS, consistent, score, seat_councils, snapshot
 
 DECISION_4 = {"decision_number": "1890/QĐ-UBND", "decision_date": "2024-08-15"}
@@ -35,6 +35,7 @@ def go(runtime: Runtime, product_id: int, *steps: tuple[str, str, dict[str, str]
         if actor == "system":  # a timer on its date: the scheduler's own path
             view = fire_timer(runtime, product_id, trigger)
         else:
+            on_its_date(runtime, data)
             view = fire(runtime, product_id, trigger, actor=actor, data=data)
         consistent(runtime)
     return view
@@ -193,7 +194,7 @@ def test_a_renewal_after_the_switch_to_1489_follows_the_two_tier_procedure(
     view = go(runtime_1489, product_id, ("close_evaluation", "province1", {}))
     assert view["state"] == "awaiting_decision" and view["stars"] == 3
     with pytest.raises(GuardFailed, match="issued at province level under ocop-1489"):
-        fire(runtime_1489, product_id, "issue_certificate", actor="central1", data=DECISION_RENEWAL)
+        decide(runtime_1489, product_id, "issue_certificate", actor="central1", data=DECISION_RENEWAL)
     go(runtime_1489, product_id, ("issue_certificate", "province1", DECISION_RENEWAL))
     old, new = certificates_of(runtime_1489, product_id)
     assert (old["rule_set"], old["issuing_level"], old["status"]) == ("148/QĐ-TTg", "district", "superseded")
@@ -331,7 +332,7 @@ def test_under_148_only_the_district_issues_a_3_star_certificate(
         return
     before = snapshot(runtime)
     with pytest.raises(GuardFailed, match="3★ certificates are issued at district level under ocop-148"):
-        fire(runtime, product_id, "issue_certificate", actor=actor, data=DECISION_4)
+        decide(runtime, product_id, "issue_certificate", actor=actor, data=DECISION_4)
     assert snapshot(runtime) == before
 
 
@@ -340,5 +341,5 @@ def test_under_148_a_4_star_certificate_is_the_provinces(runtime: Runtime, world
     go(runtime, product_id, ("close_evaluation", "district1", {"score": "75", "minutes": "01/BB-HĐ"}),
        ("close_evaluation", "province1", {"score": "80", "minutes": "01/BB-HĐ"}))
     with pytest.raises(GuardFailed, match="4★ certificates are issued at province level"):
-        fire(runtime, product_id, "issue_certificate", actor="district1", data=DECISION_4)
+        decide(runtime, product_id, "issue_certificate", actor="district1", data=DECISION_4)
     assert go(runtime, product_id, ("issue_certificate", "province1", DECISION_4))["certificate"]["issuing_level"] == "province"

@@ -9,7 +9,7 @@ from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, register_product, show_product
 from tests.conftest import ADMIN, World
-from tests.flows import DECISION, product_in
+from tests.flows import DECISION, decide, product_in
 from tests.test_workflow_148 import snapshot
 
 # (state the product is in, trigger, data): one representative action per level.
@@ -107,7 +107,7 @@ def test_revocation_belongs_to_the_certifying_level_or_above(runtime: Runtime, w
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     fire(runtime, product_id, "close_evaluation", actor="district1", data={"score": "80", "minutes": "01/BB-HĐ"})
     fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "80", "minutes": "01/BB-HĐ"})
-    fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
+    decide(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
     reason = {"reason": "Không duy trì chất lượng", "decision_number": "5/QĐ-UBND"}
     with pytest.raises(GuardFailed, match="province level or above"):
         fire(runtime, product_id, "revoke", actor="district1", data=reason)

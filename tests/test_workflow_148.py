@@ -10,7 +10,7 @@ from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, show_product
 from tests.conftest import World
-from tests.flows import DECISION, TO_148, product_in, register, walk
+from tests.flows import DECISION, TO_148, decide, product_in, register, walk
 
 
 def snapshot(runtime: Runtime) -> tuple[list[tuple[object, ...]], int, int]:
@@ -116,9 +116,9 @@ def test_each_star_rank_is_certified_by_its_level(
     for other in others:
         before = snapshot(runtime)
         with pytest.raises(GuardFailed, match="issued at"):
-            fire(runtime, product_id, "issue_certificate", actor=other, data=DECISION)
+            decide(runtime, product_id, "issue_certificate", actor=other, data=DECISION)
         assert snapshot(runtime) == before
-    view = fire(runtime, product_id, "issue_certificate", actor=certifier, data=DECISION)
+    view = decide(runtime, product_id, "issue_certificate", actor=certifier, data=DECISION)
     assert view["state"] == "certified"
     certificate = view["certificate"]
     assert certificate["status"] == "active"

@@ -11,7 +11,7 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
 from ocop_cycle.services.products import fire, register_product
 from tests.conftest import ADMIN, World
-from tests.flows import DECISION, register, walk
+from tests.flows import DECISION, decide, register, walk
 
 TO_PROVINCE = [
     ("approve_idea", "commune1", {}),
@@ -29,7 +29,7 @@ def test_commune_checks_forwards_and_province_certifies_three_stars(runtime: Run
     assert view["state"] == "province_evaluation"
     view = fire(runtime, product_id, "close_evaluation", actor="province1", data={"score": "55", "minutes": "01/BB-HĐ"})
     assert (view["state"], view["stars"]) == ("awaiting_decision", 3)
-    view = fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
+    view = decide(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
     assert view["certificate"]["issuing_level"] == "province"
     assert view["certificate"]["rule_set"] == "1489/QĐ-TTg"
 
@@ -75,8 +75,8 @@ def test_five_stars_are_certified_by_the_centre_only(runtime: Runtime, world_202
                                ("close_evaluation", "province1", {"data": {"score": "93", "minutes": "01/BB-HĐ"}}),
                                ("close_evaluation", "central1", {"data": {"score": "91", "minutes": "01/BB-HĐ"}})])
     with pytest.raises(GuardFailed, match="central level"):
-        fire(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
-    view = fire(runtime, product_id, "issue_certificate", actor="central1", data=DECISION)
+        decide(runtime, product_id, "issue_certificate", actor="province1", data=DECISION)
+    view = decide(runtime, product_id, "issue_certificate", actor="central1", data=DECISION)
     assert view["certificate"]["stars"] == 5
 
 

@@ -30,6 +30,7 @@ from ocop_cycle.workflow.definition import ExtraRoundDef
 from ocop_cycle.workflow.loader import load_definition
 from ocop_cycle.workflow.rounds import round_for
 from tests.conftest import World
+from tests.flows import decide
 from tests.law_26_2026 import (
     DECISION,
     FORWARD,
@@ -270,8 +271,8 @@ def test_three_and_four_stars_are_certified_by_the_province(
     product_id = register26(runtime, qn)
     walk26(runtime, product_id, TO_26["province_decision"])
     with pytest.raises(GuardFailed, match="province level"):
-        fire(runtime, product_id, "issue_certificate", actor="bo26", data=DECISION)
-    view = fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
+        decide(runtime, product_id, "issue_certificate", actor="bo26", data=DECISION)
+    view = decide(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
     certificate = view["certificate"]
     assert (certificate["stars"], certificate["issuing_level"]) == (4, "province")
     assert certificate["rule_set"] == "26/2026/QĐ-TTg"
@@ -282,8 +283,8 @@ def test_five_stars_are_certified_by_the_ministry(runtime: Runtime, qn: Province
     product_id = register26(runtime, qn)
     walk26(runtime, product_id, TO_26["ministry_decision"])
     with pytest.raises(GuardFailed, match="central level"):
-        fire(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
-    view = fire(runtime, product_id, "issue_certificate", actor="bo26", data=MINISTRY_DECISION)
+        decide(runtime, product_id, "issue_certificate", actor="tinh26", data=DECISION)
+    view = decide(runtime, product_id, "issue_certificate", actor="bo26", data=MINISTRY_DECISION)
     assert (view["certificate"]["stars"], view["certificate"]["issuing_level"]) == (5, "central")
 
 
@@ -294,8 +295,8 @@ def test_under_90_at_the_ministry_returns_to_the_province_which_recognises_on_it
     view = walk26(runtime, product_id, TO_26["province_reconsideration"])
     assert (view["state"], view["stars"]) == ("province_reconsideration", 4)
     with pytest.raises(PermissionDenied):
-        fire(runtime, product_id, "recognise_on_ministry_score", actor="bo26", data=DECISION)
-    view = fire(runtime, product_id, "recognise_on_ministry_score", actor="tinh26", data=DECISION)
+        decide(runtime, product_id, "recognise_on_ministry_score", actor="bo26", data=DECISION)
+    view = decide(runtime, product_id, "recognise_on_ministry_score", actor="tinh26", data=DECISION)
     assert (view["state"], view["certificate"]["stars"]) == ("certified", 4)
     assert view["certificate"]["issuing_level"] == "province"
 
@@ -432,7 +433,7 @@ def test_a_rerating_is_decided_within_45_days_by_written_opinions(
         assert row.due_on == EXPIRES - timedelta(days=150) + timedelta(days=45)
         assert "Art. 7.6" in row.rule["source"]
     view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "71", "minutes": "01/BB-HĐ"})
-    view = fire(runtime, product_id, "issue_certificate", actor="tinh26",
+    view = decide(runtime, product_id, "issue_certificate", actor="tinh26",
                 data={"decision_number": "12/QĐ-UBND", "decision_date": "2029-01-02"})
     assert view["certificate"]["expires_on"] == "2032-01-02"
 
@@ -781,7 +782,7 @@ def test_the_certificate_counts_in_the_programme_year_of_its_round(
     walk26(runtime, product_id, TO_26["dossier_submitted"])
     on(clock, "2026-11-02")
     walk26(runtime, product_id, TO_26["province_decision"][4:])
-    view = fire(runtime, product_id, "issue_certificate", actor="tinh26",
+    view = decide(runtime, product_id, "issue_certificate", actor="tinh26",
                 data={"decision_number": "5/QĐ-UBND", "decision_date": "2026-11-02"})
     assert view["round"]["year"] == 2027
     assert view["certificate"]["round_year"] == 2027
