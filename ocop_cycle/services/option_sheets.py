@@ -23,7 +23,8 @@ from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_product
-from ocop_cycle.services.scoring import scores_view, sheet_owner, sheet_to_write
+from ocop_cycle.services.scoring import option_sheet_of, scores_view, sheet_owner, sheet_to_write
+from ocop_cycle.services.sheet_drafts import discard_draft
 from ocop_cycle.workflow.evaluations import catalogue_name, option_sheet_for
 from ocop_cycle.workflow.sheets import (
     check_answers,
@@ -93,14 +94,7 @@ def record_options(
     """``submit_options`` in the caller's transaction (a dossier files its self-assessment
     with its documents and its trigger, all or nothing)."""
     now = runtime.clock.now()
-    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-    sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
-    if sheet_def is None:
-        raise InvalidInput(
-            f"{definition.key} scores by section, not by options: use --sections or a "
-            "sheet file with 'sections:'",
-            vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo mức của từng tiêu chí",
-        )
+    definition, sheet_def = option_sheet_of(runtime, product)
     evaluation, kind = sheet_owner(session, definition, product, user)
     chosen, problems = check_answers(sheet_def, answers)
     if problems:
@@ -120,6 +114,9 @@ def record_options(
     sheet.updated_at = now
     session.flush()
     _replace_choices(session, sheet.id, chosen, points)
+    # The submitted sheet is now what counts: the draft it came from is done with.
+    discard_draft(session, product, user)
+
 
 
 def _replace_choices(

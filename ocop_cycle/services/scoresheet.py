@@ -1,7 +1,8 @@
 """The scoresheet page's data: the product set's option-level sheet (Decision 26/2026),
 the viewer's own choices so far, and the council's tally the chair needs.
 
-Writing goes through ``option_sheets.submit_options``; this module only reads.
+Writing goes through ``option_sheets.submit_options`` and ``sheet_drafts.save_draft``;
+this module only reads.
 """
 
 from __future__ import annotations
@@ -11,33 +12,35 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import Product, ScoreSheet
+from ocop_cycle.db.models import ScoreSheet, User
 from ocop_cycle.db.models.scoring import SheetChoice
 from ocop_cycle.domain.scores import stars_for
 from ocop_cycle.domain.star_minimums import stars_with_minimums
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.criteria import sheet_view
 from ocop_cycle.services.lookup import get_user
-from ocop_cycle.services.scoring import scores_view
+from ocop_cycle.services.scoring import option_sheet_of, scores_view
+from ocop_cycle.services.sheet_drafts import current_draft, drafting
 from ocop_cycle.services.sheet_views import disagreement_table
 from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.definition import WorkflowDef
-from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
+from ocop_cycle.workflow.evaluations import council_rules
 from ocop_cycle.workflow.permissions import closes_by_written_opinions
 from ocop_cycle.workflow.sheets import Sheet, check_answers, points_of
 
 
 def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, Any]:
-    """The sheet to fill in for ``viewer``, with their latest choices and the tally; the
+    """The sheet to fill in for ``viewer``, with their latest choices (their draft's, when
+    they have one, else the submitted sheet's) and the tally; the
     chair (and the officers who follow the council) also get the criteria members disagree
     on, and the chair whether they close here (a re-rating by written opinions, Art. 7.6)."""
     with runtime.reading() as session:
         user = get_user(session, viewer)
         product = visible_product(session, user, product_id)
-        definition, sheet_def = _sheet_of(runtime, product)
+        definition, sheet_def = option_sheet_of(runtime, product)
         own = session.scalars(
             select(ScoreSheet)
             .where(ScoreSheet.product_id == product.id, ScoreSheet.user_id == user.id)
@@ -54,6 +57,9 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
                     )
                 )
             }
+        draft = current_draft(session, product, user)
+        if draft is not None:
+            chosen = dict(draft.answers)
         scores = scores_view(runtime, session, product)
         evaluation = scores["evaluation"]
         council = evaluation["council"] if evaluation else None
@@ -65,7 +71,13 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
             "chosen": chosen,
             "own_total": float(own.total) if own is not None else None,
             "own_saved_at": own.updated_at if own is not None else None,
-            "opinion": own.opinion if own is not None else None,
+            "opinion": draft.opinion if draft else own.opinion if own is not None else None,
+            "draft_saved_at": draft.updated_at if draft is not None else None,
+            "drafting": (
+                _drafting_members(session, evaluation["id"])
+                if evaluation and evaluation["status"] == "open" and follows_council
+                else []
+            ),
             "scores": scores,
             "disagreements": (
                 disagreement_table(sheet_def, evaluation) if evaluation and follows_council else []
@@ -87,22 +99,18 @@ def running_total(
     sheet alone (its star minimums included), before anything is saved."""
     with runtime.reading() as session:
         product = visible_product(session, get_user(session, viewer), product_id)
-        definition, sheet_def = _sheet_of(runtime, product)
+        definition, sheet_def = option_sheet_of(runtime, product)
     chosen, _unanswered = check_answers(sheet_def, answers)
     return _running(definition, sheet_def, chosen)
 
 
-def _sheet_of(runtime: Runtime, product: Product) -> tuple[WorkflowDef, Sheet]:
-    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-    sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
-    if sheet_def is None:
-        raise InvalidInput(
-            f"{definition.key} scores by section, not on the option-level sheets of "
-            "Decision 26/2026; record section totals with 'ocop score submit'",
-            vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo phiếu chấm theo mức của "
-            "Quyết định 26/2026",
-        )
-    return definition, sheet_def
+def _drafting_members(session: Session, evaluation_id: int) -> list[str]:
+    """Who has a draft in progress (never its answers): the chair and officers see who is
+    still filling in, beside the sheets that count."""
+    ids = drafting(session, evaluation_id)
+    if not ids:
+        return []
+    return list(session.scalars(select(User.username).where(User.id.in_(ids)).order_by(User.username)))
 
 
 def _running(

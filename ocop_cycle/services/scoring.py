@@ -438,6 +438,20 @@ def sheet_owner(
     return _evaluation_for_member(session, definition, product, user), MEMBER_SHEET
 
 
+def option_sheet_of(runtime: Runtime, product: Product) -> tuple[WorkflowDef, Sheet]:
+    """The product's workflow and its product set's option-level sheet; a workflow that
+    scores by section is refused."""
+    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+    sheet_def = option_sheet_for(definition, product, runtime.workflows.directory)
+    if sheet_def is None:
+        raise InvalidInput(
+            f"{definition.key} scores by section, not by options: use --sections or a "
+            "sheet file with 'sections:'",
+            vi=f"Quy trình {definition.key} chấm điểm theo phần, không theo mức của từng tiêu chí",
+        )
+    return definition, sheet_def
+
+
 def sheet_to_write(
     session: Session,
     product: Product,

@@ -269,11 +269,14 @@ def all_sheets(workflows_dir: Path | None = None) -> list[Sheet]:
     return [sheet_for(entry.number, workflows_dir) for entry in all_product_sets(workflows_dir)]
 
 
-def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str, int], list[Said]]:
+def check_answers(
+    sheet: Sheet, answers: Mapping[str, object], *, complete: bool = True
+) -> tuple[dict[str, int], list[Said]]:
     """The chosen option index of every criterion, and every problem with the answers.
 
     Unknown codes, unanswered criteria and indexes out of range are all reported at once,
-    so a member fixes a sheet in one go.
+    so a member fixes a sheet in one go. A draft (``complete=False``) may leave criteria
+    unanswered; what it does answer is checked the same way.
     """
     criteria = {criterion.code: criterion for criterion in sheet.criteria()}
     problems_found: list[Said] = []
@@ -287,7 +290,7 @@ def check_answers(sheet: Sheet, answers: Mapping[str, object]) -> tuple[dict[str
             )
         )
     missing = [code for code in criteria if answers.get(code) is None]
-    if missing:
+    if missing and complete:
         problems_found.append(
             Said(
                 f"criteria not answered: {', '.join(missing)} (every criterion takes one option)",

@@ -96,9 +96,9 @@ def _score(page: Page, site: Site, product_id: int, member: str, viewport: str,
     expect(page.locator("#running-stars")).to_contain_text("Phiếu này cho")
     page.get_by_label("Ý kiến nhận xét").fill(f"Nhận xét của {member}")
     page.evaluate("window.notReloaded = true")
-    page.get_by_role("button", name="Lưu phiếu").click()
+    page.get_by_role("button", name="Nộp phiếu").click()
     status = page.locator("#sheet-status").get_by_role("status")
-    expect(status).to_contain_text("Đã lưu phiếu lúc")
+    expect(status).to_contain_text("Đã nộp phiếu lúc")
     expect(status).to_contain_text(f"tổng điểm {TOTALS[member]}")
     assert page.evaluate("window.notReloaded === true"), "the save reloaded the page"
     if member == COUNCIL[-1]:
@@ -121,7 +121,7 @@ def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     first = next(iter(answers_for(_sheet(site, product_id), 80).items()))
     page.locator(f'[id="o-{first[0]}-{first[1]}"]').check()
     expect(page.locator("#running")).to_contain_text("đã chọn 1/")
-    page.get_by_role("button", name="Lưu phiếu").click()
+    page.get_by_role("button", name="Nộp phiếu").click()
     expect(page.locator("#sheet-status").get_by_role("alert")).to_contain_text(
         "còn tiêu chí chưa chọn mức")
     expect(page.locator(f'[id="o-{first[0]}-{first[1]}"]')).to_be_checked()

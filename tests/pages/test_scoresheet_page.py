@@ -101,8 +101,8 @@ def test_member_saves_a_full_sheet_and_sees_its_total(
                                      "csrf_token": _form(client, path)}, follow_redirects=False)
     assert answer.status_code == 303
     page = client.get(answer.headers["location"]).text
-    assert "Đã lưu phiếu" in page
-    assert re.search(r"Lần lưu gần nhất: \d\d/\d\d/\d{4} \d\d:\d\d \+07:00 · tổng điểm 76", page)
+    assert "Đã nộp phiếu" in page
+    assert re.search(r"Lần nộp gần nhất: \d\d/\d\d/\d{4} \d\d:\d\d \+07:00 · tổng điểm 76", page)
     assert 'checked' in page
 
 
@@ -174,7 +174,7 @@ def test_a_sheet_saved_by_htmx_answers_with_its_status_alone(
                                     "csrf_token": _form(client, path)}, headers=htmx)
     assert saved.status_code == 200
     assert "<html" not in saved.text and 'role="status"' in saved.text
-    assert re.search(r"Đã lưu phiếu lúc \d\d/\d\d/\d{4} \d\d:\d\d .* tổng điểm 76", saved.text)
+    assert re.search(r"Đã nộp phiếu lúc \d\d/\d\d/\d{4} \d\d:\d\d .* tổng điểm 76", saved.text)
     refused = client.post(path, data={"csrf_token": _form(client, path)}, headers=htmx)
     assert refused.status_code == 422
     assert "<html" not in refused.text and 'role="alert"' in refused.text

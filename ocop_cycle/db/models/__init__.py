@@ -14,7 +14,13 @@ from ocop_cycle.db.models.identity import (
 from ocop_cycle.db.models.law import Inspection, Round
 from ocop_cycle.db.models.outbox import OutboxMessage
 from ocop_cycle.db.models.schedule import ScheduleItem
-from ocop_cycle.db.models.scoring import Council, CouncilMember, Evaluation, ScoreSheet
+from ocop_cycle.db.models.scoring import (
+    Council,
+    CouncilMember,
+    Evaluation,
+    ScoreSheet,
+    SheetDraft,
+)
 
 __all__ = [
     "AdminUnit",
@@ -35,6 +41,7 @@ __all__ = [
     "Round",
     "ScheduleItem",
     "ScoreSheet",
+    "SheetDraft",
     "SignInFailure",
     "User",
     "UserSession",

@@ -130,3 +130,24 @@ class SheetChoice(Base):
     criterion: Mapped[str] = mapped_column(String(12), primary_key=True)
     option: Mapped[int] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer)
+
+
+class SheetDraft(Base):
+    """A sheet a member (or the producer) is still filling in: any criteria answered so far.
+
+    Kept apart from ``ScoreSheet`` so that nothing which counts sheets (quorum, mean,
+    spread, statistics, the paper path) can ever count a draft; a submitted sheet keeps
+    counting while its author edits a draft of the next version. One per person and
+    product: submitting deletes it, and a draft for an evaluation no longer open is stale.
+    """
+
+    __tablename__ = "sheet_drafts"
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # The evaluation the draft is for (a member's), None for a self-assessment.
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    # {criterion code: option index}, each checked against the set's sheet when saved.
+    answers: Mapped[dict[str, int]] = mapped_column(JSONData)
+    opinion: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,6 +1,7 @@
 """The council member's scoresheet (and the producer's self-assessment) on the option-level
-sheets of Decision 26/2026: one radio group per criterion, saved as a whole, beside the
-dossier viewer (the product's PDFs and images in a frame of this site's own). The chair
+sheets of Decision 26/2026: one radio group per criterion, saved as a draft with any of
+them answered (restored when the member comes back, never counted) or submitted whole,
+beside the dossier viewer (the product's PDFs and images in a frame of this site's own). The chair
 sees the council's tally and the criteria members disagree on, records the discussion and,
 for a re-rating by written opinions, closes from here.
 
@@ -13,7 +14,7 @@ ticked (``running_total``: no arithmetic in the browser). Every form goes throug
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,6 +29,7 @@ from ocop_cycle.services.documents import list_documents
 from ocop_cycle.services.option_sheets import submit_options
 from ocop_cycle.services.scoresheet import running_total, scoresheet_for
 from ocop_cycle.services.scoring import discuss
+from ocop_cycle.services.sheet_drafts import save_draft
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.headers import FRAMING_PAGE
 from ocop_cycle.web.pages.failures import error_page
@@ -76,6 +78,7 @@ def _page(
         "close_refused": close_refused,
         "discussion": discussion or "",
         "saved": "da_luu" in request.query_params,
+        "draft_saved": "da_luu_nhap" in request.query_params,
         "closed": "da_ket_thuc" in request.query_params,
         "documents": documents,
         "running_refused": None,
@@ -108,10 +111,13 @@ def scoresheet_page(request: Request, product_id: ProductId, runtime: RuntimeDep
 
 
 class SheetForm(FormSchema):
-    """The sheet's free text; its options (``c.<criterion>``) go to the service as typed,
-    which checks them all at once against the product set's sheet."""
+    """The sheet's free text and which button was pressed: "Lưu nháp" keeps the answers so
+    far (``draft``), "Nộp phiếu" submits the whole sheet (the default, as before drafts).
+    Its options (``c.<criterion>``) go to the service as typed, which checks them all at
+    once against the product set's sheet."""
 
     opinion: MaybeText = Field(default=None, max_length=5000)
+    action: Literal["draft", "submit"] = "submit"
 
 
 class NoteForm(FormSchema):
@@ -143,8 +149,8 @@ def _own_sheet(view: dict[str, Any], username: str) -> dict[str, Any] | None:
 def scoresheet_save(
     request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
-    """Save the whole sheet: with htmx the answer is the status fragment beside the save
-    button; without it, the page again (refused) or a redirect to it (saved)."""
+    """Save a draft or submit the whole sheet: with htmx the answer is the status fragment
+    beside the buttons; without it, the page again (refused) or a redirect to it (saved)."""
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
@@ -161,21 +167,24 @@ def scoresheet_save(
                      refused=message, status_code=status)
 
     def done(view: dict[str, Any]) -> Response:
+        drafted = view.get("status") == "draft"
         if not htmx:
-            return see_other(f"/san-pham/{product_id}/phieu-cham?da_luu=1")
+            return see_other(f"/san-pham/{product_id}/phieu-cham?"
+                             + ("da_luu_nhap=1" if drafted else "da_luu=1"))
+        if drafted:
+            return _fragment(request, me, "scoresheet/saved.html", {"refused": None, "draft": view},
+                             200)
         own = _own_sheet(view, me.principal.username)
         return _fragment(request, me, "scoresheet/saved.html", {
             "refused": None, "saved_at": own and own["updated_at"], "total": own and own["total"],
         }, 200)
 
-    return handle(
-        request, me, form, SheetForm,
-        lambda values: submit_options(
-            runtime, product_id, actor=me.principal.username, answers=answers,
-            opinion=values.opinion,
-        ),
-        refused=refused, done=done, key="sheet",
-    )
+    def save(values: SheetForm) -> dict[str, Any]:
+        store = save_draft if values.action == "draft" else submit_options
+        return store(runtime, product_id, actor=me.principal.username, answers=answers,
+                     opinion=values.opinion)
+
+    return handle(request, me, form, SheetForm, save, refused=refused, done=done, key="sheet")
 
 
 @router.post("/san-pham/{product_id}/phieu-cham/tong", response_class=HTMLResponse)
