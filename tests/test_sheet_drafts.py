@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from ocop_cycle.clock import Clock
@@ -172,3 +173,20 @@ def test_a_draft_from_an_evaluation_no_longer_open_is_not_restored(
          data={"score": "76", "minutes": "BB 12/HĐ"})
     shown = scoresheet_for(runtime, MEMBER, product_id)
     assert shown["chosen"] == {} and shown["draft_saved_at"] is None
+
+
+def test_score_submit_with_draft_keeps_a_half_filled_file_and_without_it_refuses_it(
+    cli, runtime: Runtime, qn: Province26, tmp_path
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    path = tmp_path / "phieu.yaml"
+    path.write_text(yaml.safe_dump({**_half(), SET_1.criteria()[-1].code: None}), encoding="utf-8")
+    drafted = cli("score", "submit", str(product_id), "--actor", MEMBER, "--file", str(path),
+                  "--draft", "--json", as_of="2026-06-01")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert drafted.json()["answered"] == len(_half()) and drafted.json()["status"] == "draft"
+    refused = cli("score", "submit", str(product_id), "--actor", MEMBER, "--file", str(path),
+                  "--json", as_of="2026-06-01")
+    assert refused.exit_code == 2 and "criteria not answered" in refused.error()["message"]
+    assert scoring.show_scores(runtime, product_id)["evaluation"]["sheets"] == []
+    assert _drafts(runtime) == 1

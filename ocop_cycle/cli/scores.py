@@ -13,9 +13,17 @@ from rich.text import Text
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, runtime
 from ocop_cycle.cli.products import render_product
 from ocop_cycle.errors import InvalidInput
-from ocop_cycle.services import chair_actions, option_sheets, scoring
+from ocop_cycle.services import chair_actions, option_sheets, scoring, sheet_drafts
 
 app = typer.Typer(help="Scoresheets of council members (phiếu chấm điểm).", no_args_is_help=True)
+
+
+def _render_draft(saved: dict[str, Any]) -> None:
+    console.print(
+        f"draft saved for product {saved['product_id']}: {saved['answered']} of "
+        f"{saved['criteria']} criteria answered; it counts only once submitted "
+        "(ocop score submit … --file without --draft)"
+    )
 
 
 def render_scores(view: dict[str, Any]) -> None:
@@ -129,6 +137,11 @@ def submit(
     opinion: str | None = typer.Option(
         None, "--opinion", help="A written opinion with the sheet (re-rating without a meeting)."
     ),
+    draft: bool = typer.Option(
+        False, "--draft",
+        help="Keep an option-level sheet (--file) as a draft: criteria may be left blank; "
+        "it does not count until submitted without --draft.",
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Record or replace one member's scoresheet (a producer: the self-assessment)."""
@@ -141,13 +154,22 @@ def submit(
                 "the star minimums follow from the options chosen"
             )
         answers = option_sheets.read_answers(file)
+        if draft:
+            saved = sheet_drafts.save_draft(
+                runtime(ctx), product_id, actor=actor or "", answers=answers, opinion=opinion
+            )
+            emit(saved, as_json, _render_draft)
+            return
         view = option_sheets.submit_options(
             runtime(ctx), product_id, actor=actor or "", answers=answers, opinion=opinion
         )
         emit(view, as_json, render_scores)
         return
-    if opinion is not None:
-        raise InvalidInput("--opinion goes with an option-level sheet (--file) under 26/2026")
+    if opinion is not None or draft:
+        raise InvalidInput(
+            "--opinion and --draft go with an option-level sheet (--file) under 26/2026",
+            vi="--opinion và --draft chỉ dùng với phiếu chấm theo mức (--file) của Quyết định 26/2026",
+        )
     failed = [c.strip() for c in (mandatory_failed or "").split(",") if c.strip()]
     if file is not None:
         given, from_file = scoring.read_sheet_file(file)

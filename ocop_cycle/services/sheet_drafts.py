@@ -11,7 +11,6 @@ it, until they submit again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -104,6 +103,3 @@ def discard_draft(session: Session, product: Product, user: User) -> None:
         )
     )
 
-
-def saved_at(draft: SheetDraft | None) -> datetime | None:
-    return draft.updated_at if draft is not None else None

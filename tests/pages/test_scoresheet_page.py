@@ -106,6 +106,66 @@ def test_member_saves_a_full_sheet_and_sees_its_total(
     assert 'checked' in page
 
 
+def _half_of(answers: dict[str, str]) -> dict[str, str]:
+    keys = list(answers)[: len(answers) // 2]
+    return {key: answers[key] for key in keys}
+
+
+def test_a_member_saves_half_the_sheet_as_a_draft_and_finds_it_when_coming_back(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    half = _half_of(_answers(runtime, product, 76))
+    answer = client.post(path, data={**half, "opinion": "Xem tiếp mục 3", "action": "draft",
+                                     "csrf_token": _form(client, path)}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].endswith("?da_luu_nhap=1")
+    assert "Đã lưu nháp" in client.get(answer.headers["location"]).text
+    # Coming back later: the draft's choices are ticked again, with what remains to do.
+    page = client.get(path).text
+    for field, value in half.items():
+        assert re.search(rf'name="{re.escape(field)}" value="{value}" checked', page)
+    remaining = len(_sheet(runtime, product).criteria()) - len(half)
+    assert f"còn {remaining} tiêu chí chưa chọn" in page
+    assert "Xem tiếp mục 3" in page
+    assert re.search(r"Đang mở bản nháp lưu lúc \d\d/\d\d/\d{4} \d\d:\d\d", page)
+    assert show_scores(runtime, product)["evaluation"]["sheets"] == []
+
+
+def test_a_draft_saved_by_htmx_answers_with_its_time_and_counts_nothing(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    htmx = {"HX-Request": "true"}
+    half = _half_of(_answers(runtime, product, 76))
+    saved = client.post(path, data={**half, "action": "draft", "csrf_token": _form(client, path)},
+                        headers=htmx)
+    assert saved.status_code == 200 and "<html" not in saved.text
+    assert re.search(r"Đã lưu nháp lúc \d\d/\d\d/\d{4} \d\d:\d\d", saved.text)
+    assert f"đã chọn {len(half)}/" in saved.text
+    wrong = client.post(path, data={"c.1.1": "9", "action": "draft",
+                                    "csrf_token": _form(client, path)}, headers=htmx)
+    assert wrong.status_code == 422 and "Bản nháp không được lưu" in wrong.text
+    submitted = client.post(path, data={**half, "csrf_token": _form(client, path)}, headers=htmx)
+    assert submitted.status_code == 422 and "còn tiêu chí chưa chọn mức" in submitted.text
+    with runtime.reading() as session:
+        assert session.scalars(select(ScoreSheet)).all() == []
+
+
+def test_the_chair_sees_who_has_a_draft_but_not_what_it_chose(
+    client: TestClient, runtime: Runtime, product: int
+) -> None:
+    _sign_in(client, MEMBER)
+    path = f"/san-pham/{product}/phieu-cham"
+    client.post(path, data={"c.1.1": "0", "action": "draft", "csrf_token": _form(client, path)})
+    _sign_in(client, CHAIR)
+    page = client.get(path).text
+    assert re.search(rf'id="drafting">Đang chấm \(bản nháp, chưa tính\): {MEMBER}<', page)
+    assert not re.search(r'name="c\.1\.1" value="0" checked', page)
+    assert "Đã nộp 0/5 phiếu" in page
+
+
 def test_incomplete_sheet_is_refused_whole_and_keeps_what_was_chosen(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
