@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
-from ocop_cycle.db.models import AdminUnit, Council, CouncilMember, Evaluation, Product, User
+from ocop_cycle.db.models import (
+    AdminUnit,
+    Council,
+    CouncilMember,
+    Evaluation,
+    Product,
+    Round,
+    ScoreSheet,
+    SheetDraft,
+    User,
+)
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.unit_names import in_sentence
 from ocop_cycle.domain.vocabulary import Level, Role, parse_choice
@@ -18,7 +28,7 @@ from ocop_cycle.identity.audit import AuditKind, record
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_unit, get_user
 from ocop_cycle.services.views import unit_ref
-from ocop_cycle.workflow.evaluations import OPEN, council_members
+from ocop_cycle.workflow.evaluations import MEMBER_SHEET, OPEN, council_members, current_council
 
 # Councils sit at these levels (Decision 148; the commune has none).
 COUNCIL_LEVELS = (Level.DISTRICT, Level.PROVINCE, Level.CENTRAL)
@@ -265,6 +275,75 @@ def councils_for(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
         if reach is not None:
             statement = statement.where(Council.unit_code.in_(reach))
         return [_with_open_work(session, council) for council in session.scalars(statement)]
+
+
+def sits_on(runtime: Runtime, viewer: str) -> list[dict[str, Any]] | None:
+    """The councils a council member sits on, active first, each with the products it
+    evaluates now (round, state) and where the member's own sheet stands: submitted, a
+    draft in progress, or missing. None for anyone else: officers see the councils they
+    look after (``councils_for``)."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        if user.role != Role.COUNCIL_MEMBER.value:
+            return None
+        seated = session.scalars(
+            select(Council)
+            .join(CouncilMember, CouncilMember.council_id == Council.id)
+            .where(CouncilMember.user_id == user.id)
+            .order_by(Council.active.desc(), Council.level, Council.unit_code, Council.id)
+        )
+        return [
+            {**council_view(session, council), "evaluating": _evaluating(runtime, session, council, user)}
+            for council in seated
+        ]
+
+
+def _evaluating(
+    runtime: Runtime, session: Session, council: Council, user: User
+) -> list[dict[str, Any]]:
+    """The council's open evaluations with the member's sheet status. An evaluation is
+    bound to its council at the first sheet when none sat at its opening: the current
+    council of its level and unit evaluates it too, or no member would find it."""
+    bound = Evaluation.council_id == council.id
+    if council.active and current_council(session, council.level, council.unit_code) is council:
+        unit = (
+            Evaluation.unit_code.is_(None)
+            if council.unit_code is None
+            else Evaluation.unit_code == council.unit_code
+        )
+        bound = or_(bound, and_(Evaluation.council_id.is_(None),
+                                Evaluation.level == council.level, unit))
+    submitted = exists().where(
+        ScoreSheet.evaluation_id == Evaluation.id,
+        ScoreSheet.user_id == user.id,
+        ScoreSheet.kind == MEMBER_SHEET,
+    )
+    drafted = exists().where(
+        SheetDraft.evaluation_id == Evaluation.id, SheetDraft.user_id == user.id
+    )
+    rows = session.execute(
+        select(Product, Round, submitted, drafted)
+        .join(Evaluation, Evaluation.product_id == Product.id)
+        .outerjoin(Round, Round.id == Product.round_id)
+        .where(bound, Evaluation.status == OPEN)
+        .order_by(Product.id)
+    )
+    evaluating = []
+    for product, round_, has_sheet, has_draft in rows:
+        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        evaluating.append({
+            "product_id": product.id,
+            "name": product.name,
+            "round": {"year": round_.year, "number": round_.number} if round_ else None,
+            "state": product.state,
+            "state_label": {
+                language: definition.state_label(product.state, language)
+                for language in ("vi", "en")
+            },
+            # A member editing a submitted sheet has both: it still counts as submitted.
+            "my_sheet": "submitted" if has_sheet else "draft" if has_draft else "missing",
+        })
+    return evaluating
 
 
 def council_for(runtime: Runtime, viewer: str, council_id: int) -> dict[str, Any]:

@@ -17,8 +17,18 @@ from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, units
+from ocop_cycle.services.sheet_drafts import save_draft
 from ocop_cycle.web.app import create_app
+from ocop_cycle.workflow.sheets import sheet_for
 from tests.conftest import ADMIN, World
+from tests.law_26_2026 import seat
+from tests.sheets_support import (
+    MEMBERS_26,
+    answers_for,
+    product_at_council,
+    seat_council_26,
+    submit,
+)
 
 PASSWORD = "một mật khẩu đủ dài"
 MEMBERS = ["hd.an", "hd.binh", "hd.chau", "hd.dung"]
@@ -167,13 +177,74 @@ def test_a_council_of_another_province_is_not_found_and_not_listed(
     assert f'href="/hoi-dong/{other}"' in client.get("/hoi-dong").text
 
 
-@pytest.mark.parametrize("username", ["producer1", "commune1", "hd.an"])
-def test_producers_communes_and_council_members_may_not_manage_councils(
-    client: TestClient, username: str
-) -> None:
+@pytest.mark.parametrize("username", ["producer1", "commune1"])
+def test_producers_and_communes_may_not_manage_councils(client: TestClient, username: str) -> None:
     _sign_in(client, username)
     assert client.get("/hoi-dong").status_code == 403
     assert 'href="/hoi-dong"' not in client.get("/viec-can-lam").text
+
+
+def test_a_council_member_sees_their_own_councils_but_may_not_manage_any(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    council_id = councils.create_council(
+        runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
+        members=["hd.an", "hd.binh", "hd.chau"],
+    )["id"]
+    _sign_in(client, "hd.dung")
+    assert "Bạn chưa là thành viên hội đồng nào." in client.get("/hoi-dong").text
+    _sign_in(client, "hd.binh")
+    assert 'href="/hoi-dong"' in client.get("/viec-can-lam").text
+    page = client.get("/hoi-dong")
+    assert page.status_code == 200 and "Hội đồng của tôi" in page.text
+    assert "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ngãi" in page.text
+    assert "Hội đồng chưa đánh giá sản phẩm nào." in page.text
+    assert 'name="level"' not in page.text
+    assert client.get(f"/hoi-dong/{council_id}").status_code == 403
+    refused = client.post("/hoi-dong", data={
+        "level": "province", "unit_code": world.province, "chair": "hd.binh",
+        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": _csrf(client, "/hoi-dong"),
+    })
+    assert refused.status_code == 403 and _councils(runtime) == 1
+
+
+@pytest.fixture
+def evaluating(runtime: Runtime) -> tuple[Runtime, list[int]]:
+    """A provincial council of 26/2026 scoring two products: one member has submitted the
+    first, drafted the second; passwords set for the members."""
+    province = seat(runtime)
+    seat_council_26(runtime, province)
+    products = [product_at_council(runtime, province), product_at_council(runtime, province)]
+    sheet = sheet_for(1)
+    submit(runtime, products[0], MEMBERS_26[1], answers_for(sheet, 78))
+    save_draft(runtime, products[1], actor=MEMBERS_26[1], answers={"1.1": 0})
+    with runtime.transaction() as session:
+        session.execute(
+            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
+        )
+    return runtime, products
+
+
+def test_a_member_sees_each_product_evaluated_now_with_where_their_sheet_stands(
+    evaluating: tuple[Runtime, list[int]]
+) -> None:
+    runtime, (first, second) = evaluating
+    runtime.settings.cookie_secure = False
+    with TestClient(create_app(runtime)) as client:
+        _sign_in(client, MEMBERS_26[1])
+        page = client.get("/hoi-dong").text
+        rows = {
+            int(found.group(1)): found.group(2)
+            for found in re.finditer(
+                r'<a href="/san-pham/(\d+)">.*?<td class="sheet-(\w+)">', page, re.S
+            )
+        }
+        assert rows == {first: "submitted", second: "draft"}
+        assert f'href="/san-pham/{second}/phieu-cham"' in page
+        assert "Đã nộp" in page and "Bản nháp" in page
+        _sign_in(client, MEMBERS_26[2])
+        other = client.get("/hoi-dong").text
+        assert other.count('class="sheet-missing"') == 2 and "Chấm điểm" in other
 
 
 def test_the_councils_page_asks_to_sign_in_first(client: TestClient) -> None:

@@ -1,5 +1,6 @@
 """Evaluation councils for the officers who set them up: the councils of their jurisdiction
-with their open work, a new council, and new members or a new chair for one.
+with their open work, a new council, and new members or a new chair for one. A council
+member sees instead the councils they sit on and what each evaluates now, with their sheet.
 
 COUNCILS' services decide everything (levels, units, who may set up, distinct members, the
 workflow files' minimum, the chair among them, never by a member); these routes only read
@@ -116,10 +117,19 @@ def _council_page(
 
 @router.get(COUNCILS, response_class=HTMLResponse)
 def councils_page(request: Request, runtime: RuntimeDep) -> Response:
+    """Officers: the councils they look after. Council members: the councils they sit
+    on, with the products evaluated now and where their own sheet stands."""
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
-    return _list_page(request, runtime, me)
+    try:
+        seats = councils.sits_on(runtime, me.principal.username)
+    except OcopError as error:
+        return error_page(request, error, me=me)
+    if seats is None:
+        return _list_page(request, runtime, me)
+    return render(request, "councils/mine.html", {"me": me, "councils": seats},
+                  user_language=me.principal.language)
 
 
 @router.post(COUNCILS, response_class=HTMLResponse)
