@@ -182,3 +182,60 @@ def test_product_show_for_people_still_prints_its_history_table(
     history = stdout.split("allowed triggers:")[1]
     assert history.lstrip().startswith("approve_idea") and "┏" in history and "└" in history
     assert imported(modules, "rich")
+
+
+CONFIGURED_MAPPERS = """
+import json, sys
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper
+configured = []
+event.listen(Mapper, "before_configured", lambda: configured.append(True))
+from ocop_cycle.cli import main
+code = main(sys.argv[1:])
+with open({out!r}, "w") as out:
+    json.dump({{"code": code, "configured": bool(configured), "modules": sorted(sys.modules)}}, out)
+"""
+
+
+@pytest.mark.parametrize("actor", [None, "commune1", "central1"])
+def test_product_show_reads_tables_and_configures_no_mapper(
+    cli: Any, world_2025: World, database_url: str, tmp_path: Path, actor: str | None
+) -> None:
+    """Configuring the ORM's mappers costs a show more than its queries: the product view
+    reads rows of the tables (services/views.py), with or without an actor's jurisdiction;
+    on the rules in force (26/2026, in 2025's units), with its workflow file cached, it
+    imports no YAML either."""
+    registered = cli("product", "register", "--name", "Mắm nhum Sa Huỳnh", "--producer",
+                     str(world_2025.producer_id), "--product-set", "10", "--actor", "commune1",
+                     "--json", as_of=None)
+    assert registered.exit_code == 0, registered.stderr
+    show = ["--db", database_url, "product", "show", str(registered.json()["id"]), "--json"]
+    if actor is not None:
+        show += ["--actor", actor]
+    out = tmp_path / "report.json"
+    environment = {**os.environ, "OCOP_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run checks and caches the workflow files
+        finished = subprocess.run(
+            [sys.executable, "-c", CONFIGURED_MAPPERS.format(out=str(out)), *show],
+            capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+            env=environment,
+        )
+    report = json.loads(out.read_text())
+    assert report["code"] == 0, finished.stderr
+    assert json.loads(finished.stdout)["name"] == "Mắm nhum Sa Huỳnh"
+    assert not report["configured"]
+    assert not imported(set(report["modules"]), "yaml")
+
+
+def test_product_show_outside_the_jurisdiction_is_not_found_without_the_orm(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    registered = cli("product", "register", "--name", "Bánh tráng Đức Tân", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    product_id = str(registered.json()["id"])
+    code, _, _ = run_fresh(
+        tmp_path, "--db", database_url, "product", "show", product_id, "--json",
+        "--actor", "commune2",
+    )
+    assert code == 6

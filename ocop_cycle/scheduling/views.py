@@ -32,27 +32,29 @@ class DeadlineItem(dict[str, Any]):
         return f"timer: {self['name']} on {due}"
 
 
-# Built once: every product view (so every fired trigger) lists them.
+# Built once: every product view (so every fired trigger) lists them. On the table, not
+# the mapped class: showing a product configures no mapper (services/views.py).
+_ITEMS = ScheduleItem.__table__.c
 _OPEN = (
     select(
-        ScheduleItem.id,
-        ScheduleItem.kind,
-        ScheduleItem.name,
-        ScheduleItem.role,
-        ScheduleItem.state,
-        ScheduleItem.due_on,
-        ScheduleItem.remind_on,
-        ScheduleItem.escalated_at,
-        ScheduleItem.rule,
+        _ITEMS.id,
+        _ITEMS.kind,
+        _ITEMS.name,
+        _ITEMS.role,
+        _ITEMS.state,
+        _ITEMS.due_on,
+        _ITEMS.remind_on,
+        _ITEMS.escalated_at,
+        _ITEMS.rule,
     )
     .where(
-        ScheduleItem.product_id == bindparam("product"),
+        _ITEMS.product_id == bindparam("product"),
         or_(
-            (ScheduleItem.kind == DEADLINE) & (ScheduleItem.status == OPEN),
-            ScheduleItem.kind.in_([TIMER, EXPIRY]) & (ScheduleItem.status == PENDING),
+            (_ITEMS.kind == DEADLINE) & (_ITEMS.status == OPEN),
+            _ITEMS.kind.in_([TIMER, EXPIRY]) & (_ITEMS.status == PENDING),
         ),
     )
-    .order_by(ScheduleItem.due_on, ScheduleItem.id)
+    .order_by(_ITEMS.due_on, _ITEMS.id)
 )
 
 

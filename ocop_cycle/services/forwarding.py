@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Product, User
@@ -57,7 +59,7 @@ def _forwarding_maps(directory: Path) -> tuple[tuple[str, StateMap], ...]:
 
 
 def forwards_of(
-    workflows: WorkflowRegistry, product: Product, in_force: CompiledWorkflow
+    workflows: WorkflowRegistry, product: Product | Row[Any], in_force: CompiledWorkflow
 ) -> dict[str, Forward]:
     """The triggers of ``product`` that go forward to ``in_force``, by the name fired.
 
@@ -112,7 +114,7 @@ def carry_forward(
 
 
 def transitions_now(
-    workflows: WorkflowRegistry, product: Product, in_force: CompiledWorkflow
+    workflows: WorkflowRegistry, product: Product | Row[Any], in_force: CompiledWorkflow
 ) -> list[TransitionDef]:
     """The transitions ``product`` may take now: its own workflow's, with those its map
     carries forward replaced by the rules in force (offered under their new names)."""

@@ -21,12 +21,14 @@ from ocop_cycle.services.lookup import (
     get_product,
     get_unit,
     get_user,
+    product_row,
     products_under,
     unit_names,
+    user_row,
 )
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
-from ocop_cycle.services.visibility import visible_product, visible_products
+from ocop_cycle.services.visibility import visible_product_row, visible_products
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
@@ -303,13 +305,16 @@ def fire_timer(runtime: Runtime, product_id: int, trigger: str) -> dict[str, Any
 
 
 def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
-    """A product; with ``actor``, only one in their jurisdiction (others are not found)."""
+    """A product; with ``actor``, only one in their jurisdiction (others are not found).
+
+    Read as rows of the tables, not ORM objects: a command that only shows configures no
+    mapper, which would cost it more than its queries (issue 12, bench/cli.py)."""
     with runtime.reading() as session:
         if actor:
-            user = get_user(session, actor)
-            product = visible_product(session, user, product_id)
+            user = user_row(session, actor)
+            product = visible_product_row(session, user, product_id)
             return product_view(runtime, session, product, user)
-        return product_view(runtime, session, get_product(session, product_id), None)
+        return product_view(runtime, session, product_row(session, product_id), None)
 
 
 def list_products(

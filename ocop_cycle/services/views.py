@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Connection, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
@@ -15,44 +15,52 @@ from ocop_cycle.workflow.definition import ReratingDef
 from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.rerating_window import window as rerating_window
 
+# Statements on the tables, not the mapped classes: the view reads no ORM object, so
+# ``ocop product show`` never configures the mappers (tests/test_cli_startup.py).
+_UNITS, _PRODUCERS, _CERTIFICATES = AdminUnit.__table__, Producer.__table__, Certificate.__table__
+_HISTORIES, _ROUNDS = History.__table__, Round.__table__
+
 
 def _unit_name(code: str) -> Any:
-    return select(AdminUnit.name).where(AdminUnit.code == bindparam(code)).scalar_subquery()
+    return select(_UNITS.c.name).where(_UNITS.c.code == bindparam(code)).scalar_subquery()
 
 
 # A product's view follows every fired trigger, so its queries are built once, and what
 # it shows of other rows comes in one statement: the producer, the names of the three
 # units, and which certificate (if any) is the latest.
 _PRODUCT_SURROUNDINGS = select(
-    Producer.id,
-    Producer.name,
-    Producer.type,
+    _PRODUCERS.c.id,
+    _PRODUCERS.c.name,
+    _PRODUCERS.c.type,
     _unit_name("commune").label("commune"),
     _unit_name("district").label("district"),
     _unit_name("province").label("province"),
-    select(Certificate.id)
-    .where(Certificate.product_id == bindparam("product"))
-    .order_by(Certificate.id.desc())
+    select(_CERTIFICATES.c.id)
+    .where(_CERTIFICATES.c.product_id == bindparam("product"))
+    .order_by(_CERTIFICATES.c.id.desc())
     .limit(1)
     .scalar_subquery()
     .label("certificate_id"),
-).where(Producer.id == bindparam("producer"))
-_HISTORY = (
+).where(_PRODUCERS.c.id == bindparam("producer"))
+_CERTIFICATE = select(_CERTIFICATES).where(_CERTIFICATES.c.id == bindparam("certificate"))
+_ROUND = select(_ROUNDS).where(_ROUNDS.c.id == bindparam("round"))
+# Typed as rows of any width: history_view takes them as it takes History objects.
+_HISTORY: Select[*tuple[Any, ...]] = (
     select(
-        History.trigger,
-        History.from_state,
-        History.to_state,
-        History.actor,
-        History.role,
-        History.at,
-        History.comment,
-        History.data,
-        History.workflow,
-        History.workflow_version,
-        History.request_id,
+        _HISTORIES.c.trigger,
+        _HISTORIES.c.from_state,
+        _HISTORIES.c.to_state,
+        _HISTORIES.c.actor,
+        _HISTORIES.c.role,
+        _HISTORIES.c.at,
+        _HISTORIES.c.comment,
+        _HISTORIES.c.data,
+        _HISTORIES.c.workflow,
+        _HISTORIES.c.workflow_version,
+        _HISTORIES.c.request_id,
     )
-    .where(History.product_id == bindparam("product"))
-    .order_by(History.id)
+    .where(_HISTORIES.c.product_id == bindparam("product"))
+    .order_by(_HISTORIES.c.id)
 )
 
 
@@ -79,7 +87,7 @@ def history_view(row: History | Row[Any]) -> dict[str, Any]:
     }
 
 
-def certificate_view(certificate: Certificate) -> dict[str, Any]:
+def certificate_view(certificate: Certificate | Row[Any]) -> dict[str, Any]:
     return {
         "id": certificate.id,
         "number": certificate.number,
@@ -111,8 +119,13 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
 
 
 def product_view(
-    runtime: Runtime, session: Session, product: Product, actor: User | None = None
+    runtime: Runtime,
+    session: Session,
+    product: Product | Row[Any],
+    actor: User | Row[Any] | None = None,
 ) -> dict[str, Any]:
+    """What ``--json`` prints of a product: after a change, of the ORM object the unit of
+    work holds; when only read (``ocop product show``), of a row of its table."""
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
     in_force = runtime.workflows.for_new_product(
         runtime.clock.today(), runtime.settings.default_workflow
@@ -132,7 +145,7 @@ def product_view(
         },
     ).one()
     certificate = (
-        session.get(Certificate, around.certificate_id)
+        connection.execute(_CERTIFICATE, {"certificate": around.certificate_id}).one()
         if around.certificate_id is not None
         else None
     )
@@ -164,7 +177,7 @@ def product_view(
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
         **law_26_2026_view(
-            session, product, certificate,
+            connection, product, certificate,
             runtime.workflows.in_force(runtime.clock.today()).definition.rerating,
         ),
     }
@@ -176,14 +189,18 @@ def _unit(code: str | None, name: str | None) -> dict[str, str] | None:
 
 
 def law_26_2026_view(
-    session: Session,
-    product: Product,
-    certificate: Certificate | None,
+    connection: Connection,
+    product: Product | Row[Any],
+    certificate: Row[Any] | None,
     rerating_in_force: ReratingDef | None,
 ) -> dict[str, Any]:
     """Decision 26/2026's additions: product set and code, round, re-rating window (the
     window of the rules in force, whatever rules issued the certificate: Art. 12)."""
-    joined = session.get(Round, product.round_id) if product.round_id is not None else None
+    joined = (
+        connection.execute(_ROUND, {"round": product.round_id}).one()
+        if product.round_id is not None
+        else None
+    )
     window = (
         rerating_window(rerating_in_force, certificate.expires_on)
         if rerating_in_force is not None

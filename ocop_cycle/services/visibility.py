@@ -7,26 +7,31 @@ engine (``workflow.permissions``); this module only narrows what reads return.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import AdminUnit, Council, CouncilMember, Producer, Product, User
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import NotFound
-from ocop_cycle.services.lookup import get_product
+from ocop_cycle.services.lookup import get_product, product_row
 
+# The tables' columns, not the mapped attributes: the condition also serves reads that
+# go around the ORM (``visible_product_row``), where an attribute would configure mappers.
+_PRODUCTS, _COUNCILS, _MEMBERS = Product.__table__, Council.__table__, CouncilMember.__table__
 _UNIT_COLUMN = {
-    Role.COMMUNE_OFFICER: Product.commune_code,
-    Role.DISTRICT_OFFICER: Product.district_code,
-    Role.PROVINCE_OFFICER: Product.province_code,
+    Role.COMMUNE_OFFICER: _PRODUCTS.c.commune_code,
+    Role.DISTRICT_OFFICER: _PRODUCTS.c.district_code,
+    Role.PROVINCE_OFFICER: _PRODUCTS.c.province_code,
 }
 _LEVEL_COLUMN = {
-    Level.DISTRICT.value: Product.district_code,
-    Level.PROVINCE.value: Product.province_code,
+    Level.DISTRICT.value: _PRODUCTS.c.district_code,
+    Level.PROVINCE.value: _PRODUCTS.c.province_code,
 }
 
 
-def visible_products(session: Session, viewer: User) -> ColumnElement[bool]:
+def visible_products(session: Session, viewer: User | Row[Any]) -> ColumnElement[bool]:
     """The condition selecting the products ``viewer`` may see."""
     if not viewer.active:
         return false()
@@ -34,14 +39,14 @@ def visible_products(session: Session, viewer: User) -> ColumnElement[bool]:
     if role in _UNIT_COLUMN:
         return _UNIT_COLUMN[role] == viewer.unit_code
     if role is Role.PRODUCER:
-        return Product.producer_id == viewer.producer_id
+        return _PRODUCTS.c.producer_id == viewer.producer_id
     if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
         return true()
     if role is Role.COUNCIL_MEMBER:
-        councils = session.execute(
-            select(Council.level, Council.unit_code)
-            .join(CouncilMember, CouncilMember.council_id == Council.id)
-            .where(CouncilMember.user_id == viewer.id, Council.active.is_(True))
+        councils = session.connection().execute(
+            select(_COUNCILS.c.level, _COUNCILS.c.unit_code)
+            .join(_MEMBERS, _MEMBERS.c.council_id == _COUNCILS.c.id)
+            .where(_MEMBERS.c.user_id == viewer.id, _COUNCILS.c.active.is_(True))
         ).all()
         conditions = [
             true() if level == Level.CENTRAL.value else _LEVEL_COLUMN[level] == unit_code
@@ -54,15 +59,27 @@ def visible_products(session: Session, viewer: User) -> ColumnElement[bool]:
 
 def visible_product(session: Session, viewer: User, product_id: int) -> Product:
     """The product, or NotFound when it does not exist or lies outside the jurisdiction."""
-    found = session.scalars(
-        select(Product.id).where(Product.id == product_id, visible_products(session, viewer))
+    _check_visible(session, viewer, product_id)
+    return get_product(session, product_id)
+
+
+def visible_product_row(session: Session, viewer: User | Row[Any], product_id: int) -> Row[Any]:
+    """``visible_product`` as a row of the products table, for reads."""
+    _check_visible(session, viewer, product_id)
+    return product_row(session, product_id)
+
+
+def _check_visible(session: Session, viewer: User | Row[Any], product_id: int) -> None:
+    found = session.connection().execute(
+        select(_PRODUCTS.c.id).where(
+            _PRODUCTS.c.id == product_id, visible_products(session, viewer)
+        )
     ).first()
     if found is None:
         raise NotFound(
             f"no product with id {product_id} in your jurisdiction",
             vi=f"Không tìm thấy sản phẩm #{product_id} trong phạm vi bạn phụ trách",
         )
-    return get_product(session, product_id)
 
 
 def visible_producers(viewer: User) -> ColumnElement[bool]:

@@ -6,7 +6,9 @@ Enforced in the engine for every interface (architecture decision 3).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Evaluation, Product, User
@@ -25,23 +27,24 @@ CHAIR_TRIGGERS = frozenset({DISQUALIFY, CLOSE})
 RERATING = "renewal"
 
 
-def role_of(user: User) -> Role:
+def role_of(user: User | Row[Any]) -> Role:
     return Role(user.role)
 
 
-def _named(product: Product) -> str:
+def _named(product: Product | Row[Any]) -> str:
     """A product being registered has no id yet: name it by its name instead."""
     return (
         f"product {product.id}" if product.id is not None else f"the new product {product.name!r}"
     )
 
 
-def _named_vi(product: Product) -> str:
+def _named_vi(product: Product | Row[Any]) -> str:
     return f"sản phẩm #{product.id}" if product.id is not None else f"sản phẩm mới «{product.name}»"
 
 
-def jurisdiction_problem(user: User, product: Product) -> Said | None:
-    """Why ``user`` may not act on ``product`` at all, or None when they may."""
+def jurisdiction_problem(user: User | Row[Any], product: Product | Row[Any]) -> Said | None:
+    """Why ``user`` may not act on ``product`` at all, or None when they may (either may be
+    a row of its table: ``ocop product show`` reads without the ORM)."""
     role = role_of(user)
     where = {
         Role.COMMUNE_OFFICER: ("commune", product.commune_code),
@@ -86,7 +89,9 @@ def jurisdiction_problem(user: User, product: Product) -> Said | None:
     )
 
 
-def transition_problem(user: User, product: Product, transition: TransitionDef) -> Said | None:
+def transition_problem(
+    user: User | Row[Any], product: Product | Row[Any], transition: TransitionDef
+) -> Said | None:
     """Why ``user`` may not fire ``transition`` on ``product``, or None when they may."""
     role = role_of(user)
     if not user.active:
