@@ -97,9 +97,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _mail_to_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Mail written by the file backend lands in the test's folder, never the checkout."""
+def _files_to_the_test_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mail written by the file backend and uploaded documents land in the test's folder,
+    never the checkout."""
     monkeypatch.setenv("OCOP_MAIL_DIR", str(tmp_path / "mail"))
+    monkeypatch.setenv("OCOP_STORAGE_DIR", str(tmp_path / "documents"))
 
 
 @pytest.fixture
