@@ -1,5 +1,6 @@
 """Three council members and the chair score a set-10 product online on the option-level
-sheet of Decision 26/2026 beside its dossier (the PDF shown in the page's own frame); each
+sheet of Decision 26/2026 beside its dossier (the PDF shown in the page's own frame); one
+member first saves half the sheet as a draft, found again from their councils' page; each
 save is answered in place by htmx, the running total and its star by the server; the chair
 sees where members chose differently; the province closes the evaluation with the
 council's result and issues the certificate; the producer then finds it. A re-rating by
@@ -110,6 +111,61 @@ def _score(page: Page, site: Site, product_id: int, member: str, viewport: str,
     page.get_by_role("button", name="Đăng xuất").click()
 
 
+def _draft_half_and_come_back(
+    page: Page, site: Site, product_id: int, viewport: str, screenshot_dir: Path
+) -> None:
+    """A member finds the product under their council, saves half the sheet as a draft
+    (answered in place), signs out, comes back through the same list and finds the draft
+    with what remains; the chair sees who is drafting, and nothing counts yet."""
+    member, name = COUNCIL[2], f"Trà hoa vàng {viewport}"
+    answers = answers_for(_sheet(site, product_id), TOTALS[member])
+    half = dict(list(answers.items())[: len(answers) // 2])
+    sign_in(page, site, member)
+    page.goto(f"{site.url}/hoi-dong")
+    card = page.get_by_role("listitem").filter(has_text=name)
+    expect(card).to_contain_text("Phiếu của tôi: Chưa chấm")
+    card.get_by_role("link", name="Chấm điểm").click()
+    expect(page).to_have_url(f"{site.url}/san-pham/{product_id}/phieu-cham")
+    for code, index in half.items():
+        page.locator(f'[id="o-{code}-{index}"]').check()
+    remaining = len(answers) - len(half)
+    expect(page.locator("#running")).to_contain_text(f"còn {remaining} tiêu chí chưa chọn")
+    page.get_by_label("Ý kiến nhận xét").fill("Còn xem tiếp phần 3")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#sheet-status").get_by_role("status")).to_contain_text("Đã lưu nháp lúc")
+    assert page.evaluate("window.notReloaded === true"), "the draft reloaded the page"
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    sign_in(page, site, COUNCIL[0])
+    page.goto(f"{site.url}/san-pham/{product_id}/phieu-cham")
+    expect(page.locator("#drafting")).to_contain_text(member)
+    expect(page.get_by_role("region", name="Hội đồng")).to_contain_text("Đã nộp 0/4 phiếu")
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    sign_in(page, site, member)
+    page.goto(f"{site.url}/hoi-dong")
+    card = page.get_by_role("listitem").filter(has_text=name)
+    expect(card).to_contain_text("Phiếu của tôi: Bản nháp")
+    assert_accessible(page)
+    if viewport == "360px":
+        assert no_horizontal_scroll(page)
+    shoot(page, screenshot_dir, "hoi-dong-cua-toi", viewport)
+    card.get_by_role("link", name="Mở phiếu").click()
+    for code, index in half.items():
+        expect(page.locator(f'[id="o-{code}-{index}"]')).to_be_checked()
+    expect(page.get_by_label("Ý kiến nhận xét")).to_have_value("Còn xem tiếp phần 3")
+    expect(page.locator("#draft-note")).to_contain_text("Đang mở bản nháp lưu lúc")
+    expect(page.locator("#running")).to_contain_text(f"còn {remaining} tiêu chí chưa chọn")
+    assert_accessible(page)
+    if viewport == "360px":
+        assert no_horizontal_scroll(page)
+    page.locator(".scoresheet-layout").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    shoot(page, screenshot_dir, "phieu-cham-ban-nhap", viewport, full_page=False)
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
 def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     page: Page, site: Site, viewport: str, screenshot_dir: Path
 ) -> None:
@@ -127,6 +183,7 @@ def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     expect(page.locator(f'[id="o-{first[0]}-{first[1]}"]')).to_be_checked()
     page.get_by_role("button", name="Đăng xuất").click()
 
+    _draft_half_and_come_back(page, site, product_id, viewport, screenshot_dir)
     for member in COUNCIL:
         _score(page, site, product_id, member, viewport, screenshot_dir, document_id)
 

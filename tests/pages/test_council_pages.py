@@ -236,7 +236,7 @@ def test_a_member_sees_each_product_evaluated_now_with_where_their_sheet_stands(
         rows = {
             int(found.group(1)): found.group(2)
             for found in re.finditer(
-                r'<a href="/san-pham/(\d+)">.*?<td class="sheet-(\w+)">', page, re.S
+                r'<a href="/san-pham/(\d+)">.*?<strong class="sheet-(\w+)">', page, re.S
             )
         }
         assert rows == {first: "submitted", second: "draft"}
