@@ -121,3 +121,20 @@ def test_the_chair_disqualifies_and_an_ordinary_member_may_not(
     assert done.json()["state"] == "not_ranked"
     shown = api.get(f"/api/v1/products/{product_id}/scores", headers=auth(runtime, "tinh26"))
     assert shown.json()["evaluation"]["knockout"]["code"] == "K2"
+
+
+def test_a_draft_over_http_keeps_part_of_the_sheet_and_counts_for_nothing(
+    api: TestClient, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = product_at_council(runtime, qn)
+    path = f"/api/v1/products/{product_id}/scores/options"
+    headers = auth(runtime, MEMBERS_26[1])
+    drafted = api.post(path, headers=headers, json={"answers": {"1.1": 0, "1.2": 1}, "draft": True})
+    assert drafted.status_code == 200, drafted.text
+    assert drafted.json()["status"] == "draft" and drafted.json()["answered"] == 2
+    wrong = api.post(path, headers=headers, json={"answers": {"1.1": 9}, "draft": True})
+    assert wrong.status_code == 422 and "option 9 does not exist" in wrong.text
+    incomplete = api.post(path, headers=headers, json={"answers": {"1.1": 0, "1.2": 1}})
+    assert incomplete.status_code == 422 and "criteria not answered" in incomplete.text
+    shown = api.get(f"/api/v1/products/{product_id}/scores", headers=headers).json()
+    assert shown["evaluation"]["sheets"] == []

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from ocop_cycle.services import browse, chair_actions, councils, option_sheets, rounds, scoring
+from ocop_cycle.services import (
+    browse,
+    chair_actions,
+    councils,
+    option_sheets,
+    rounds,
+    scoring,
+    sheet_drafts,
+)
 from ocop_cycle.web.deps import (
     OfficerDep,
     PrincipalDep,
@@ -57,6 +65,8 @@ class OptionSheetIn(BaseModel):
 
     answers: dict[str, int] = Field(max_length=200)
     opinion: str | None = Field(default=None, max_length=4000)
+    # A draft may leave criteria out and never counts until submitted without the flag.
+    draft: bool = False
 
 
 class Disqualification(BaseModel):
@@ -160,8 +170,14 @@ def submit_options(
     product_id: ProductId, body: OptionSheetIn, runtime: RuntimeDep, principal: PrincipalDep
 ) -> Any:
     """Record or replace your option-level sheet: a member's for the open evaluation, or
-    the producer's self-assessment (Mẫu 02). Every problem is listed; nothing is saved."""
+    the producer's self-assessment (Mẫu 02); with ``draft`` keep the answers so far
+    instead (yours alone, never counted). Every problem is listed; nothing is saved."""
     browse.ensure_visible(runtime, principal.username, product_id)
+    if body.draft:
+        return sheet_drafts.save_draft(
+            runtime, product_id, actor=principal.username, answers=body.answers,
+            opinion=body.opinion,
+        )
     return option_sheets.submit_options(
         runtime, product_id, actor=principal.username, answers=body.answers, opinion=body.opinion
     )
