@@ -79,6 +79,19 @@ def test_file_with_errors_lists_each_row_and_imports_nothing(
     assert _certificates(runtime) == 0
 
 
+def test_a_file_with_more_errors_than_are_listed_counts_them_all(
+    client: TestClient, runtime: Runtime, world: World, tmp_path: Path
+) -> None:
+    source = write_certificates_csv(tmp_path / "tinh.csv", 1200, [world.commune])
+    broken = source.read_text().replace(f",{world.commune},", ",99999,")
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+                         files={"file": ("tinh.csv", broken.encode(), "text/csv")})
+    assert answer.status_code == 422
+    assert "1.200 lỗi trong tệp; liệt kê 1.000 lỗi đầu tiên" in answer.text
+    assert answer.text.count("<td>commune_code</td>") == 1000
+    assert _certificates(runtime) == 0
+
+
 def test_confirming_someone_elses_or_a_made_up_file_is_refused(
     client: TestClient, runtime: Runtime
 ) -> None:

@@ -44,6 +44,7 @@ def _page(
         "me": me,
         "summary": None,
         "errors": [],
+        "errors_total": 0,
         "message": None,
         "token": None,
         "suffix": None,
@@ -57,6 +58,14 @@ def _page(
         status_code=status_code,
         user_language=me.principal.language,
     )
+
+
+def _rejected_page(request: Request, me: ActiveSession, rejected: ImportRejected) -> Response:
+    """The file's errors as a table: the first ones listed, all of them counted."""
+    rows = [error.as_dict() for error in rejected.errors]
+    context = {"errors": rows, "errors_total": rejected.total,
+               "message": "Tệp có lỗi; chưa nhập gì."}
+    return _page(request, me, context, 422)
 
 
 @router.get(PAGE, response_class=HTMLResponse)
@@ -100,8 +109,7 @@ def _dry_run(
         summary = import_products(runtime, path, actor=me.principal.username, dry_run=True)
     except ImportRejected as rejected:
         path.unlink(missing_ok=True)
-        rows = [error.as_dict() for error in rejected.errors]
-        return _page(request, me, {"errors": rows, "message": "Tệp có lỗi; chưa nhập gì."}, 422)
+        return _rejected_page(request, me, rejected)
     except OcopError as error:
         path.unlink(missing_ok=True)
         status, _title = status_of(error)
@@ -129,8 +137,7 @@ def _confirm(request: Request, runtime: Runtime, values: dict[str, str]) -> Resp
     try:
         import_products(runtime, path, actor=me.principal.username)
     except ImportRejected as rejected:
-        rows = [error.as_dict() for error in rejected.errors]
-        return _page(request, me, {"errors": rows, "message": "Tệp có lỗi; chưa nhập gì."}, 422)
+        return _rejected_page(request, me, rejected)
     except OcopError as error:
         status, _title = status_of(error)
         return _page(request, me, {"message": said(request, error)}, status)

@@ -298,6 +298,7 @@ ENGLISH: dict[str, str] = {
     "Nhập giấy chứng nhận từ tệp": "Import certificates from a file",
     "Đã nhập xong.": "Imported.",
     "{n} lỗi trong tệp": "{n} errors in the file",
+    "liệt kê {listed} lỗi đầu tiên": "the first {listed} are listed",
     "Dòng": "Row",
     "Cột": "Column",
     "Lỗi": "Error",
