@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from ocop_cycle.db.models import AuditEvent, Council, User
+from ocop_cycle.db.models import AuditEvent, Council, Evaluation, User
 from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
@@ -250,3 +250,22 @@ def test_a_member_sees_each_product_evaluated_now_with_where_their_sheet_stands(
 def test_the_councils_page_asks_to_sign_in_first(client: TestClient) -> None:
     answer = client.get("/hoi-dong", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap")
+
+
+def test_a_product_that_entered_evaluation_before_the_council_was_seated_is_listed(
+    runtime: Runtime,
+) -> None:
+    """Its evaluation binds a council only at the first sheet: until then it shows under
+    the level's current council, or no member would find it to score."""
+    province = seat(runtime)
+    product_id = product_at_council(runtime, province)
+    seat_council_26(runtime, province)
+    with runtime.reading() as session:
+        assert session.scalars(select(Evaluation.council_id)).one() is None
+    seats = councils.sits_on(runtime, MEMBERS_26[1])
+    assert seats is not None and len(seats) == 1
+    assert [(e["product_id"], e["my_sheet"]) for e in seats[0]["evaluating"]] == [
+        (product_id, "missing")
+    ]
+    assert seats[0]["evaluating"][0]["state_label"]["vi"] == "Hội đồng cấp tỉnh đánh giá"
+    assert councils.sits_on(runtime, "tinh26") is None
