@@ -28,7 +28,6 @@ CLI_ONLY = {
     "services/demo_law.py": "ocop demo",
     "reporting/targets.py": "the --targets file of ocop report",
     "mail/templates.py": "a missing mail template is a packaging fault, not a person's",
-    "importing": "the import answers row by row (row_errors) and is being reworked (issue 12)",
     "services/migration.py": "workflow migration is run by an administrator from the CLI",
     "services/forwarding.py": "its refusals are about the migration map files",
     "workflow/yaml_files.py": "rule files (YAML) read by operators",
@@ -140,6 +139,38 @@ def test_every_said_reason_carries_vietnamese_with_its_letters() -> None:
                 text = _literal_text(vi).lower() if vi is not None else "?"
                 if text.strip() and not VIETNAMESE_LETTERS & set(text):
                     english.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert english == []
+
+
+def _row_errors() -> list[tuple[str, ast.AST | None]]:
+    """Each reason an import file is refused for, with its Vietnamese (None when missing):
+    ``RowError(..., reason_vi=...)`` and the row checker's ``_fail(..., vi=...)``."""
+    found: list[tuple[str, ast.AST | None]] = []
+    for path in sorted((PACKAGE / "importing").rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _called(node) in {"RowError", "_fail"}:
+                keyword = "reason_vi" if _called(node) == "RowError" else "vi"
+                vi = next((k.value for k in node.keywords if k.arg == keyword), None)
+                if vi is None and _called(node) == "RowError" and len(node.args) == 4:
+                    vi = node.args[3]
+                found.append((f"{relative}:{node.lineno}", vi))
+    return found
+
+
+def test_every_reason_an_import_file_is_refused_for_is_written_in_vietnamese_too() -> None:
+    reasons = _row_errors()
+    assert len(reasons) > 30  # the scan sees the importer's checks, not an empty folder
+    missing = [where for where, vi in reasons if vi is None]
+    assert missing == [], "row errors without their Vietnamese: " + ", ".join(missing)
+    english = [
+        where
+        for where, vi in reasons
+        if vi is not None
+        and not isinstance(vi, ast.Name)  # passed on from the one place that wrote it
+        and _literal_text(vi).strip()
+        and not VIETNAMESE_LETTERS & set(_literal_text(vi).lower())
+    ]
     assert english == []
 
 

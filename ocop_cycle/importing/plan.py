@@ -157,6 +157,9 @@ def make_plan(
                         f"product #{stored.id} exists and is in state {stored.state!r}; "
                         f"certificates can be imported only for products in "
                         f"{', '.join(IMPORT_STATES)}",
+                        reason_vi=f"sản phẩm #{stored.id} đã có và đang ở trạng thái "
+                        f"{stored.state!r}; chỉ nhập được giấy chứng nhận cho sản phẩm ở trạng "
+                        f"thái {', '.join(IMPORT_STATES)}",
                     )
                 )
                 continue

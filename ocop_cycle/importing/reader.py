@@ -44,7 +44,10 @@ def read_sheet(path: Path, max_bytes: int) -> Sheet:
     before it is read (``OCOP_IMPORT_MAX_BYTES``).
     """
     if not path.is_file():
-        raise InvalidInput(f"no file {path}; give the path of a .csv or .xlsx file")
+        raise InvalidInput(
+            f"no file {path}; give the path of a .csv or .xlsx file",
+            vi=f"không có tệp {path.name}; hãy chọn một tệp .csv hoặc .xlsx",
+        )
     readable_file(path, "import")
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -54,7 +57,10 @@ def read_sheet(path: Path, max_bytes: int) -> Sheet:
         check_zip_expansion(path, max_bytes, "import", "OCOP_IMPORT_MAX_BYTES")
         lines = _xlsx_lines(path)
     else:
-        raise InvalidInput(f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx")
+        raise InvalidInput(
+            f"{path.name}: unsupported file type {suffix!r}; use .csv or .xlsx",
+            vi=f"{path.name}: không hỗ trợ loại tệp {suffix!r}; hãy dùng tệp .csv hoặc .xlsx",
+        )
     for _number, cells in lines:
         if not any(cells):
             continue
@@ -63,7 +69,10 @@ def read_sheet(path: Path, max_bytes: int) -> Sheet:
         while header and not header[-1]:
             header.pop()
         return Sheet(path.name, header, lines)
-    raise InvalidInput(f"{path.name} is empty: the first row must be the header")
+    raise InvalidInput(
+        f"{path.name} is empty: the first row must be the header",
+        vi=f"tệp {path.name} trống: dòng đầu tiên phải là dòng tiêu đề",
+    )
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -77,7 +86,9 @@ def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         except UnicodeDecodeError:
             raise InvalidInput(
                 f"{path.name} is not UTF-8 (after line {reader.line_num}); save it as "
-                "'CSV UTF-8' and retry"
+                "'CSV UTF-8' and retry",
+                vi=f"tệp {path.name} không phải mã UTF-8 (sau dòng {reader.line_num}); hãy lưu "
+                "lại dưới dạng 'CSV UTF-8' rồi thử lại",
             ) from None
 
 
@@ -88,7 +99,8 @@ def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InvalidInput(
-            f"{path.name} is not a readable XLSX workbook ({type(exc).__name__})"
+            f"{path.name} is not a readable XLSX workbook ({type(exc).__name__})",
+            vi=f"không đọc được tệp {path.name} như một bảng tính XLSX ({type(exc).__name__})",
         ) from None
     try:
         sheet = workbook.worksheets[0]

@@ -3,6 +3,10 @@
 Every error is counted, but only the first ``LISTED`` (by row, then column) are kept to
 be shown: a province office fixes its file from the top, and a file with 640,000 bad rows
 must not need 640,000 messages in memory, on a page or in a JSON answer.
+
+Each reason is written twice where it is found, as refusals are (``OcopError(message,
+vi=...)``): ``reason`` in English for the command line and the API, ``reason_vi`` for the
+import page, which reads Vietnamese first.
 """
 
 from __future__ import annotations
@@ -17,9 +21,15 @@ class RowError:
     row: int
     column: str
     reason: str
+    reason_vi: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+            "reason_vi": self.reason_vi,
+        }
 
 
 def _position(error: RowError) -> tuple[int, str]:

@@ -9,18 +9,20 @@ producer) are the staging table's (``staging.py``), so no row is kept in memory.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from ocop_cycle import inputs
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.scores import StarBand, parse_score, stars_for
 from ocop_cycle.domain.vocabulary import Level, ProducerType, ProductGroup
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.importing.reader import Sheet
 from ocop_cycle.importing.row_errors import ErrorLog, RowError
 from ocop_cycle.importing.rule_sets import RuleSet, RuleSetCalendar
+from ocop_cycle.localtime import show_date
 from ocop_cycle.mail.addresses import address_problem, optional_email
 
 REQUIRED = (
@@ -109,25 +111,32 @@ def header_errors(sheet: Sheet) -> list[RowError]:
     if not set(sheet.header) & set(COLUMNS):
         # Not an import file at all (a wrong path): say so without quoting its first line.
         return [RowError(1, "header", "none of the import columns is in the first row; is "
-                         f"this the right file? The columns are: {', '.join(COLUMNS)}")]
+                         f"this the right file? The columns are: {', '.join(COLUMNS)}",
+                         reason_vi="dòng đầu tiên không có cột nào của tệp nhập; hãy kiểm tra "
+                         f"lại có đúng tệp không. Các cột gồm: {', '.join(COLUMNS)}")]
     errors: list[RowError] = []
     seen: set[str] = set()
     for position, name in enumerate(sheet.header, start=1):
         if not name:
-            errors.append(RowError(1, f"#{position}", "this column has no name in the header"))
+            errors.append(RowError(1, f"#{position}", "this column has no name in the header",
+                                   reason_vi="cột này chưa có tên ở dòng tiêu đề"))
             continue
         if name in seen:
-            errors.append(RowError(1, name, "column appears twice in the header"))
+            errors.append(RowError(1, name, "column appears twice in the header",
+                                   reason_vi="cột bị lặp lại ở dòng tiêu đề"))
         seen.add(name)
         if name not in COLUMNS:
             errors.append(
-                RowError(1, name, f"unknown column; allowed columns: {', '.join(COLUMNS)}")
+                RowError(1, name, f"unknown column; allowed columns: {', '.join(COLUMNS)}",
+                         reason_vi=f"cột không hợp lệ; các cột được dùng: {', '.join(COLUMNS)}")
             )
     for name in REQUIRED:
         if name not in seen:
-            errors.append(RowError(1, name, "required column is missing from the header"))
+            errors.append(RowError(1, name, "required column is missing from the header",
+                                   reason_vi="dòng tiêu đề thiếu cột bắt buộc này"))
     if "commune_code" not in seen and "district_code" not in seen:
-        errors.append(RowError(1, "commune_code", "the header needs commune_code or district_code"))
+        errors.append(RowError(1, "commune_code", "the header needs commune_code or district_code",
+                               reason_vi="dòng tiêu đề cần có cột commune_code hoặc district_code"))
     return errors
 
 
@@ -158,7 +167,8 @@ class RowValidator:
         for number, cells in sheet.rows():
             if len(cells) > width and any(cells[width:]):
                 extra = next(i for i, cell in enumerate(cells[width:], start=width + 1) if cell)
-                self._fail(number, f"#{extra}", "a value in a column without a header name")
+                self._fail(number, f"#{extra}", "a value in a column without a header name",
+                           vi="có giá trị ở một cột không có tên trong dòng tiêu đề")
                 continue
             values = {
                 name: cells[index] if index < len(cells) else ""
@@ -168,8 +178,8 @@ class RowValidator:
             if row is not None:
                 yield row
 
-    def _fail(self, row: int, column: str, reason: str) -> None:
-        self.errors.add(RowError(row, column, reason))
+    def _fail(self, row: int, column: str, reason: str, *, vi: str) -> None:
+        self.errors.add(RowError(row, column, reason, reason_vi=vi))
 
     def _row(self, n: int, v: dict[str, str]) -> ImportRow | None:
         before = self.errors.total
@@ -181,12 +191,13 @@ class RowValidator:
         if email is not None:
             problem = address_problem(email.strip())
             if problem is not None:
-                self._fail(n, "producer_email", f"{email!r} is not an email address: {problem}")
+                self._fail(n, "producer_email", f"{email!r} is not an email address: {problem}",
+                           vi=f"{email!r} không phải là địa chỉ email hợp lệ")
             else:
                 email = optional_email(email)
         phone = v.get("producer_phone", "") or None
         if phone is not None and len(phone) > 40:
-            self._fail(n, "producer_phone", "longer than 40 characters")
+            self._fail(n, "producer_phone", "longer than 40 characters", vi="dài quá 40 ký tự")
         unit = self._unit(n, v)
         stars = self._stars(n, v)
         score = self._score(n, v, stars)
@@ -227,23 +238,22 @@ class RowValidator:
     def _text(self, n: int, v: dict[str, str], column: str, limit: int) -> str:
         text = v.get(column, "")
         if not text:
-            self._fail(n, column, "required, but empty")
+            self._fail(n, column, "required, but empty", vi="bắt buộc nhưng đang để trống")
         elif len(text) > limit:
-            self._fail(n, column, f"longer than {limit} characters")
+            self._fail(n, column, f"longer than {limit} characters", vi=f"dài quá {limit} ký tự")
         else:
             # Line breaks inside a cell become spaces (clean_name); other control
             # characters and direction overrides are refused as at every entry point.
             try:
                 inputs.single_line(clean_name(text), column, max_length=limit)
             except InvalidInput as exc:
-                self._fail(n, column, exc.message)
+                self._fail(n, column, exc.message, vi=exc.text("vi"))
         return text
 
     def _choice(self, n: int, v: dict[str, str], column: str, allowed: tuple[str, ...]) -> str:
         text = v.get(column, "")
         if text not in allowed:
-            shown = f"{text!r}" if text else "empty"
-            self._fail(n, column, f"{shown} is not one of: {', '.join(allowed)}")
+            self._not_one_of(n, column, text, allowed)
         return text
 
     def _unit(self, n: int, v: dict[str, str]) -> Unit | None:
@@ -251,13 +261,16 @@ class RowValidator:
         district = self._code(n, v, "district_code", Level.DISTRICT)
         if commune is None and district is None:
             if not v.get("commune_code") and not v.get("district_code"):
-                self._fail(n, "commune_code", "give commune_code or, if unknown, district_code")
+                self._fail(n, "commune_code", "give commune_code or, if unknown, district_code",
+                           vi="hãy ghi commune_code, hoặc district_code nếu chưa biết mã xã")
             return None
         if commune is not None and district is not None and commune.district_code != district.code:
             self._fail(
                 n,
                 "district_code",
                 f"commune {commune.code} ({commune.name}) is not in district {district.code} "
+                f"({district.name})",
+                vi=f"xã {commune.code} ({commune.name}) không thuộc huyện {district.code} "
                 f"({district.name})",
             )
             return None
@@ -276,11 +289,17 @@ class RowValidator:
                 column,
                 f"no administrative unit with code {text!r}; load the province with "
                 "'ocop units load --province CODE' or correct the code",
+                vi=f"không có đơn vị hành chính nào có mã {text!r}; hãy sửa lại mã, hoặc nạp "
+                "danh mục đơn vị của tỉnh bằng lệnh 'ocop units load --province CODE'",
             )
             return None
         if unit.level is not level:
             self._fail(
-                n, column, f"{code} ({unit.name}) is a {unit.level.value}, not a {level.value}"
+                n,
+                column,
+                f"{code} ({unit.name}) is a {unit.level.value}, not a {level.value}",
+                vi=f"{code} ({unit.name}) là đơn vị {label_of('level', unit.level)}, không phải "
+                f"{label_of('level', level)}",
             )
             return None
         return unit
@@ -288,7 +307,9 @@ class RowValidator:
     def _stars(self, n: int, v: dict[str, str]) -> int | None:
         text = v.get("stars", "")
         if text not in ("3", "4", "5"):
-            self._fail(n, "stars", f"{text!r} is not 3, 4 or 5 (only 3★ and up are certified)")
+            self._fail(n, "stars", f"{text!r} is not 3, 4 or 5 (only 3★ and up are certified)",
+                       vi=f"{text!r} không phải là 3, 4 hoặc 5 (chỉ công nhận sản phẩm từ 3 sao "
+                       "trở lên)")
             return None
         return int(text)
 
@@ -299,24 +320,30 @@ class RowValidator:
         try:
             score = parse_score(text.replace(",", "."))
         except ValueError as exc:
-            self._fail(n, "score", str(exc))
+            self._fail(n, "score", str(exc), vi=f"điểm {text!r} không hợp lệ: phải là một số "
+                       "từ 0 đến 100, tối đa hai chữ số thập phân")
             return None
         earned = stars_for(score, self.bands)
         if stars is not None and earned != stars:
-            self._fail(n, "score", f"a score of {score} earns {earned}★, not the {stars}★ given")
+            self._fail(n, "score", f"a score of {score} earns {earned}★, not the {stars}★ given",
+                       vi=f"điểm {score} đạt {earned} sao, không phải {stars} sao như đã ghi")
         return score
 
     def _date(self, n: int, v: dict[str, str]) -> date | None:
         text = v.get("decision_date", "")
         parsed = parse_date(text)
         if parsed is None:
-            self._fail(n, "decision_date", f"{text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY")
+            self._fail(n, "decision_date", f"{text!r} is not a date: use YYYY-MM-DD or DD/MM/YYYY",
+                       vi=f"{text!r} không phải là ngày: dùng YYYY-MM-DD hoặc DD/MM/YYYY")
         elif parsed > self.today:
-            self._fail(n, "decision_date", f"{parsed.isoformat()} is in the future")
+            self._fail(n, "decision_date", f"{parsed.isoformat()} is in the future",
+                       vi=f"ngày {show_date(parsed)} chưa tới")
             return None
         elif parsed < self.earliest:
             self._fail(n, "decision_date", f"{parsed.isoformat()} is before the programme's "
-                       f"first accepted date {self.earliest.isoformat()}")
+                       f"first accepted date {self.earliest.isoformat()}",
+                       vi=f"ngày {show_date(parsed)} trước ngày sớm nhất được chấp nhận của "
+                       f"chương trình ({show_date(self.earliest)})")
             return None
         return parsed
 
@@ -327,7 +354,8 @@ class RowValidator:
         if not text:
             return decision_date.year
         if not (text.isdigit() and len(text) == 4):
-            self._fail(n, "round_year", f"{text!r} is not a year such as 2022")
+            self._fail(n, "round_year", f"{text!r} is not a year such as 2022",
+                       vi=f"{text!r} không phải là một năm (ví dụ 2022)")
             return None
         year = int(text)
         # A round's decision is signed in its year or early the next (domain notes §3).
@@ -337,6 +365,8 @@ class RowValidator:
                 "round_year",
                 f"a decision dated {decision_date.isoformat()} closes a round of "
                 f"{decision_date.year - 1} or {decision_date.year}, not {year}",
+                vi=f"quyết định ngày {show_date(decision_date)} kết thúc kỳ đánh giá năm "
+                f"{decision_date.year - 1} hoặc {decision_date.year}, không phải năm {year}",
             )
             return None
         return year
@@ -351,7 +381,7 @@ class RowValidator:
             return rule_set.certifying_level[stars]
         allowed = [Level.DISTRICT.value, Level.PROVINCE.value, Level.CENTRAL.value]
         if text not in allowed:
-            self._fail(n, "issuing_level", f"{text!r} is not one of: {', '.join(allowed)}")
+            self._not_one_of(n, "issuing_level", text, allowed)
             return None
         level = Level(text)
         if level not in rule_set.levels:
@@ -359,6 +389,18 @@ class RowValidator:
                 n,
                 "issuing_level",
                 f"no {text} level certified under {rule_set.name} on that decision date",
+                vi=f"theo {rule_set.name}, vào ngày quyết định đó {label_of('level', text)} "
+                "không công nhận sản phẩm OCOP",
             )
             return None
         return level
+
+    def _not_one_of(self, n: int, column: str, text: str, allowed: Sequence[str]) -> None:
+        listed = ", ".join(allowed)
+        shown = f"{text!r}" if text else "empty"
+        vi = (
+            f"{text!r} không phải là một trong các giá trị: {listed}"
+            if text
+            else f"đang để trống; hãy ghi một trong các giá trị: {listed}"
+        )
+        self._fail(n, column, f"{shown} is not one of: {listed}", vi=vi)

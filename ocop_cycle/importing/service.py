@@ -55,11 +55,17 @@ class ImportRejected(InvalidInput):
         errors = sorted(errors, key=lambda e: (e.row, e.column))
         total = len(errors) if total is None else total
         lines = [f"  row {e.row}, column {e.column}: {e.reason}" for e in errors]
+        lines_vi = [f"  dòng {e.row}, cột {e.column}: {e.reason_vi}" for e in errors]
         if total > len(errors):
             lines.append(f"  … and {total - len(errors)} more (the first {len(errors)} are listed)")
+            lines_vi.append(
+                f"  … và {total - len(errors)} lỗi khác (liệt kê {len(errors)} lỗi đầu tiên)"
+            )
         super().__init__(
             f"{source}: {total} error(s); nothing was imported. Correct the file and "
-            "import it again:\n" + "\n".join(lines)
+            "import it again:\n" + "\n".join(lines),
+            vi=f"{source}: {total} lỗi; chưa nhập gì. Hãy sửa tệp rồi nhập lại:\n"
+            + "\n".join(lines_vi),
         )
         self.errors = errors
         self.total = total
@@ -103,7 +109,9 @@ def _import(
     if missing:
         raise InvalidInput(
             f"the default workflow {definition.key} has no state {', '.join(missing)}; "
-            "imported products need them"
+            "imported products need them",
+            vi=f"quy trình mặc định {definition.key} không có trạng thái {', '.join(missing)} "
+            "mà sản phẩm được nhập cần có",
         )
     today = runtime.clock.today()
     now = runtime.clock.now()
@@ -132,6 +140,8 @@ def _import(
                         "commune_code" if row.unit.level.value == "commune" else "district_code",
                         f"{row.unit.code} is outside province {user.unit_code}, which "
                         f"{user.username} serves",
+                        reason_vi=f"{row.unit.code} nằm ngoài tỉnh {user.unit_code}, nơi "
+                        f"{user.username} phụ trách",
                     )
                 )
             staging.add(row)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.importing.row_errors import RowError
 from ocop_cycle.importing.rows import ImportRow, Unit
@@ -122,15 +123,21 @@ class Staging:
             found = True
             yield RowError(
                 row, "decision_number", f"duplicate of row {first}: same product, producer "
-                "and decision"
+                "and decision",
+                reason_vi=f"trùng với dòng {first}: cùng sản phẩm, cùng chủ thể và cùng quyết định",
             )
         if found:  # each query sorts every staged row: not again for nothing
             self._refuse(_DUPLICATES)
         found = False
         for row, name, kind, first_kind, first_row in self._db.execute(_MIXED_TYPES):
             found = True
+            said, first_said = (label_of("producer_type", k).lower() for k in (kind, first_kind))
             yield RowError(
-                row, "producer_type", f"{name} is a {first_kind} in row {first_row}, not a {kind}"
+                row,
+                "producer_type",
+                f"{name} is a {first_kind} in row {first_row}, not a {kind}",
+                reason_vi=f"{name} đã được ghi là {first_kind} ({first_said}) ở dòng "
+                f"{first_row}, không phải {kind} ({said})",
             )
         if found:
             self._refuse(_MIXED_TYPES)

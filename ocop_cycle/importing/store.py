@@ -247,7 +247,9 @@ def _update_stored_products(session: Session, plans: list[ProductPlan], now: dat
     if session.get_bind().dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
         raise Conflict(
             "products of this file were changed by someone else during the import; nothing "
-            "was imported. Import the file again"
+            "was imported. Import the file again",
+            vi="trong lúc nhập, người khác đã thay đổi các sản phẩm của tệp này; chưa nhập gì. "
+            "Hãy nhập lại tệp",
         )
 
 

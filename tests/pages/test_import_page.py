@@ -79,6 +79,32 @@ def test_file_with_errors_lists_each_row_and_imports_nothing(
     assert _certificates(runtime) == 0
 
 
+def _broken_commune_code(client: TestClient, world: World, tmp_path: Path) -> str:
+    source = write_certificates_csv(tmp_path / "tinh.csv", 3, [world.commune])
+    broken = source.read_text().replace(f",{world.commune},", ",99999,", 1)
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+                         files={"file": ("tinh.csv", broken.encode(), "text/csv")})
+    assert answer.status_code == 422
+    return answer.text
+
+
+def test_a_row_error_reads_in_vietnamese_on_the_page(
+    client: TestClient, world: World, tmp_path: Path
+) -> None:
+    page = _broken_commune_code(client, world, tmp_path)
+    assert "không có đơn vị hành chính nào có mã &#39;99999&#39;; hãy sửa lại mã" in page
+    assert "no administrative unit" not in page
+
+
+def test_a_row_error_reads_in_english_to_a_reader_who_chose_english(
+    client: TestClient, world: World, tmp_path: Path
+) -> None:
+    client.cookies.set("ocop_lang", "en")
+    page = _broken_commune_code(client, world, tmp_path)
+    assert "no administrative unit with code &#39;99999&#39;" in page
+    assert "đơn vị hành chính" not in page
+
+
 def test_a_file_with_more_errors_than_are_listed_counts_them_all(
     client: TestClient, runtime: Runtime, world: World, tmp_path: Path
 ) -> None:
