@@ -337,7 +337,7 @@ class RowValidator:
                        vi=f"{text!r} không phải là ngày: dùng YYYY-MM-DD hoặc DD/MM/YYYY")
         elif parsed > self.today:
             self._fail(n, "decision_date", f"{parsed.isoformat()} is in the future",
-                       vi=f"ngày {show_date(parsed)} chưa tới")
+                       vi=f"ngày {show_date(parsed)} là ngày trong tương lai")
             return None
         elif parsed < self.earliest:
             self._fail(n, "decision_date", f"{parsed.isoformat()} is before the programme's "
