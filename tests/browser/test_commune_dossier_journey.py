@@ -71,7 +71,7 @@ def test_commune_officer_registers_an_idea_and_forwards_its_dossier_with_uploads
     upload = page.get_by_role("form", name="Thêm tài liệu")
     upload.get_by_label("Tệp (PDF, JPEG hoặc PNG)").set_input_files(str(fake))
     upload.get_by_role("button", name="Tải lên").click()
-    expect(page.locator("#u-file-error")).to_contain_text("is not a PDF, JPEG or PNG")
+    expect(page.locator("#u-file-error")).to_contain_text("không phải là tệp PDF, JPEG hoặc PNG")
 
     page.locator("summary", has_text="Nộp hồ sơ đánh giá").click()
     page.get_by_role("form", name="Nộp hồ sơ đánh giá (Mẫu 01, Mẫu 02)").get_by_role(
