@@ -198,18 +198,28 @@ def test_written_opinions_too_far_apart_need_the_meeting_recorded_before_the_cha
     assert refused.exit_code == 4 and "differ by 16" in refused.stderr
     assert snapshot(runtime) == before
     scoring.discuss(runtime, product_id, actor=CHAIR, note="Họp ngày 05/01: thống nhất kết quả")
-    assert chair_actions.close_written_opinions(runtime, product_id, actor=CHAIR)["state"] == (
+    assert chair_actions.close_as_chair(runtime, product_id, actor=CHAIR)["state"] == (
         "province_decision")
 
 
-def test_the_chair_does_not_close_a_first_evaluation_the_officer_closes_it(
+def test_the_chair_closes_a_first_evaluation_of_their_council_as_the_council_reports_its_result(
     cli, runtime: Runtime, qn: Province26
 ) -> None:
     product_id = product_at_council(runtime, qn)
     for member in MEMBERS_26:
         submit(runtime, product_id, member, answers_for(SET_1, 80))
-    result = cli("score", "close", str(product_id), "--actor", CHAIR, as_of=TODAY)
-    assert result.exit_code == 2 and "not a re-rating by written opinions" in result.stderr
+    refused = cli("score", "close", str(product_id), "--actor", MEMBER, as_of=TODAY)
+    assert refused.exit_code == 3 and "only the chair" in refused.stderr
+    result = cli("score", "close", str(product_id), "--actor", CHAIR, "--json", as_of=TODAY)
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["state"] == "province_decision"
+    assert result.json()["history"][-1]["actor"] == CHAIR
+
+
+def test_the_officer_may_still_close_a_first_evaluation(runtime: Runtime, qn: Province26) -> None:
+    product_id = product_at_council(runtime, qn)
+    for member in MEMBERS_26:
+        submit(runtime, product_id, member, answers_for(SET_1, 80))
     assert fire(runtime, product_id, "close_evaluation", actor="tinh26")["state"] == "province_decision"
 
 
@@ -250,5 +260,7 @@ def test_the_engine_lets_a_chair_fire_only_the_chairs_triggers(
         _fire_in_engine(runtime, in_review, CHAIR, "disqualify",
                         {"knockout": "K1", "knockout_note": "Giả mạo"})
     at_council = product_at_council(runtime, qn)
-    with pytest.raises(PermissionDenied, match="role council_member may not fire close_evaluation"):
-        _fire_in_engine(runtime, at_council, CHAIR, "close_evaluation")
+    before = snapshot(runtime)
+    with pytest.raises(PermissionDenied, match="only the chair"):
+        _fire_in_engine(runtime, at_council, MEMBER, "close_evaluation")
+    assert snapshot(runtime) == before

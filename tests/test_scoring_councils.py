@@ -153,10 +153,18 @@ def test_a_closed_evaluation_takes_no_more_sheets(cli, runtime: Runtime, world: 
     assert snapshot(runtime) == before
 
 
-def test_council_members_fire_no_workflow_triggers(cli, runtime: Runtime, world: World, seated) -> None:
+def test_council_members_fire_no_workflow_triggers_but_the_chair_closes(
+    cli, runtime: Runtime, world: World, seated
+) -> None:
     product_id = at_district(runtime, world)
-    result = cli("product", "fire", str(product_id), "close_evaluation", "--actor", "hd.huyen1", "--json")
-    assert result.exit_code == 3
+    member = cli("product", "fire", str(product_id), "close_evaluation", "--actor", "hd.huyen2", "--json")
+    assert member.exit_code == 3 and "only the chair" in member.stderr
+    chair = cli("product", "fire", str(product_id), "close_evaluation", "--actor", "hd.huyen1", "--json")
+    assert chair.exit_code == 4 and "has not submitted a scoresheet" in chair.stderr
+    score(runtime, product_id, {"hd.huyen1": "62.5", "hd.huyen2": "64", "hd.huyen3": "63.25"})
+    closed = cli("product", "fire", str(product_id), "close_evaluation", "--actor", "hd.huyen1", "--json")
+    assert closed.exit_code == 0, closed.stderr
+    assert closed.json()["state"] == "awaiting_decision"
 
 
 def test_closing_with_the_chair_and_a_quorum_takes_the_mean_of_the_sheets(

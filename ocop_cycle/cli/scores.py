@@ -229,7 +229,7 @@ def disqualify(
 def close(
     ctx: typer.Context, product_id: int, actor: str | None = ActorOption, as_json: bool = JsonOption
 ) -> None:
-    """The chair closes a re-rating decided by written opinions (within the spread rule, or
-    after 'ocop score discuss')."""
-    view = chair_actions.close_written_opinions(runtime(ctx), product_id, actor=actor or "")
+    """The chair closes the council's evaluation from the members' sheets (within the spread
+    rule, or after 'ocop score discuss'); a re-rating is decided by written opinions."""
+    view = chair_actions.close_as_chair(runtime(ctx), product_id, actor=actor or "")
     emit(view, as_json, render_product)

@@ -1,6 +1,7 @@
 """What a council chair does through the workflow although council members fire no
 triggers: disqualify a dossier on a knock-out condition (Decision 26/2026, Appendix II),
-and close a re-rating decided by written opinions (Art. 7.6).
+and close the council's evaluation: its result from the members' sheets, which the council
+reports (Art. 7.3 d), or a re-rating decided by written opinions (Art. 7.6).
 
 The engine knows the chair's permission (``workflow/permissions.py``): these services fire
 the workflow's own transitions as the chair, so the history names the chair.
@@ -32,11 +33,11 @@ def disqualify(
     return products.fire(runtime, product_id, DISQUALIFY, actor=actor, data=data)
 
 
-def close_written_opinions(
+def close_as_chair(
     runtime: Runtime, product_id: int, *, actor: str, discussion: str | None = None
 ) -> dict[str, Any]:
-    """The chair closes a re-rating scored by written opinions: at once when the members'
-    totals are within the spread rule, after a recorded discussion when they are not.
+    """The chair closes the council's evaluation from the members' sheets: at once when
+    their totals are within the spread rule, after a recorded discussion when they are not.
 
     A ``discussion`` given here is recorded in the same transaction as the close, so a
     close refused (quorum, a missing sheet) leaves no discussion behind either."""
@@ -47,9 +48,7 @@ def close_written_opinions(
         product = get_product(session, product_id)
         compiled = runtime.workflows.get(product.workflow, product.workflow_version)
         # The chair's own command: say why when this close is not the chair's to make.
-        evaluation = chaired_evaluation(
-            session, user, product, CLOSE, compiled.definition, runtime.workflows.directory
-        )
+        evaluation = chaired_evaluation(session, user, product, CLOSE)
         if note:
             record_discussion(evaluation, user, note, now)
         ensure_pinned(session, compiled.definition, compiled.content_hash, now)

@@ -36,7 +36,8 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
     """The sheet to fill in for ``viewer``, with their latest choices (their draft's, when
     they have one, else the submitted sheet's) and the tally; the
     chair (and the officers who follow the council) also get the criteria members disagree
-    on, and the chair whether they close here (a re-rating by written opinions, Art. 7.6)."""
+    on, and the chair whether they close here (while the evaluation is open) and whether
+    it is a re-rating by written opinions (Art. 7.6)."""
     with runtime.reading() as session:
         user = get_user(session, viewer)
         product = visible_product(session, user, product_id)
@@ -83,9 +84,9 @@ def scoresheet_for(runtime: Runtime, viewer: str, product_id: int) -> dict[str, 
                 disagreement_table(sheet_def, evaluation) if evaluation and follows_council else []
             ),
             "is_chair": is_chair,
-            "chair_closes": bool(
-                is_chair
-                and evaluation["status"] == "open"
+            "chair_closes": bool(is_chair and evaluation["status"] == "open"),
+            "written_opinions": bool(
+                evaluation
                 and closes_by_written_opinions(evaluation["purpose"], option_level=True)
             ),
             "running": _running(definition, sheet_def, chosen),

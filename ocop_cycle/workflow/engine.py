@@ -130,10 +130,7 @@ def fire(
             _not_allowed_message(definition, product, trigger, actor),
             vi=_not_allowed_vi(definition, product, trigger),
         )
-    role = check_fire(
-        session, actor, product, transition, definition,
-        workflows.directory if workflows is not None else None,
-    )
+    role = check_fire(session, actor, product, transition)
     comment = comment.strip() if comment else None
     if transition.comment_required and not comment:
         raise InvalidInput(

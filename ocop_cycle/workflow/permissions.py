@@ -5,7 +5,6 @@ Enforced in the engine for every interface (architecture decision 3).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row
@@ -14,12 +13,13 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import Evaluation, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
-from ocop_cycle.errors import InvalidInput, PermissionDenied, Said, TransitionNotAllowed
-from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
+from ocop_cycle.errors import PermissionDenied, Said, TransitionNotAllowed
+from ocop_cycle.workflow.definition import TransitionDef
 
 # What a council's chair fires in the council's name, although council members fire no
 # triggers: a knock-out while the council evaluates the dossier (Decision 26/2026,
-# Appendix II), and the close of a re-rating decided by written opinions (Art. 7.6).
+# Appendix II), and the close of the council's evaluation (its result, from the members'
+# sheets, that the council reports: Art. 7.3 d; a re-rating by written opinions, Art. 7.6).
 DISQUALIFY = "disqualify"
 CLOSE = "close_evaluation"
 CHAIR_TRIGGERS = frozenset({DISQUALIFY, CLOSE})
@@ -133,62 +133,27 @@ def check_transition(user: User, product: Product, transition: TransitionDef) ->
     return role_of(user)
 
 
-def check_fire(
-    session: Session,
-    user: User,
-    product: Product,
-    transition: TransitionDef,
-    definition: WorkflowDef,
-    workflows_dir: Path | None,
-) -> Role:
+def check_fire(session: Session, user: User, product: Product, transition: TransitionDef) -> Role:
     """The role ``user`` fires ``transition`` in, or the refusal: the transition's roles
     and jurisdiction, or, for a council member, the chair's own triggers."""
-    if (
-        transition.trigger in CHAIR_TRIGGERS
-        and role_of(user) is Role.COUNCIL_MEMBER
-        and (
-            transition.trigger != CLOSE
-            or _closing_written_opinions(session, product, definition, workflows_dir)
-        )
-    ):
-        chaired_evaluation(session, user, product, transition.trigger, definition, workflows_dir)
+    if transition.trigger in CHAIR_TRIGGERS and role_of(user) is Role.COUNCIL_MEMBER:
+        chaired_evaluation(session, user, product, transition.trigger)
         return Role.COUNCIL_MEMBER
     return check_transition(user, product, transition)
 
 
-def _closing_written_opinions(
-    session: Session, product: Product, definition: WorkflowDef, workflows_dir: Path | None
-) -> bool:
-    """Whether the product's open evaluation is one its council's chair closes; any other
-    close is the officers' (a council member is refused as for any trigger)."""
-    from ocop_cycle.workflow.evaluations import open_evaluation, option_sheet_for
-
-    evaluation = open_evaluation(session, product.id, product.state)
-    if evaluation is None:
-        return False
-    option_level = option_sheet_for(definition, product, workflows_dir) is not None
-    return closes_by_written_opinions(evaluation.purpose, option_level=option_level)
-
-
 def closes_by_written_opinions(purpose: str, *, option_level: bool) -> bool:
-    """Whether the chair (not the province officer) closes an evaluation: a re-rating on
-    the option-level sheets, decided by written opinions (Art. 7.6)."""
+    """Whether an evaluation is a re-rating on the option-level sheets, decided by the
+    members' written opinions without a meeting unless their totals differ (Art. 7.6)."""
     return purpose == RERATING and option_level
 
 
-def chaired_evaluation(
-    session: Session,
-    user: User,
-    product: Product,
-    trigger: str,
-    definition: WorkflowDef,
-    workflows_dir: Path | None,
-) -> Evaluation:
+def chaired_evaluation(session: Session, user: User, product: Product, trigger: str) -> Evaluation:
     """The open evaluation of ``product`` whose council ``user`` chairs, when the chair
     may fire ``trigger`` on it now; otherwise the refusal saying why."""
     # Imported here: the scoring code is needed only when a chair acts, and showing a
     # product (which imports this module) must not load it.
-    from ocop_cycle.workflow.evaluations import bind_council, open_evaluation, option_sheet_for
+    from ocop_cycle.workflow.evaluations import bind_council, open_evaluation
 
     if not user.active:
         raise PermissionDenied(
@@ -211,14 +176,4 @@ def chaired_evaluation(
             vi=f"Chỉ Chủ tịch hội đồng đánh giá sản phẩm #{product.id} mới được thực hiện thao "
             f"tác này; tài khoản {user.username} không phải Chủ tịch hội đồng",
         )
-    if trigger == CLOSE:
-        option_level = option_sheet_for(definition, product, workflows_dir) is not None
-        if not closes_by_written_opinions(evaluation.purpose, option_level=option_level):
-            raise InvalidInput(
-                f"product {product.id}'s evaluation is not a re-rating by written opinions: "
-                "the province officer closes it with 'ocop product fire "
-                f"{product.id} close_evaluation'",
-                vi=f"Việc đánh giá sản phẩm #{product.id} không phải là đánh giá lại bằng ý "
-                "kiến bằng văn bản: cán bộ cấp tỉnh kết thúc đánh giá trên trang sản phẩm",
-            )
     return evaluation

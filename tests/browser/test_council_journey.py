@@ -2,10 +2,10 @@
 sheet of Decision 26/2026 beside its dossier (the PDF shown in the page's own frame); one
 member first saves half the sheet as a draft, found again from their councils' page; each
 save is answered in place by htmx, the running total and its star by the server; the chair
-sees where members chose differently; the province closes the evaluation with the
-council's result and issues the certificate; the producer then finds it. A re-rating by
-written opinions is closed by the chair from the scoresheet, after a refusal for the
-spread shown beside the form. In a real browser, at desktop width and at 360 px."""
+sees where members chose differently and closes the evaluation from the scoresheet with
+the council's result; the province issues the certificate; the producer then finds it. A
+re-rating by written opinions is closed by the chair too, after a refusal for the spread
+shown beside the form. In a real browser, at desktop width and at 360 px."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def _draft_half_and_come_back(
     page.get_by_role("button", name="Đăng xuất").click()
 
 
-def test_council_scores_online_the_province_closes_and_issues_the_certificate(
+def test_council_scores_online_the_chair_closes_and_the_province_issues_the_certificate(
     page: Page, site: Site, viewport: str, screenshot_dir: Path
 ) -> None:
     product_id = under_26(site.runtime, site.world, f"Trà hoa vàng {viewport}", "province_council")
@@ -218,22 +218,18 @@ def test_council_scores_online_the_province_closes_and_issues_the_certificate(
     page.evaluate("document.querySelector('.scoresheet-layout').scrollIntoView()")
     page.wait_for_timeout(1000)
     shoot(page, screenshot_dir, "phieu-cham", viewport, full_page=False)
+    expect(council).to_contain_text("Điểm trung bình: 80")
+    close = page.get_by_role("form", name="Kết thúc đánh giá của hội đồng (chủ tịch)")
+    close.get_by_role("button", name="Kết thúc đánh giá").click()
+    expect(page.get_by_role("status").filter(has_text="Đã kết thúc đánh giá.")).to_be_visible()
     page.get_by_role("button", name="Đăng xuất").click()
-
-    sign_in(page, site, "province1")
-    page.goto(f"{site.url}/san-pham/{product_id}/phieu-cham")
-    tally = page.get_by_role("region", name="Hội đồng")
-    expect(tally).to_contain_text("Đã nộp 4/4 phiếu")
-    expect(tally).to_contain_text("Điểm trung bình: 80")
-    page.goto(f"{site.url}/san-pham/{product_id}")
-    page.locator("summary", has_text="Hội đồng cấp tỉnh kết luận").click()
-    page.get_by_role("form", name="Hội đồng cấp tỉnh kết luận").get_by_role("button").click()
-    expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")
     with site.runtime.reading() as session:
         product = session.get(Product, product_id)
         assert product is not None and product.state == "province_decision"
         assert product.score == 80
 
+    sign_in(page, site, "province1")
+    page.goto(f"{site.url}/san-pham/{product_id}")
     page.locator("summary", has_text="Quyết định công nhận và cấp giấy chứng nhận").first.click()
     issue = page.get_by_role("form", name="Quyết định công nhận và cấp giấy chứng nhận").first
     issue.get_by_label("Số quyết định").fill("1234/QĐ-UBND")

@@ -391,16 +391,29 @@ def test_a_close_refused_for_want_of_sheets_records_no_discussion_either(
     assert _state(runtime, rerating) == "rerating_review"
 
 
-def test_a_first_evaluation_is_not_closed_by_the_chair_here(
+def test_the_chair_closes_a_first_evaluation_here_once_quorum_is_met(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
     _sign_in(client, CHAIR)
     path = f"/san-pham/{product}/phieu-cham"
     page = client.get(path).text
-    assert "/phieu-cham/ket-thuc" not in page and "/phieu-cham/thao-luan" in page
+    assert "Kết thúc đánh giá của hội đồng (chủ tịch)" in page
+    before = _stored(runtime)
     refused = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
-    assert refused.status_code == 422 and "không phải là đánh giá lại bằng ý kiến" in refused.text
-    assert _state(runtime, product) == "province_council"
+    assert refused.status_code in (409, 422) and 'id="close-error"' in refused.text
+    assert "chưa đủ số thành viên" in refused.text
+    assert _stored(runtime) == before
+    with runtime.reading() as session:
+        found = get_product(session, product)
+        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
+        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
+    assert sheet is not None
+    for member in MEMBERS_26:
+        submit(runtime, product, member, answers_for(sheet, 80))
+    closed = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)},
+                         follow_redirects=False)
+    assert closed.status_code == 303, closed.text
+    assert _state(runtime, product) == "province_decision"
 
 
 def _csp(response: object) -> dict[str, str]:

@@ -2,8 +2,8 @@
 sheets of Decision 26/2026: one radio group per criterion, saved as a draft with any of
 them answered (restored when the member comes back, never counted) or submitted whole,
 beside the dossier viewer (the product's PDFs and images in a frame of this site's own). The chair
-sees the council's tally and the criteria members disagree on, records the discussion and,
-for a re-rating by written opinions, closes from here.
+sees the council's tally and the criteria members disagree on, records the discussion and
+closes the council's evaluation from here.
 
 Works without JavaScript (full POST, then a redirect); with htmx, saving swaps a small
 status fragment and the running total and its star come from the server as options are
@@ -24,7 +24,7 @@ from starlette.datastructures import FormData
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.chair_actions import close_written_opinions
+from ocop_cycle.services.chair_actions import close_as_chair
 from ocop_cycle.services.documents import list_documents
 from ocop_cycle.services.option_sheets import submit_options
 from ocop_cycle.services.scoresheet import running_total, scoresheet_for
@@ -250,11 +250,11 @@ def record_discussion(
 def close_evaluation(
     request: Request, product_id: ProductId, runtime: RuntimeDep, form: PostedForm
 ) -> Response:
-    """The chair closes a re-rating by written opinions, recording the discussion with it
-    when one is given (``ocop score close``'s service); a refusal changes nothing."""
+    """The chair closes the council's evaluation, recording the discussion with it when one
+    is given (``ocop score close``'s service); a refusal changes nothing."""
     return _chair_form(
         request, runtime, product_id, form,
-        lambda me, values: close_written_opinions(
+        lambda me, values: close_as_chair(
             runtime, product_id, actor=me.principal.username, discussion=values.note or None
         ),
         "da_ket_thuc=1",
