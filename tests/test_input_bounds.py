@@ -109,4 +109,6 @@ def test_an_imported_decision_dated_before_2018_is_refused_with_its_row(
     rows = json.loads(result.stderr)["error"]["rows"]
     assert rows == [{"row": 2, "column": "decision_date",
                      "reason": "2017-12-31 is before the programme's first accepted date "
-                               "2018-01-01"}]
+                               "2018-01-01",
+                     "reason_vi": "ngày 31/12/2017 trước ngày sớm nhất được chấp nhận của "
+                                  "chương trình (01/01/2018)"}]
