@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from ocop_cycle.db.models import AdminUnit, History, Producer, Product, ScheduleItem
-from ocop_cycle.errors import Conflict
+from ocop_cycle.errors import Conflict, NotFound
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.lookup import get_product, get_user
@@ -127,3 +127,31 @@ def test_the_view_names_the_producer_and_the_units_as_stored(
                         ("province", world.province)):
         assert view[level] == {"code": code, "name": names[code]}
     assert view["certificate"] is None
+
+
+def test_the_actor_and_the_product_are_loaded_in_one_statement(
+    runtime: Runtime, world: World
+) -> None:
+    product_id = register(runtime, world)
+    with statements(runtime) as seen:
+        products.fire(runtime, product_id, "approve_idea", actor="commune1")
+    lookups = [s for s in seen if s.startswith("SELECT") and "FROM users" in s]
+    assert len(lookups) == 1 and "products" in lookups[0].split(" WHERE ")[0]
+
+
+@pytest.mark.parametrize(
+    ("actor", "product_offset", "refusal"),
+    [
+        ("nobody", 0, "no user 'nobody'"),
+        ("commune1", 999, "no product with id"),
+        ("nobody", 999, "no user 'nobody'"),
+    ],
+)
+def test_a_missing_actor_or_product_is_named_as_before_and_nothing_changes(
+    runtime: Runtime, world: World, actor: str, product_offset: int, refusal: str
+) -> None:
+    product_id = register(runtime, world)
+    before = stored(runtime, product_id)
+    with pytest.raises(NotFound, match=refusal):
+        products.fire(runtime, product_id + product_offset, "approve_idea", actor=actor)
+    assert stored(runtime, product_id) == before

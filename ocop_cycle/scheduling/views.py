@@ -51,7 +51,8 @@ _OPEN = (
         _ITEMS.product_id == bindparam("product"),
         or_(
             (_ITEMS.kind == DEADLINE) & (_ITEMS.status == OPEN),
-            _ITEMS.kind.in_([TIMER, EXPIRY]) & (_ITEMS.status == PENDING),
+            # Not IN (…): an expanding list is rendered into the SQL again at every call.
+            ((_ITEMS.kind == TIMER) | (_ITEMS.kind == EXPIRY)) & (_ITEMS.status == PENDING),
         ),
     )
     .order_by(_ITEMS.due_on, _ITEMS.id)

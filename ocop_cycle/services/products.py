@@ -13,7 +13,7 @@ from ocop_cycle.db.models import AdminUnit, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
-from ocop_cycle.identity.actors import acting_user, system_user
+from ocop_cycle.identity.actors import acting_user, acting_user_and_product, system_user
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import forwarding
 from ocop_cycle.services.lookup import (
@@ -212,8 +212,7 @@ def _fire_once(
     check_transition_data(data or {}, runtime.clock.today(), runtime.settings)
     comment = inputs.optional_single_line(comment, "comment")
     with runtime.transaction() as session:
-        user = acting_user(session, actor)
-        product = get_product(session, product_id)
+        user, product = acting_user_and_product(session, actor, product_id)
         compiled = runtime.workflows.get(product.workflow, product.workflow_version)
         pin = (compiled.definition.name, compiled.definition.version)
         if pin not in runtime.verified_pins:
