@@ -6,13 +6,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
@@ -20,6 +19,9 @@ from ocop_cycle.db.base import READ_ONLY, make_engine
 from ocop_cycle.db.locking import postgres_open_transactions, sqlite_writer
 from ocop_cycle.errors import Conflict, InvalidInput
 from ocop_cycle.workflow.registry import WorkflowRegistry
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @cache
@@ -32,9 +34,7 @@ def workflow_registry(directory: Path | None, cache_dir: Path | None = None) -> 
 class Runtime:
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session]
     clock: Clock
-    readers: sessionmaker[Session]
     # Workflow (name, version)s whose pin this runtime found in its database, matching:
     # pins never change and the registry's files are read once, so one check suffices.
     verified_pins: set[tuple[str, int]] = field(default_factory=set)
@@ -57,17 +57,33 @@ class Runtime:
             application=application,
             **pool,
         )
-        info = {"settings": settings}
-        return cls(
-            settings=settings,
-            engine=engine,
-            # Listeners (deadlines, outbox) read the settings from the session they get.
-            sessions=sessionmaker(engine, expire_on_commit=False, info=info),
-            clock=clock or Clock(),
-            readers=sessionmaker(
-                engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, info=info
-            ),
+        return cls(settings=settings, engine=engine, clock=clock or Clock())
+
+    # The ORM's session makers are built on first use: a command that only reads rows
+    # (``ocop product show``) never imports the ORM, which would cost it a third of its
+    # start (bench/cli.py).
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        # Listeners (deadlines, outbox) read the settings from the session they get.
+        return sessionmaker(self.engine, expire_on_commit=False, info=self._session_info)
+
+    @cached_property
+    def readers(self) -> sessionmaker[Session]:
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(
+            self._reading_engine, expire_on_commit=False, info=self._session_info
         )
+
+    @property
+    def _session_info(self) -> dict[str, Any]:
+        return {"settings": self.settings}
+
+    @cached_property
+    def _reading_engine(self) -> Engine:
+        return self.engine.execution_options(**{READ_ONLY: True})
 
     @property
     def workflows(self) -> WorkflowRegistry:
@@ -79,6 +95,8 @@ class Runtime:
 
         A concurrent writer's change surfaces as ``Conflict``, never as a lost update.
         """
+        from sqlalchemy.orm.exc import StaleDataError
+
         try:
             with self.sessions.begin() as session:
                 yield session
@@ -104,9 +122,20 @@ class Runtime:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A unit of work that only reads: it never waits for a writer (SQLite WAL)."""
+        with self._read_errors(), self.readers.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading_rows(self) -> Iterator[Connection]:
+        """``reading`` without the ORM: a connection in a read-only transaction, for reads
+        of table rows (showing a product)."""
+        with self._read_errors(), self._reading_engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _read_errors(self) -> Iterator[None]:
         try:
-            with self.readers.begin() as session:
-                yield session
+            yield
         except (OperationalError, sqlite3.OperationalError) as exc:
             raise self._lock_timeout(exc) from None
         except (OverflowError, DataError) as exc:

@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Product, User
 from ocop_cycle.errors import WorkflowDefinitionError
-from ocop_cycle.resources import parse_yaml
-from ocop_cycle.services.migration import StateMap, map_problems, move_product
+from ocop_cycle.services.migration import move_product
 from ocop_cycle.workflow.definition import TransitionDef
+from ocop_cycle.workflow.migration_maps import StateMap, map_problems
 from ocop_cycle.workflow.pins import ensure_pinned
 from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 
@@ -42,22 +39,6 @@ class Forward:
         return self.target.definition.transition(self.trigger, self.state_map.states[state])
 
 
-@cache
-def _forwarding_maps(directory: Path) -> tuple[tuple[str, StateMap], ...]:
-    """The maps in ``directory`` that declare forwards, read once per process."""
-    import yaml  # here: only a product on older rules than those in force needs the maps
-
-    found = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            state_map = StateMap.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
-        except (OSError, yaml.YAMLError, ValidationError) as exc:
-            raise WorkflowDefinitionError(f"{path}: not a valid migration map: {exc}") from None
-        if state_map.forwards:
-            found.append((path.name, state_map))
-    return tuple(found)
-
-
 def forwards_of(
     workflows: WorkflowRegistry, product: Product | Row[Any], in_force: CompiledWorkflow
 ) -> dict[str, Forward]:
@@ -68,7 +49,7 @@ def forwards_of(
     current = in_force.definition
     if (product.workflow, product.workflow_version) == (current.name, current.version):
         return {}
-    for map_name, state_map in _forwarding_maps(workflows.directory / "migrations"):
+    for map_name, state_map in workflows.forwarding_maps:
         if (
             state_map.from_workflow == product.workflow
             and state_map.from_version in (None, product.workflow_version)

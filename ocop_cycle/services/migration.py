@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,59 +18,14 @@ from ocop_cycle.db.models import Product, User
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.identity.actors import acting_user, require_role
-from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.hooks import FireContext
+from ocop_cycle.workflow.migration_maps import StateMap, map_problems, read_map, resolve_map
 from ocop_cycle.workflow.pins import ensure_pinned
 
 MIGRATE_TRIGGER = "migrate_workflow"
-
-
-class StateMap(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    from_workflow: str = Field(alias="from")
-    from_version: int | None = None
-    to_workflow: str = Field(alias="to")
-    to_version: int | None = None
-    states: dict[str, str]
-    # States whose products stay on the old workflow (e.g. dossiers that finish under the
-    # old rules, Decision 26/2026 Art. 12); with ``states`` a complete map names every
-    # state a product can be running in.
-    keep: list[str] = Field(default_factory=list)
-    # Triggers fired on a product still on ``from`` once ``to`` is in force: the product
-    # moves by this map and the named trigger of ``to`` is fired under its rules (Decision
-    # 26/2026 Art. 12: a certificate of the older rules is re-rated under 26/2026).
-    forwards: dict[str, str] = Field(default_factory=dict)
-
-
-def resolve_map(path: Path) -> Path:
-    """A map file, or the name of one shipped in ``workflows/migrations/``."""
-    if path.exists():
-        return path
-    shipped = data_dir("workflows") / "migrations" / f"{path.name.removesuffix('.yaml')}.yaml"
-    if shipped.exists():
-        return shipped
-    raise InvalidInput(f"no map file {path}, and no shipped map named {path.name}")
-
-
-def read_map(path: Path) -> StateMap:
-    import yaml  # here: ``ocop product`` commands import this module and read no map
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return StateMap.model_validate(raw)
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the map: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"{path}: not valid YAML: {exc}") from None
-    except ValidationError as exc:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()
-        )
-        raise InvalidInput(f"{path}: {details}") from None
 
 
 def migrate(
@@ -144,29 +98,6 @@ def migrate(
                 data={"map": map_path.name},
             )
         return summary
-
-
-def map_problems(state_map: StateMap, source: WorkflowDef, target: WorkflowDef) -> list[str]:
-    """Every state and trigger the map names that its workflows do not have."""
-    return [
-        f"{old!r} is not a state of {source.key}"
-        for old in state_map.states
-        if old not in source.states
-    ] + [
-        f"{new!r} (for {old}) is not a state of {target.key}"
-        for old, new in state_map.states.items()
-        if new not in target.states
-    ] + [
-        f"kept state {kept!r} is not a state of {source.key}"
-        for kept in state_map.keep
-        if kept not in source.states
-    ] + [
-        f"{both!r} is both moved and kept" for both in set(state_map.keep) & set(state_map.states)
-    ] + [
-        f"forwards: {new!r} (for {old}) is not a trigger of {target.key}"
-        for old, new in state_map.forwards.items()
-        if not target.has_trigger(new)
-    ]
 
 
 def move_product(

@@ -22,9 +22,11 @@ import os
 import pickle
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import pydantic
 import pydantic_core
@@ -46,6 +48,7 @@ LOADING_MODULES = (
     "ocop_cycle.workflow.definition",
     "ocop_cycle.workflow.hook_names",
     "ocop_cycle.workflow.loader",
+    "ocop_cycle.workflow.migration_maps",
     "ocop_cycle.workflow.pins",
     "ocop_cycle.workflow.schedule_validation",
     "ocop_cycle.workflow.validation",
@@ -90,21 +93,40 @@ def load_definition_cached(path: Path, cache_dir: Path | None = None) -> Checked
     """The checked definition in ``path`` and its hash: from the cache when this exact
     content was checked before by this code, else parsed and checked (and then kept)."""
     data = path.read_bytes()
-    key = hashlib.sha256(code_fingerprint() + data).hexdigest()
+
+    def check() -> CheckedDefinition:
+        from ocop_cycle.workflow.loader import load_definition
+        from ocop_cycle.workflow.pins import content_hash
+
+        # The bytes hashed are the bytes checked: an edit in between cannot be filed under
+        # the old content's key.
+        definition = load_definition(path, data.decode("utf-8"))
+        return CheckedDefinition(definition, content_hash(definition))
+
+    found = kept_or_made(data, CheckedDefinition, check, cache_dir)
+    if not isinstance(found.definition, WorkflowDef):
+        return check()
+    return found
+
+
+Kept = TypeVar("Kept")
+
+
+def kept_or_made(
+    content: bytes, kind: type[Kept], make: Callable[[], Kept], cache_dir: Path | None = None
+) -> Kept:
+    """What ``make`` builds from ``content`` (bytes read from files, which ``make`` must
+    build from): from the cache when this content was built before by this code, else
+    made and kept. ``kind`` is what the cache must hold; anything else is made again."""
+    key = hashlib.sha256(code_fingerprint() + kind.__qualname__.encode() + content).hexdigest()
     folder = cache_dir or default_cache_dir()
     kept = folder / f"{key}.pickle"
     found = _read(kept)
-    if found is not None:
+    if isinstance(found, kind):
         return found
-    from ocop_cycle.workflow.loader import load_definition
-    from ocop_cycle.workflow.pins import content_hash
-
-    # The bytes hashed are the bytes checked: an edit in between cannot be filed under
-    # the old content's key.
-    definition = load_definition(path, data.decode("utf-8"))
-    checked = CheckedDefinition(definition, content_hash(definition))
-    _write(folder, kept, checked)
-    return checked
+    made = make()
+    _write(folder, kept, made)
+    return made
 
 
 def _private(path: Path, *, folder: bool) -> bool:
@@ -119,22 +141,19 @@ def _private(path: Path, *, folder: bool) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(kept: Path) -> CheckedDefinition | None:
+def _read(kept: Path) -> object:
     try:
         if not (_private(kept.parent, folder=True) and _private(kept, folder=False)):
             return None
         with kept.open("rb") as handle:
-            found = pickle.load(handle)
+            return pickle.load(handle)
     except FileNotFoundError:
         return None
     except Exception:
         return None
-    if isinstance(found, CheckedDefinition) and isinstance(found.definition, WorkflowDef):
-        return found
-    return None
 
 
-def _write(folder: Path, kept: Path, checked: CheckedDefinition) -> None:
+def _write(folder: Path, kept: Path, made: object) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(folder, folder=True):
@@ -145,7 +164,7 @@ def _write(folder: Path, kept: Path, checked: CheckedDefinition) -> None:
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(checked, out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(made, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, kept)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

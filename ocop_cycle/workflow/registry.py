@@ -24,6 +24,7 @@ from ocop_cycle.resources import data_dir
 from ocop_cycle.workflow.definition import ScoreRange, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.definition_cache import load_definition_cached
 from ocop_cycle.workflow.hook_names import accepted_data
+from ocop_cycle.workflow.migration_maps import StateMap, forwarding_maps
 
 if TYPE_CHECKING:
     from transitions import EventData, Machine
@@ -145,6 +146,7 @@ class WorkflowRegistry:
         """``cache_dir``: where checked definitions are kept (``OCOP_CACHE_DIR``); None
         means the user's cache folder."""
         self.directory = directory
+        self._cache_dir = cache_dir
         self._by_key: dict[tuple[str, int], CompiledWorkflow] = {}
         # Every file, not only the product's own: which rules are in force on a day
         # depends on all their effective dates, and a broken file is refused at once.
@@ -202,6 +204,12 @@ class WorkflowRegistry:
     def for_new_product(self, on: date, pinned: str | None = None) -> CompiledWorkflow:
         """``pinned`` (``--workflow`` or ``OCOP_DEFAULT_WORKFLOW``), else the one in force."""
         return self.get(pinned) if pinned else self.in_force(on)
+
+    @cached_property
+    def forwarding_maps(self) -> tuple[tuple[str, StateMap], ...]:
+        """The migration maps of this folder that carry triggers forward, by file name:
+        read when a product on older rules is first viewed or fired."""
+        return forwarding_maps(self.directory / "migrations", self._cache_dir).maps
 
     def all(self) -> list[CompiledWorkflow]:
         return [self._by_key[key] for key in sorted(self._by_key)]
