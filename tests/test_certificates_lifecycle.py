@@ -12,7 +12,8 @@ from ocop_cycle.config import Settings
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import certificates, scoring
-from ocop_cycle.services.products import fire, fire_timer, show_product
+from ocop_cycle.services.products import fire, fire_timer
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import TO_148, decide, on_its_date, product_in, register
 from tests.scoring_support import PROVINCE_MEMBERS, consistent, score, seat_councils, snapshot

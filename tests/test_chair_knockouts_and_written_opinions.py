@@ -15,7 +15,8 @@ from ocop_cycle.errors import PermissionDenied, TransitionNotAllowed
 from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import chair_actions, scoring
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.sheets import sheet_for
 from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26

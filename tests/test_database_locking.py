@@ -18,7 +18,8 @@ from ocop_cycle.config import Settings
 from ocop_cycle.db.locking import sqlite_writer
 from ocop_cycle.errors import Conflict
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import product_in
 from tests.import_files import write_certificates_csv

@@ -18,7 +18,8 @@ from ocop_cycle.db.models import Certificate, History, OutboxMessage, Product, S
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.scheduling.bulk import plan_products
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import TO_148, register, walk
 

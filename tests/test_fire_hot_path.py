@@ -20,6 +20,7 @@ from ocop_cycle.errors import Conflict, NotFound
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.lookup import get_product, get_user
+from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
 from tests.conftest import World
 
@@ -99,7 +100,7 @@ def test_leaving_a_state_closes_its_deadlines_in_the_same_transaction(
     runtime: Runtime, world: World
 ) -> None:
     product_id = register(runtime, world)
-    open_before = products.show_product(runtime, product_id)["open_deadlines"]
+    open_before = show_product(runtime, product_id)["open_deadlines"]
     assert open_before, "registration opens the commune's deadline to decide on the idea"
     products.fire(runtime, product_id, "approve_idea", actor="commune1")
     with runtime.transaction() as session:

@@ -7,7 +7,8 @@ import pytest
 
 from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import product_in
 from tests.scoring_support import score, seat_councils

@@ -7,7 +7,8 @@ import pytest
 from ocop_cycle.errors import NotFound, PermissionDenied
 from ocop_cycle.identity.accounts import add_user
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, register_product, show_product
+from ocop_cycle.services.products import fire, register_product
+from ocop_cycle.services.views import show_product
 from tests.conftest import ADMIN, World
 from tests.flows import DECISION, decide, product_in
 from tests.test_workflow_148 import snapshot

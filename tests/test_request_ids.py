@@ -10,7 +10,8 @@ from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
 from ocop_cycle.errors import OcopError
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import product_in
 

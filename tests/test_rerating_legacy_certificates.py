@@ -22,7 +22,8 @@ from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.services import browse
-from ocop_cycle.services.products import fire, fire_timer, register_product, show_product
+from ocop_cycle.services.products import fire, fire_timer, register_product
+from ocop_cycle.services.views import show_product
 from ocop_cycle.web.app import create_app
 from tests.law_26_2026 import (
     TO_26,

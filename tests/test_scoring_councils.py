@@ -16,7 +16,8 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import scoring
 from ocop_cycle.services.lookup import get_product, get_user
 from ocop_cycle.services.migration import migrate
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
 from tests.conftest import World
 from tests.flows import TO_148, product_in, walk

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from ocop_cycle.db.models import Certificate, History, Product
 from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import DECISION, TO_148, decide, product_in, register, walk
 

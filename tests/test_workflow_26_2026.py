@@ -25,7 +25,8 @@ from ocop_cycle.errors import (
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling import runner
 from ocop_cycle.services.migration import migrate
-from ocop_cycle.services.products import fire, register_product, show_product
+from ocop_cycle.services.products import fire, register_product
+from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow.definition import ExtraRoundDef
 from ocop_cycle.workflow.loader import load_definition
 from ocop_cycle.workflow.migration_maps import read_map, resolve_map

@@ -12,7 +12,8 @@ from ocop_cycle.errors import InvalidInput, PermissionDenied
 from ocop_cycle.resources import data_dir
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.migration import migrate
-from ocop_cycle.services.products import fire, show_product
+from ocop_cycle.services.products import fire
+from ocop_cycle.services.views import show_product
 from tests.conftest import World
 from tests.flows import product_in
 from tests.test_workflow_148 import snapshot

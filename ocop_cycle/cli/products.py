@@ -8,7 +8,11 @@ import typer
 
 from ocop_cycle.cli.common import ActorOption, JsonOption, console, emit, parse_pairs, runtime
 from ocop_cycle.localtime import show_date, show_instant
-from ocop_cycle.services import products
+from ocop_cycle.services.views import show_product
+
+# ``ocop_cycle.services.products`` (with the ORM, the engine and its hooks) is imported by
+# the commands that change or list products, when they run: ``product show`` reads rows
+# and starts without it (bench/cli.py).
 
 app = typer.Typer(help="Products and their workflow.", no_args_is_help=True)
 
@@ -93,6 +97,8 @@ def register(
     as_json: bool = JsonOption,
 ) -> None:
     """Register a product idea (phiếu đăng ký ý tưởng sản phẩm)."""
+    from ocop_cycle.services import products
+
     view = products.register_product(
         runtime(ctx),
         name=name,
@@ -117,6 +123,8 @@ def fire(
     as_json: bool = JsonOption,
 ) -> None:
     """Fire a workflow trigger on a product."""
+    from ocop_cycle.services import products
+
     view = products.fire(
         runtime(ctx),
         product_id,
@@ -139,7 +147,7 @@ def show(
     as_json: bool = JsonOption,
 ) -> None:
     """Show a product, its history and what may happen next."""
-    emit(products.show_product(runtime(ctx), product_id, actor), as_json, render_product)
+    emit(show_product(runtime(ctx), product_id, actor), as_json, render_product)
 
 
 @app.command("list")
@@ -155,6 +163,8 @@ def list_(
     as_json: bool = JsonOption,
 ) -> None:
     """List products."""
+    from ocop_cycle.services import products
+
     rows = products.list_products(
         runtime(ctx), state=state, unit_code=unit, limit=limit, offset=offset, viewer=actor
     )

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import DatabaseFlag
+from ocop_cycle.db.tables import database_flags
 from ocop_cycle.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 SANDBOX = "sandbox"
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|TRUNCATE)\b", re.I)
@@ -34,11 +36,14 @@ REFUSAL_VI = (
 
 
 def is_sandbox(session: Session) -> bool:
-    flag = session.scalar(select(DatabaseFlag.value).where(DatabaseFlag.name == SANDBOX))
+    flag = session.scalar(select(database_flags.c.value).where(database_flags.c.name == SANDBOX))
     return flag == "true"
 
 
 def mark_sandbox(session: Session, now: datetime) -> None:
+    # Imported here: every command checks --as-of through this module; only init marks.
+    from ocop_cycle.db.models import DatabaseFlag
+
     session.merge(DatabaseFlag(name=SANDBOX, value="true", set_at=now))
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, or_, select
 
-from ocop_cycle.db.models import ScheduleItem
-from ocop_cycle.db.models.schedule import DEADLINE, EXPIRY, OPEN, PENDING, TIMER
+from ocop_cycle.db.connections import connection_of
+from ocop_cycle.db.tables import schedule_items
+from ocop_cycle.db.tables.schedule import DEADLINE, EXPIRY, OPEN, PENDING, TIMER
 from ocop_cycle.localtime import show_date
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class DeadlineItem(dict[str, Any]):
@@ -33,8 +36,8 @@ class DeadlineItem(dict[str, Any]):
 
 
 # Built once: every product view (so every fired trigger) lists them. On the table, not
-# the mapped class: showing a product configures no mapper (services/views.py).
-_ITEMS = ScheduleItem.__table__.c
+# the mapped class: showing a product imports no ORM (services/views.py).
+_ITEMS = schedule_items.c
 _OPEN = (
     select(
         _ITEMS.id,
@@ -59,9 +62,8 @@ _OPEN = (
 )
 
 
-def open_deadlines(session: Session, product_id: int) -> list[DeadlineItem]:
-    session.flush()  # rows added in this unit of work count; the query then skips the ORM
-    rows = session.connection().execute(_OPEN, {"product": product_id})
+def open_deadlines(unit: Session | Connection, product_id: int) -> list[DeadlineItem]:
+    rows = connection_of(unit).execute(_OPEN, {"product": product_id})
     return [
         DeadlineItem(
             id=row.id,

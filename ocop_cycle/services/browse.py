@@ -33,11 +33,11 @@ from ocop_cycle.identity.actors import require_role
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.certificates import STATUSES
-from ocop_cycle.services.forwarding import transitions_now
 from ocop_cycle.services.lookup import get_unit, get_user, products_under, unit_names
 from ocop_cycle.services.producers import producer_view
 from ocop_cycle.services.views import certificate_view, history_view, product_view
 from ocop_cycle.services.visibility import visible_producers, visible_product, visible_products
+from ocop_cycle.workflow.forwards import transitions_now
 from ocop_cycle.workflow.permissions import transition_problem
 
 MAX_PER_PAGE = 100

@@ -24,13 +24,13 @@ from ocop_cycle.errors import InvalidInput, OcopError, Said, TransitionNotAllowe
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import products
 from ocop_cycle.services.documents import CheckedFile, add_document, check_file, forget_written
-from ocop_cycle.services.forwarding import transitions_now
 from ocop_cycle.services.lookup import get_user
 from ocop_cycle.services.option_sheets import record_options
 from ocop_cycle.services.rerating_windows import CLOSED, NOT_YET, rerating_window
 from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
 from ocop_cycle.workflow.evaluations import option_sheet_for
+from ocop_cycle.workflow.forwards import transitions_now
 from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.sheets import check_answers
 

@@ -9,64 +9,15 @@ under the new rules, in the caller's one transaction, so a refusal changes nothi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Product, User
-from ocop_cycle.errors import WorkflowDefinitionError
 from ocop_cycle.services.migration import move_product
-from ocop_cycle.workflow.definition import TransitionDef
-from ocop_cycle.workflow.migration_maps import StateMap, map_problems
+from ocop_cycle.workflow.forwards import Forward
 from ocop_cycle.workflow.pins import ensure_pinned
-from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
-
-
-@dataclass(frozen=True)
-class Forward:
-    """Where a trigger fired on an older product goes: the map, its target and trigger."""
-
-    map_name: str
-    state_map: StateMap
-    target: CompiledWorkflow
-    trigger: str
-
-    def transition(self, state: str) -> TransitionDef | None:
-        """The target's transition the product would take from its mapped state."""
-        return self.target.definition.transition(self.trigger, self.state_map.states[state])
-
-
-def forwards_of(
-    workflows: WorkflowRegistry, product: Product | Row[Any], in_force: CompiledWorkflow
-) -> dict[str, Forward]:
-    """The triggers of ``product`` that go forward to ``in_force``, by the name fired.
-
-    None while the product is on the rules in force (that version), or in a state its map
-    keeps (a dossier filed before them finishes under its own rules)."""
-    current = in_force.definition
-    if (product.workflow, product.workflow_version) == (current.name, current.version):
-        return {}
-    for map_name, state_map in workflows.forwarding_maps:
-        if (
-            state_map.from_workflow == product.workflow
-            and state_map.from_version in (None, product.workflow_version)
-            and state_map.to_workflow == current.name
-            and state_map.to_version in (None, current.version)
-            and product.state in state_map.states
-        ):
-            target = workflows.get(state_map.to_workflow, state_map.to_version)
-            source = workflows.get(product.workflow, product.workflow_version)
-            bad = map_problems(state_map, source.definition, target.definition)
-            if bad:
-                raise WorkflowDefinitionError(f"{map_name}: " + "; ".join(bad))
-            return {
-                old: Forward(map_name, state_map, target, new)
-                for old, new in state_map.forwards.items()
-            }
-    return {}
+from ocop_cycle.workflow.registry import WorkflowRegistry
 
 
 def carry_forward(
@@ -94,18 +45,3 @@ def carry_forward(
     )
 
 
-def transitions_now(
-    workflows: WorkflowRegistry, product: Product | Row[Any], in_force: CompiledWorkflow
-) -> list[TransitionDef]:
-    """The transitions ``product`` may take now: its own workflow's, with those its map
-    carries forward replaced by the rules in force (offered under their new names)."""
-    own = workflows.get(product.workflow, product.workflow_version).definition
-    forwards = forwards_of(workflows, product, in_force)
-    kept = [t for t in own.transitions_from(product.state) if t.trigger not in forwards]
-    carried = {
-        transition.trigger: transition
-        for forward in forwards.values()
-        if forward.trigger in forwards
-        and (transition := forward.transition(product.state)) is not None
-    }
-    return kept + list(carried.values())

@@ -21,17 +21,16 @@ from ocop_cycle.services.lookup import (
     get_product,
     get_unit,
     get_user,
-    product_row,
     products_under,
     unit_names,
-    user_row,
 )
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
-from ocop_cycle.services.visibility import visible_product_row, visible_products
+from ocop_cycle.services.visibility import visible_products
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
+from ocop_cycle.workflow.forwards import forwards_of
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.permissions import check_transition
 from ocop_cycle.workflow.pins import ensure_pinned
@@ -269,7 +268,7 @@ def _carry_forward(
 ) -> str:
     """The trigger to fire: ``trigger`` itself, or, for a product on older rules whose map
     forwards it to the rules in force, the new trigger, after moving the product there."""
-    forward = forwarding.forwards_of(runtime.workflows, product, in_force).get(trigger)
+    forward = forwards_of(runtime.workflows, product, in_force).get(trigger)
     if forward is None:
         return trigger
     forwarding.carry_forward(
@@ -301,19 +300,6 @@ def fire_timer(runtime: Runtime, product_id: int, trigger: str) -> dict[str, Any
             ).definition.name,
         )
         return product_view(runtime, session, product, system)
-
-
-def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
-    """A product; with ``actor``, only one in their jurisdiction (others are not found).
-
-    Read as rows of the tables, not ORM objects: a command that only shows configures no
-    mapper, which would cost it more than its queries (issue 12, bench/cli.py)."""
-    with runtime.reading() as session:
-        if actor:
-            user = user_row(session, actor)
-            product = visible_product_row(session, user, product_id)
-            return product_view(runtime, session, product, user)
-        return product_view(runtime, session, product_row(session, product_id), None)
 
 
 def list_products(

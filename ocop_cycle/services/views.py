@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, Select, bindparam, select
-from sqlalchemy.orm import Session
 
-from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product, Round, User
+from ocop_cycle.db.connections import connection_of
+from ocop_cycle.db.tables import admin_units, certificates, history, producers, rounds
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.views import open_deadlines
-from ocop_cycle.services.forwarding import transitions_now
+from ocop_cycle.services.rows import product_row, user_row
+from ocop_cycle.services.visibility import visible_product_row
 from ocop_cycle.workflow.definition import ReratingDef
+from ocop_cycle.workflow.forwards import transitions_now
 from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.rerating_window import window as rerating_window
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ocop_cycle.db.models import Certificate, History, Product, User
+
 # Statements on the tables, not the mapped classes: the view reads no ORM object, so
-# ``ocop product show`` never configures the mappers (tests/test_cli_startup.py).
-_UNITS, _PRODUCERS, _CERTIFICATES = AdminUnit.__table__, Producer.__table__, Certificate.__table__
-_HISTORIES, _ROUNDS = History.__table__, Round.__table__
+# ``ocop product show`` never imports the ORM (tests/test_cli_startup.py).
+_UNITS, _PRODUCERS, _CERTIFICATES = admin_units, producers, certificates
+_HISTORIES, _ROUNDS = history, rounds
 
 
 def _unit_name(code: str) -> Any:
@@ -64,11 +71,13 @@ _HISTORY: Select[*tuple[Any, ...]] = (
 )
 
 
-def unit_ref(session: Session, code: str | None) -> dict[str, str] | None:
+_UNIT_NAME = select(_UNITS.c.name).where(_UNITS.c.code == bindparam("code"))
+
+
+def unit_ref(unit: Session | Connection, code: str | None) -> dict[str, str] | None:
     if code is None:
         return None
-    unit = session.get(AdminUnit, code)
-    return _unit(code, unit.name if unit else None)
+    return _unit(code, connection_of(unit).execute(_UNIT_NAME, {"code": code}).scalar())
 
 
 def history_view(row: History | Row[Any]) -> dict[str, Any]:
@@ -118,22 +127,35 @@ def certificate_view(certificate: Certificate | Row[Any]) -> dict[str, Any]:
     }
 
 
+def show_product(runtime: Runtime, product_id: int, actor: str | None = None) -> dict[str, Any]:
+    """A product; with ``actor``, only one in their jurisdiction (others are not found).
+
+    Read as rows of the tables on a plain connection: showing a product imports no ORM,
+    which would cost the command more than its queries (issue 12, bench/cli.py)."""
+    with runtime.reading_rows() as connection:
+        if actor:
+            user = user_row(connection, actor)
+            product = visible_product_row(connection, user, product_id)
+            return product_view(runtime, connection, product, user)
+        return product_view(runtime, connection, product_row(connection, product_id), None)
+
+
 def product_view(
     runtime: Runtime,
-    session: Session,
+    unit: Session | Connection,
     product: Product | Row[Any],
     actor: User | Row[Any] | None = None,
 ) -> dict[str, Any]:
     """What ``--json`` prints of a product: after a change, of the ORM object the unit of
-    work holds; when only read (``ocop product show``), of a row of its table."""
+    work holds; when only read (``ocop product show``), of a row of its table, read on a
+    plain connection."""
     definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
     in_force = runtime.workflows.for_new_product(
         runtime.clock.today(), runtime.settings.default_workflow
     )
     # Plain statements on the unit of work's connection, once its changes are flushed:
     # the ORM's execution layers cost more than these queries.
-    session.flush()
-    connection = session.connection()
+    connection = connection_of(unit)
     around = connection.execute(
         _PRODUCT_SURROUNDINGS,
         {
@@ -169,7 +191,7 @@ def product_view(
             for transition in transitions_now(runtime.workflows, product, in_force)
             if actor is None or transition_problem(actor, product, transition) is None
         )),
-        "open_deadlines": open_deadlines(session, product.id),
+        "open_deadlines": open_deadlines(connection, product.id),
         "certificate": certificate_view(certificate) if certificate else None,
         "history": [
             history_view(row) for row in connection.execute(_HISTORY, {"product": product.id})

@@ -7,19 +7,24 @@ engine (``workflow.permissions``); this module only narrows what reads return.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Row, false, or_, select, true
 
-from ocop_cycle.db.models import AdminUnit, Council, CouncilMember, Producer, Product, User
+from ocop_cycle.db.connections import connection_of
+from ocop_cycle.db.tables import admin_units, council_members, councils, producers, products
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import NotFound
-from ocop_cycle.services.lookup import get_product, product_row
+from ocop_cycle.services.rows import product_row
 
-# The tables' columns, not the mapped attributes: the condition also serves reads that
-# go around the ORM (``visible_product_row``), where an attribute would configure mappers.
-_PRODUCTS, _COUNCILS, _MEMBERS = Product.__table__, Council.__table__, CouncilMember.__table__
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ocop_cycle.db.models import Product, User
+
+# The tables' columns, not the mapped attributes: the conditions also serve reads that
+# go around the ORM (``visible_product_row``, ``ocop product show``), which import none.
+_PRODUCTS, _COUNCILS, _MEMBERS = products, councils, council_members
 _UNIT_COLUMN = {
     Role.COMMUNE_OFFICER: _PRODUCTS.c.commune_code,
     Role.DISTRICT_OFFICER: _PRODUCTS.c.district_code,
@@ -31,7 +36,9 @@ _LEVEL_COLUMN = {
 }
 
 
-def visible_products(session: Session, viewer: User | Row[Any]) -> ColumnElement[bool]:
+def visible_products(
+    unit: Session | Connection, viewer: User | Row[Any]
+) -> ColumnElement[bool]:
     """The condition selecting the products ``viewer`` may see."""
     if not viewer.active:
         return false()
@@ -43,14 +50,14 @@ def visible_products(session: Session, viewer: User | Row[Any]) -> ColumnElement
     if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
         return true()
     if role is Role.COUNCIL_MEMBER:
-        councils = session.connection().execute(
+        memberships = connection_of(unit).execute(
             select(_COUNCILS.c.level, _COUNCILS.c.unit_code)
             .join(_MEMBERS, _MEMBERS.c.council_id == _COUNCILS.c.id)
             .where(_MEMBERS.c.user_id == viewer.id, _COUNCILS.c.active.is_(True))
         ).all()
         conditions = [
             true() if level == Level.CENTRAL.value else _LEVEL_COLUMN[level] == unit_code
-            for level, unit_code in councils
+            for level, unit_code in memberships
             if level == Level.CENTRAL.value or level in _LEVEL_COLUMN
         ]
         return or_(false(), *conditions)
@@ -59,20 +66,27 @@ def visible_products(session: Session, viewer: User | Row[Any]) -> ColumnElement
 
 def visible_product(session: Session, viewer: User, product_id: int) -> Product:
     """The product, or NotFound when it does not exist or lies outside the jurisdiction."""
+    # The ORM's lookup, imported when an object is wanted: this module's conditions and
+    # rows serve ``ocop product show``, which imports no ORM.
+    from ocop_cycle.services.lookup import get_product
+
     _check_visible(session, viewer, product_id)
     return get_product(session, product_id)
 
 
-def visible_product_row(session: Session, viewer: User | Row[Any], product_id: int) -> Row[Any]:
+def visible_product_row(
+    unit: Session | Connection, viewer: User | Row[Any], product_id: int
+) -> Row[Any]:
     """``visible_product`` as a row of the products table, for reads."""
-    _check_visible(session, viewer, product_id)
-    return product_row(session, product_id)
+    _check_visible(unit, viewer, product_id)
+    return product_row(unit, product_id)
 
 
-def _check_visible(session: Session, viewer: User | Row[Any], product_id: int) -> None:
-    found = session.connection().execute(
+def _check_visible(unit: Session | Connection, viewer: User | Row[Any], product_id: int) -> None:
+    connection = connection_of(unit)
+    found = connection.execute(
         select(_PRODUCTS.c.id).where(
-            _PRODUCTS.c.id == product_id, visible_products(session, viewer)
+            _PRODUCTS.c.id == product_id, visible_products(connection, viewer)
         )
     ).first()
     if found is None:
@@ -88,16 +102,16 @@ def visible_producers(viewer: User) -> ColumnElement[bool]:
         return false()
     role = Role(viewer.role)
     if role is Role.PRODUCER:
-        return Producer.id == viewer.producer_id
+        return producers.c.id == viewer.producer_id
     if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
         return true()
     if role in _UNIT_COLUMN and viewer.unit_code is not None:
         # Communes are one or two levels below a province (before and after 2025).
-        children = select(AdminUnit.code).where(AdminUnit.parent_code == viewer.unit_code)
-        grandchildren = select(AdminUnit.code).where(AdminUnit.parent_code.in_(children))
+        children = select(admin_units.c.code).where(admin_units.c.parent_code == viewer.unit_code)
+        grandchildren = select(admin_units.c.code).where(admin_units.c.parent_code.in_(children))
         return or_(
-            Producer.commune_code == viewer.unit_code,
-            Producer.commune_code.in_(children),
-            Producer.commune_code.in_(grandchildren),
+            producers.c.commune_code == viewer.unit_code,
+            producers.c.commune_code.in_(children),
+            producers.c.commune_code.in_(grandchildren),
         )
     return false()

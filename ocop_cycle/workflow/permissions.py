@@ -5,16 +5,19 @@ Enforced in the engine for every interface (architecture decision 3).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row
-from sqlalchemy.orm import Session
-
-from ocop_cycle.db.models import Evaluation, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import PermissionDenied, Said, TransitionNotAllowed
 from ocop_cycle.workflow.definition import TransitionDef
+
+if TYPE_CHECKING:
+    # Types only: showing a product checks permissions on rows, without the ORM.
+    from sqlalchemy import Row
+    from sqlalchemy.orm import Session
+
+    from ocop_cycle.db.models import Evaluation, Product, User
 
 # What a council's chair fires in the council's name, although council members fire no
 # triggers: a knock-out while the council evaluates the dossier (Decision 26/2026,

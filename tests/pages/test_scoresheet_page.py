@@ -25,8 +25,8 @@ from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import documents
 from ocop_cycle.services.lookup import get_product
-from ocop_cycle.services.products import show_product
 from ocop_cycle.services.scoring import show_scores
+from ocop_cycle.services.views import show_product
 from ocop_cycle.web.app import create_app
 from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
 from ocop_cycle.workflow.sheets import Sheet, points_of
