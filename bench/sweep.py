@@ -29,7 +29,7 @@ from sqlalchemy import delete, insert, text, update
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
-from ocop_cycle.db.base import Base, make_engine
+from ocop_cycle.db.base import make_engine, metadata
 from ocop_cycle.db.models import Certificate, OutboxMessage, Producer, Product, ScheduleItem
 from ocop_cycle.mail.outbox import enqueue
 from ocop_cycle.mail.sender import send_pending
@@ -300,7 +300,7 @@ def main() -> None:
     url = args.db or f"sqlite:///{folder / 'sweep.db'}"
     if args.db:
         engine = make_engine(args.db)
-        Base.metadata.drop_all(engine)
+        metadata.drop_all(engine)
         with engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         engine.dispose()

@@ -239,3 +239,29 @@ def test_product_show_outside_the_jurisdiction_is_not_found_without_the_orm(
         "--actor", "commune2",
     )
     assert code == 6
+
+
+TABLES_ALONE = """
+import json, sys
+from ocop_cycle.db.base import metadata
+import ocop_cycle.db.tables
+json.dump({"tables": sorted(metadata.tables), "modules": sorted(sys.modules)}, sys.stdout)
+"""
+
+
+def test_the_tables_load_without_the_orm(tmp_path: Path) -> None:
+    """A command that only reads queries the Core tables (issue 12): they are the whole
+    schema the models map, and loading them imports neither ``sqlalchemy.orm`` nor a model."""
+    from ocop_cycle.db import models  # noqa: F401  (every model mapped)
+    from ocop_cycle.db.models.base import Base
+
+    finished = subprocess.run(
+        [sys.executable, "-c", TABLES_ALONE], capture_output=True, text=True, cwd=tmp_path,
+        check=False, timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    report = json.loads(finished.stdout)
+    assert not imported(set(report["modules"]), "sqlalchemy.orm")
+    assert not imported(set(report["modules"]), "ocop_cycle.db.models")
+    mapped = sorted(mapper.local_table.name for mapper in Base.registry.mappers)
+    assert report["tables"] == mapped

@@ -1,1 +1,2 @@
-"""Storage: SQLAlchemy 2.0 typed models, the engine factory and Alembic migrations."""
+"""Storage: the Core tables, the typed ORM models mapped onto them, the engine factory and
+Alembic migrations."""

@@ -1,4 +1,9 @@
-"""Declarative base, column types and the engine factory."""
+"""The schema's Core side: the metadata every table is on, column types and the engine factory.
+
+Nothing here imports ``sqlalchemy.orm``: a command that only reads goes through the
+tables (``ocop_cycle.db.tables``) and never pays for the ORM. The declarative base the
+models map with is ``ocop_cycle.db.models.base.Base``, on this same ``metadata``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, Index, MetaData, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -20,9 +24,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -26,6 +26,7 @@ from ocop_cycle.db.models.outbox import (
     STATUSES,
     OutboxMessage,
 )
+from ocop_cycle.db.tables.outbox import outbox_messages
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.identity.actors import acting_user, require_role
@@ -94,8 +95,9 @@ def enqueue(
 def _insert_ignoring_duplicates(dialect: str) -> Insert:
     """One statement per dialect, values bound at execution, so it is compiled once."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
-    return insert(table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+    return insert(outbox_messages).on_conflict_do_nothing(
+        index_elements=[outbox_messages.c.dedupe_key]
+    )
 
 
 def message_view(row: OutboxMessage) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from sqlalchemy.engine import URL, make_url
 
 from ocop_cycle.db import models as _models  # noqa: F401  (every table on Base)
 from ocop_cycle.db import schema
-from ocop_cycle.db.base import Base, make_engine
+from ocop_cycle.db.base import make_engine
+from ocop_cycle.db.models.base import Base
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.runtime import Runtime
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from alembic import context
 
-from ocop_cycle.db import models  # noqa: F401  (registers every table)
-from ocop_cycle.db.base import Base
+from ocop_cycle.db import tables  # noqa: F401  (registers every table)
+from ocop_cycle.db.base import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )

@@ -1,4 +1,4 @@
-"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+"""All ORM models, mapped onto the tables of ``ocop_cycle.db.tables`` (one schema)."""
 
 from ocop_cycle.db.models.certificate import Certificate
 from ocop_cycle.db.models.core import AdminUnit, History, Producer, Product, User

@@ -3,49 +3,49 @@
 Architecture decision 5: a sender delivers rows later; an SMTP outage delays mail and
 never loses it. ``dedupe_key`` (recipient, product, kind, step) makes a reminder exist
 once even when two sweeps decide it at the same time.
+
+The columns and the statuses are the table module's (``ocop_cycle.db.tables.outbox``);
+the statuses are imported from here too.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import FromClause
+from sqlalchemy.orm import Mapped
 
-from ocop_cycle.db.base import Base, JSONData, UTCDateTime, partial_index
+from ocop_cycle.db.models.base import Base
+from ocop_cycle.db.tables.outbox import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    SKIPPED,
+    STATUSES,
+    outbox_messages,
+)
 
-PENDING = "pending"
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-# Never attempted: the recipient's address was refused for good before (``last_error``).
-SKIPPED = "skipped"
-STATUSES = (PENDING, SENDING, SENT, FAILED, SKIPPED)
+__all__ = ["FAILED", "PENDING", "SENDING", "SENT", "SKIPPED", "STATUSES", "OutboxMessage"]
 
 
 class OutboxMessage(Base):
-    __tablename__ = "outbox"
-    __table_args__ = (
-        partial_index("ix_outbox_ready", "next_attempt_at", where="status IN ('pending', 'sending')"),
-        Index("ix_outbox_status_id", "status", "id"),
-    )
+    __table__: ClassVar[FromClause] = outbox_messages
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(500), unique=True)
-    # Stable across retries, so a receiver can drop a duplicate delivery.
-    message_id: Mapped[str] = mapped_column(String(250), unique=True)
-    recipient: Mapped[str] = mapped_column(String(320))
-    recipient_name: Mapped[str | None] = mapped_column(String(300))
-    language: Mapped[str] = mapped_column(String(5))
-    kind: Mapped[str] = mapped_column(String(40))
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
-    context: Mapped[dict[str, Any]] = mapped_column(JSONData, default=dict)
-    status: Mapped[str] = mapped_column(String(10))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # While ``sending``: another sender may take the row over only after this instant.
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[int]
+    dedupe_key: Mapped[str]
+    message_id: Mapped[str]
+    recipient: Mapped[str]
+    recipient_name: Mapped[str | None]
+    language: Mapped[str]
+    kind: Mapped[str]
+    product_id: Mapped[int | None]
+    context: Mapped[dict[str, Any]]
+    status: Mapped[str]
+    attempts: Mapped[int]
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
