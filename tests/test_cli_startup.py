@@ -184,27 +184,18 @@ def test_product_show_for_people_still_prints_its_history_table(
     assert imported(modules, "rich")
 
 
-CONFIGURED_MAPPERS = """
-import json, sys
-from sqlalchemy import event
-from sqlalchemy.orm import Mapper
-configured = []
-event.listen(Mapper, "before_configured", lambda: configured.append(True))
-from ocop_cycle.cli import main
-code = main(sys.argv[1:])
-with open({out!r}, "w") as out:
-    json.dump({{"code": code, "configured": bool(configured), "modules": sorted(sys.modules)}}, out)
-"""
+# Neither the ORM nor the models: their import and the models' declarations cost a show
+# more than its queries. Nor YAML, once the workflow files and maps are cached.
+READING_ROWS_NEEDS_NO = ("sqlalchemy.orm", "ocop_cycle.db.models", "yaml")
 
 
 @pytest.mark.parametrize("actor", [None, "commune1", "central1"])
-def test_product_show_reads_tables_and_configures_no_mapper(
+def test_product_show_reads_rows_without_the_orm_or_yaml(
     cli: Any, world_2025: World, database_url: str, tmp_path: Path, actor: str | None
 ) -> None:
-    """Configuring the ORM's mappers costs a show more than its queries: the product view
-    reads rows of the tables (services/views.py), with or without an actor's jurisdiction;
-    on the rules in force (26/2026, in 2025's units), with its workflow file cached, it
-    imports no YAML either."""
+    """The product view reads rows of the Core tables on a plain connection (services/
+    views.py), with or without an actor's jurisdiction; on the rules in force (26/2026,
+    in 2025's units)."""
     registered = cli("product", "register", "--name", "Mắm nhum Sa Huỳnh", "--producer",
                      str(world_2025.producer_id), "--product-set", "10", "--actor", "commune1",
                      "--json", as_of=None)
@@ -212,19 +203,29 @@ def test_product_show_reads_tables_and_configures_no_mapper(
     show = ["--db", database_url, "product", "show", str(registered.json()["id"]), "--json"]
     if actor is not None:
         show += ["--actor", actor]
-    out = tmp_path / "report.json"
-    environment = {**os.environ, "OCOP_CACHE_DIR": str(tmp_path / "cache")}
-    for _ in range(2):  # the first run checks and caches the workflow files
-        finished = subprocess.run(
-            [sys.executable, "-c", CONFIGURED_MAPPERS.format(out=str(out)), *show],
-            capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
-            env=environment,
-        )
-    report = json.loads(out.read_text())
-    assert report["code"] == 0, finished.stderr
-    assert json.loads(finished.stdout)["name"] == "Mắm nhum Sa Huỳnh"
-    assert not report["configured"]
-    assert not imported(set(report["modules"]), "yaml")
+    run_fresh(tmp_path, *show)  # checks and caches the workflow files
+    code, modules, stdout = run_fresh(tmp_path, *show)
+    assert code == 0 and json.loads(stdout)["name"] == "Mắm nhum Sa Huỳnh"
+    for package in READING_ROWS_NEEDS_NO:
+        assert not imported(modules, package), package
+
+
+def test_a_product_on_older_rules_is_shown_with_its_forwarded_triggers_from_the_cache(
+    cli: Any, world: World, database_url: str, tmp_path: Path
+) -> None:
+    """A 148 product viewed while 26/2026 is in force: the maps that carry its triggers
+    forward are read from the definition cache, like the workflow files."""
+    registered = cli("product", "register", "--name", "Mật ong Ba Tơ", "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    assert registered.json()["workflow"] == "ocop-148"
+    show = ("--db", database_url, "product", "show", str(registered.json()["id"]), "--json")
+    code, first, _ = run_fresh(tmp_path, *show)
+    assert code == 0 and imported(first, "yaml")
+    code, modules, stdout = run_fresh(tmp_path, *show)
+    assert code == 0 and json.loads(stdout)["workflow"] == "ocop-148"
+    for package in READING_ROWS_NEEDS_NO:
+        assert not imported(modules, package), package
 
 
 def test_product_show_outside_the_jurisdiction_is_not_found_without_the_orm(
