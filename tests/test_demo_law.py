@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import func, select
 
 from ocop_cycle.config import Settings
+from ocop_cycle.db.base import make_engine
+from ocop_cycle.db.tables import history
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.demo import run_demo
 from ocop_cycle.services.rounds import list_rounds
@@ -59,3 +63,21 @@ def test_the_demo_scores_a_26_2026_product_on_its_sets_option_sheet(demo: tuple[
     assert "Ớt sấy Nghĩa Lộ: not_ranked (disqualified by the council chair hd.tinh1 on K2" in text
     filled = (directory / "phieu-hd.tinh1.yaml").read_text(encoding="utf-8")
     assert "# Phiếu đánh giá bộ sản phẩm số 7" in filled and '"1.5": 1' in filled
+
+
+def test_the_scheduler_preview_runs_ahead_on_a_copy_and_the_demo_stays_as_of_today(
+    demo: tuple[Path, str],
+) -> None:
+    """The demo shows the scheduler at dates ahead (a renewal opening, an expiry), but its
+    own database, which the web app serves, records nothing after today."""
+    directory, out = demo
+    text = " ".join(out.split())
+    assert "expire renewal_due → expired" in text
+    assert not list(directory.glob("scheduler-preview.db*"))
+    engine = make_engine(f"sqlite:///{directory / 'ocop.db'}")
+    try:
+        with engine.connect() as connection:
+            latest = connection.execute(select(func.max(history.c.at))).scalar_one()
+    finally:
+        engine.dispose()
+    assert latest <= datetime.now(UTC) + timedelta(minutes=5)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from ocop_cycle.db.models import (
     AdminUnit,
     Certificate,
-    History,
     Producer,
     Product,
 )
+from ocop_cycle.db.tables import certificates, history, producers, products
 from ocop_cycle.domain.vocabulary import Level
 from ocop_cycle.errors import Conflict
 from ocop_cycle.importing.ids import reserve_ids, verification_codes
@@ -35,10 +35,7 @@ from ocop_cycle.importing.plan import (
 from ocop_cycle.importing.rows import Unit, match_key
 
 BATCH = 2000
-PRODUCERS = cast(Table, Producer.__table__)
-PRODUCTS = cast(Table, Product.__table__)
-CERTIFICATES = cast(Table, Certificate.__table__)
-HISTORY = cast(Table, History.__table__)
+PRODUCERS, PRODUCTS, CERTIFICATES, HISTORY = producers, products, certificates, history
 T = TypeVar("T")
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import TypeVar, cast
+from typing import TypeVar
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
 from ocop_cycle.db.models.schedule import CANCELLED, CLOSED, DEADLINE, OPEN, PENDING
+from ocop_cycle.db.tables import schedule_items
 from ocop_cycle.mail.outbox import settings_of
 from ocop_cycle.scheduling.config import notification_config
 from ocop_cycle.scheduling.planner import (
@@ -123,7 +124,7 @@ def schedule_products(
     # split the rows into runs by which values are None, nearly one INSERT per row.
     written = 0
     for batch in _chunks(rows, CHUNK):
-        session.execute(insert(cast(Table, ScheduleItem.__table__)), batch)
+        session.execute(insert(schedule_items), batch)
         written += len(batch)
     return written
 

@@ -10,9 +10,8 @@ certificate becomes active and cancelled when it stops being so, whatever the st
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, exists, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.base import UTCDateTime
@@ -25,6 +24,7 @@ from ocop_cycle.db.models.schedule import (
     OPEN,
     PENDING,
 )
+from ocop_cycle.db.tables import schedule_items
 from ocop_cycle.mail.outbox import settings_of
 from ocop_cycle.scheduling.config import notification_config
 from ocop_cycle.scheduling.notices import certificate_context, latest_certificate, notify_producer
@@ -37,7 +37,7 @@ from ocop_cycle.scheduling.planner import (
 )
 from ocop_cycle.workflow.hooks import FireContext, on_transition
 
-_ROWS = cast(Table, ScheduleItem.__table__)
+_ROWS = schedule_items
 # Built once: leaving a state closes its open deadlines and cancels its pending rows in
 # one statement (this runs in most transitions, so its cost is every transition's cost).
 _LEAVE_STATE = (

@@ -25,6 +25,7 @@ from ocop_cycle.db.models import Certificate, Product, User
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.identity import accounts
 from ocop_cycle.runtime import Runtime
+from ocop_cycle.scheduling.runner import tick
 from ocop_cycle.services import people, units
 from ocop_cycle.services.inspections import record_inspection, revoke_certificate
 from ocop_cycle.services.migration import migrate
@@ -239,7 +240,16 @@ def demo_law(runtime: Runtime, console: Console, directory: Path) -> dict[str, A
 
 
 def _demo(runtime: Runtime, console: Console) -> dict[str, Any]:
-    _old_certificate(runtime)
+    # Two 148 certificates in their re-rating window today (expiring 15/04 and 20/05/2027):
+    # the first producer files, the second has not yet (its window opened on 21/11/2026).
+    _old_certificate(
+        runtime, "Tỏi Lý Sơn (chứng nhận 2024)", date(2024, 1, 10), date(2024, 4, 15),
+        "215/QĐ-UBND",
+    )
+    _old_certificate(
+        runtime, "Hành tím Lý Sơn (chứng nhận 2024)", date(2024, 2, 14), date(2024, 5, 20),
+        "287/QĐ-UBND",
+    )
     # Since 2025 there are no districts: what was registered on legacy communes moves to
     # the 2025 commune that now contains it (ocop units convert --to 2025).
     runtime.clock = _at(TODAY)
@@ -280,6 +290,9 @@ def _demo(runtime: Runtime, console: Console) -> dict[str, Any]:
         )
     lines = _certificates_today(runtime, console)
     revoked = _revoke_and_inspect(runtime, ids)
+    # The scheduler's run this morning: the timers the migration planned for the rules in
+    # force and now due (a re-rating window that opened) fire.
+    tick(runtime)
     by_state = _states(runtime)
     table = Table("state", "products", title=f"Products under {WORKFLOW}")
     for state, count in sorted(by_state.items()):
@@ -345,15 +358,17 @@ def _producer_account(runtime: Runtime, product_id: int) -> str:
         return account
 
 
-def _old_certificate(runtime: Runtime) -> None:
-    """A 148 certificate of 15/04/2024 (expires 15/04/2027): in its window today."""
-    runtime.clock = _at(date(2024, 1, 10))
+def _old_certificate(
+    runtime: Runtime, name: str, registered_on: date, issued_on: date, decision_number: str
+) -> None:
+    """A 148 certificate issued on ``issued_on`` (expires three years later)."""
+    runtime.clock = _at(registered_on)
     with runtime.transaction() as session:
         producer_id = session.scalar(select(User.producer_id).where(User.username == "producer1"))
     assert producer_id is not None
     view = register_product(
         runtime,
-        name="Tỏi Lý Sơn (chứng nhận 2024)",
+        name=name,
         producer_id=producer_id,
         actor="commune1",
         group="food",
@@ -372,16 +387,16 @@ def _old_certificate(runtime: Runtime) -> None:
             ("close_evaluation", "district", {"data": {"score": "64", **_SCORE}}),
         ],
         cast,
-        date(2024, 1, 10),
+        registered_on,
         14,
     )
-    runtime.clock = _at(date(2024, 4, 15))
+    runtime.clock = _at(issued_on)
     fire(
         runtime,
         int(view["id"]),
         "issue_certificate",
         actor="district1",
-        data={"decision_number": "215/QĐ-UBND", "decision_date": "2024-04-15"},
+        data={"decision_number": decision_number, "decision_date": issued_on.isoformat()},
     )
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ocop_cycle.db.models import History, Product, User
+from ocop_cycle.db.tables import history, products
 from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.hook_names import load_hooks
@@ -33,8 +34,8 @@ from ocop_cycle.workflow.registry import CompiledWorkflow, WorkflowRegistry
 REGISTER = "register"
 # History is append-only and never read back in the unit of work: a Core insert, built
 # once, skips the ORM's identity bookkeeping and the statement's construction.
-_APPEND_HISTORY = insert(cast(Table, History.__table__))
-_PRODUCTS = cast(Table, Product.__table__)
+_APPEND_HISTORY = insert(history)
+_PRODUCTS = products
 _PRODUCT_COLUMNS = frozenset(_PRODUCTS.c.keys())  # the mapped attributes are named alike
 # The state change is written by hand rather than by the ORM's flush (a third of a fired
 # trigger's time went into that bookkeeping), with the same optimistic lock: the row
