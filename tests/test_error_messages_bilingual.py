@@ -29,7 +29,7 @@ CLI_ONLY = {
     "reporting/targets.py": "the --targets file of ocop report",
     "mail/templates.py": "a missing mail template is a packaging fault, not a person's",
     "services/migration.py": "workflow migration is run by an administrator from the CLI",
-    "services/forwarding.py": "its refusals are about the migration map files",
+    "workflow/migration_maps.py": "the migration map files, read by an administrator",
     "workflow/yaml_files.py": "rule files (YAML) read by operators",
 }
 # The workflow, criteria and sheet files are the operator's: their errors name the file.
