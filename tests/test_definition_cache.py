@@ -127,3 +127,28 @@ def test_a_damaged_entry_or_an_unwritable_cache_only_costs_a_fresh_check(
     blocked = tmp_path / "a-file"
     blocked.write_text("", encoding="utf-8")
     assert WorkflowRegistry(workflows, blocked / "cache").get("ocop-148").definition.version == 1
+
+
+def test_the_maps_that_carry_triggers_forward_are_cached_and_an_edited_map_is_read_again(
+    workflows: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+
+    def forwards() -> dict[str, dict[str, str]]:
+        return {
+            name: state_map.forwards
+            for name, state_map in WorkflowRegistry(workflows, cache).forwarding_maps
+        }
+
+    first = forwards()
+    assert first["ocop-148-to-26-2026.yaml"]["submit_renewal"] == "submit_rerating"
+    kept = set(entries(cache))
+    assert forwards() == first and set(entries(cache)) == kept  # served from the cache
+    path = workflows / "migrations" / "ocop-148-to-26-2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if "request_upgrade:" not in line) + "\n",
+        encoding="utf-8",
+    )
+    assert "request_upgrade" not in forwards()["ocop-148-to-26-2026.yaml"]
+    assert "request_upgrade" in first["ocop-148-to-26-2026.yaml"]
