@@ -92,9 +92,7 @@ def test_one_address_guessing_many_usernames_is_limited_too(
 def test_limits_are_settings(runtime: Runtime, officer: str) -> None:
     strict = replace(
         runtime,
-        settings=runtime.settings.model_copy(
-            update={"signin_max_failures": 2, "signin_window_minutes": 1}
-        ),
+        settings=runtime.settings.replace(signin_max_failures=2, signin_window_minutes=1),
     )
     for _ in range(2):
         identity.authenticate(strict, officer, "wrong guess!", ADDRESS)

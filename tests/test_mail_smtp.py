@@ -174,7 +174,7 @@ def test_a_5xx_reply_fails_at_once_keeping_the_reply_and_is_retried_only_by_hand
 
 
 def test_the_attempts_run_out_into_failed(smtp_runtime: Runtime, smtp_sink: SmtpSink) -> None:
-    smtp_runtime.settings = smtp_runtime.settings.model_copy(update={"mail_max_attempts": 3})
+    smtp_runtime.settings = smtp_runtime.settings.replace(mail_max_attempts=3)
     queue(smtp_runtime)
     smtp_sink.reply = "421 4.7.0 Try again later"
     for _ in range(3):
@@ -273,9 +273,7 @@ def test_settings_name_the_smtp_server(tmp_path: Any, monkeypatch: pytest.Monkey
 def test_a_lease_too_short_to_send_anything_is_refused_clearly(
     smtp_runtime: Runtime, smtp_sink: SmtpSink
 ) -> None:
-    smtp_runtime.settings = smtp_runtime.settings.model_copy(
-        update={"mail_lease_seconds": 20.0, "smtp_timeout": 5.0}
-    )
+    smtp_runtime.settings = smtp_runtime.settings.replace(mail_lease_seconds=20.0, smtp_timeout=5.0)
     queue(smtp_runtime)
     report = send_pending(smtp_runtime)
     assert report.stopped is not None

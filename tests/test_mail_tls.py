@@ -119,7 +119,7 @@ def test_a_certificate_that_does_not_verify_is_refused_and_the_mail_waits(
     (row,) = outbox(runtime)
     assert (row.status, row.attempts) == ("pending", 0)
     # The operator who trusts the server otherwise turns the check off.
-    runtime.settings = runtime.settings.model_copy(update={"smtp_verify": False})
+    runtime.settings = runtime.settings.replace(smtp_verify=False)
     assert send_pending(runtime).sent == 1
     assert len(sink.received) == 1
     runtime.close()

@@ -250,8 +250,7 @@ def test_a_148_renewal_stays_under_148_while_the_province_pins_ocop_148(
 ) -> None:
     product_id = certified_under(runtime, clock, qn, "ocop-148")
     window_opened(runtime, clock, product_id, 150)
-    pinned = replace(runtime, settings=runtime.settings.model_copy(
-        update={"default_workflow": "ocop-148"}))
+    pinned = replace(runtime, settings=runtime.settings.replace(default_workflow="ocop-148"))
     view = fire(pinned, product_id, "submit_renewal", actor="xa_ductan")
     assert (view["workflow"], view["state"]) == ("ocop-148", "dossier_submitted")
 

@@ -72,7 +72,7 @@ def run(
     """Sweep, send and write digests until SIGINT or SIGTERM."""
     built = runtime(ctx)
     if interval is not None:
-        built.settings = built.settings.model_copy(update={"scheduler_interval_seconds": interval})
+        built.settings = built.settings.replace(scheduler_interval_seconds=interval)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     runner.run(built)
 

@@ -83,7 +83,7 @@ def demo_reminders(runtime: Runtime, console: Console, directory: Path) -> None:
     ahead = directory / "scheduler-preview.db"
     backup(runtime, ahead, force=True)
     preview = Runtime.create(
-        runtime.settings.model_copy(update={"database_url": f"sqlite:///{ahead}"}), original
+        runtime.settings.replace(database_url=f"sqlite:///{ahead}"), original
     )
     try:
         for day in days[1:]:

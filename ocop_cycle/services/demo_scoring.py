@@ -57,7 +57,7 @@ def demo_scoring(runtime: Runtime, console: Console, directory: Path) -> None:
     today = runtime.clock.today().isoformat()
     # The province has switched to the two-tier procedure (Decision 1489, from 2025-07-06).
     runtime_1489 = replace(
-        runtime, settings=runtime.settings.model_copy(update={"default_workflow": "ocop-1489"})
+        runtime, settings=runtime.settings.replace(default_workflow="ocop-1489")
     )
 
     for username in DISTRICT_COUNCIL + PROVINCE_COUNCIL:
