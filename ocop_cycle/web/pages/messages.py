@@ -336,7 +336,6 @@ ENGLISH: dict[str, str] = {
     "Nộp hồ sơ đánh giá": "File a dossier for evaluation",
     "Nộp hồ sơ đánh giá lại": "File for re-rating",
     "Nộp hồ sơ nâng hạng": "File for a higher star",
-    "Nộp hồ sơ đánh giá (tài liệu và tự đánh giá)": "File the dossier (documents and self-assessment)",
     "Loại hồ sơ": "Kind of dossier",
     "Hồ sơ: {kind}": "Dossier: {kind}",
     "Đánh giá, phân hạng lần đầu": "First ranking",
