@@ -54,6 +54,12 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "decision": ("Quyết định", "Decision"),
         "minutes": ("Biên bản họp hội đồng", "Council minutes"),
     },
+    # The dossiers a producer files (``services.dossiers.KINDS``).
+    "dossier_kind": {
+        "first": ("Đánh giá, phân hạng lần đầu", "First ranking"),
+        "upgrade": ("Nâng hạng sao", "Higher star"),
+        "rerating": ("Đánh giá, phân hạng lại", "Re-rating"),
+    },
     # The data a transition takes (``workflow.hook_names.DATA_FIELD_NAMES``): how its form
     # asks for a field and how a refusal names it.
     "data_field": {

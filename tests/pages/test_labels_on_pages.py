@@ -13,9 +13,10 @@ from sqlalchemy import update
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import User
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import councils
+from ocop_cycle.services import councils, dossiers
 from ocop_cycle.web.app import create_app
 from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
 
@@ -96,3 +97,22 @@ def test_a_certificates_status_reads_as_its_label_in_each_language(
     assert '<span class="tag">Còn hiệu lực</span>' in client.get("/chung-nhan").text
     client.cookies.set("ocop_lang", "en")
     assert '<span class="tag">Valid</span>' in client.get("/chung-nhan").text
+
+
+def test_every_dossier_kind_has_its_label_in_both_languages() -> None:
+    for kind in dossiers.KINDS:
+        assert label_of("dossier_kind", kind, "vi") != kind
+        assert label_of("dossier_kind", kind, "en") != kind
+
+
+def test_the_dossier_page_names_each_kind_by_its_label_in_each_language(
+    client: TestClient, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = register26(runtime, qn)
+    walk26(runtime, product_id, TO_26["certified"])
+    _sign_in(client, "chuthe26")
+    page = client.get(f"/san-pham/{product_id}/nop-ho-so").text
+    assert all(label_of("dossier_kind", kind) in page for kind in dossiers.KINDS)
+    client.cookies.set("ocop_lang", "en")
+    page = client.get(f"/san-pham/{product_id}/nop-ho-so").text
+    assert "First ranking" in page and "Higher star" in page and "Re-rating" in page
