@@ -54,6 +54,45 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "decision": ("Quyết định", "Decision"),
         "minutes": ("Biên bản họp hội đồng", "Council minutes"),
     },
+    # The dossiers a producer files (``services.dossiers.KINDS``).
+    "dossier_kind": {
+        "first": ("Đánh giá, phân hạng lần đầu", "First ranking"),
+        "upgrade": ("Nâng hạng sao", "Higher star"),
+        "rerating": ("Đánh giá, phân hạng lại", "Re-rating"),
+    },
+    # The data a transition takes (``workflow.hook_names.DATA_FIELD_NAMES``): how its form
+    # asks for a field and how a refusal names it.
+    "data_field": {
+        "advisory_report": ("Báo cáo tư vấn", "Advisory report"),
+        "conclusion": ("Kết luận kiểm tra", "Inspection conclusion"),
+        "conclusion_date": ("Ngày kết luận", "Conclusion date"),
+        "decision_date": ("Ngày quyết định", "Decision date"),
+        "decision_number": ("Số quyết định", "Decision number"),
+        "discussed": ("Biên bản thảo luận", "Discussion record"),
+        "idea_origin": ("Nguồn gốc ý tưởng", "Origin of the idea"),
+        "knockout": ("Điều kiện loại hồ sơ", "Knock-out condition"),
+        "knockout_note": ("Ghi chú về điều kiện loại hồ sơ", "Note on the knock-out"),
+        "lab_tests": ("Phiếu kiểm nghiệm", "Laboratory tests"),
+        "local_identity": ("Bản sắc địa phương", "Local identity"),
+        "local_labour": ("Lao động địa phương", "Local labour"),
+        "local_materials": ("Nguyên liệu địa phương", "Local materials"),
+        "mandatory_failed": ("Tiêu chí bắt buộc không đạt", "Mandatory criteria failed"),
+        "minutes": ("Số biên bản họp hội đồng", "Council minutes reference"),
+        "origin_report": ("Báo cáo nguồn gốc sản phẩm", "Product origin report"),
+        "reason": ("Lý do", "Reason"),
+        "request_letter": ("Đơn đề nghị", "Request letter"),
+        "result_stars": ("Hạng sao", "Star rating"),
+        "revocation_ground": ("Căn cứ thu hồi", "Ground for revocation"),
+        "round_year": ("Năm đánh giá", "Round year"),
+        "route_score": ("Điểm xét chuyển cấp", "Routing score"),
+        "score": ("Điểm", "Score"),
+        "site_visit": ("Kiểm tra thực tế", "Site visit"),
+        "site_visit_needed": ("Có cần kiểm tra thực tế", "Site visit needed"),
+        "upgrade_evidence": (
+            "Những thay đổi so với sản phẩm đã được công nhận",
+            "What changed since the certified product",
+        ),
+    },
 }
 
 

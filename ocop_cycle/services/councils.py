@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import Select, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle import inputs
@@ -170,11 +170,40 @@ def show_council(runtime: Runtime, council_id: int) -> dict[str, Any]:
 
 
 def list_councils(runtime: Runtime) -> list[dict[str, Any]]:
+    """Every council, for the command line (run by whoever runs the system)."""
     with runtime.reading() as session:
         return [
             council_view(session, council)
             for council in session.scalars(select(Council).order_by(Council.id))
         ]
+
+
+def councils_seen_by(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
+    """The councils ``viewer`` may see, by the rule of the councils page: a council member
+    those they sit on, an officer those of their jurisdiction (all for an admin or a
+    central officer); anyone else is refused."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        _require_council_viewer(user)
+        return [
+            council_view(session, council)
+            for council in session.scalars(_seen_by(user).order_by(Council.id))
+        ]
+
+
+def council_seen_by(runtime: Runtime, viewer: str, council_id: int) -> dict[str, Any]:
+    """One council by the rule of :func:`councils_seen_by`; one the viewer may not see is
+    not found, so its existence does not show."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        _require_council_viewer(user)
+        council = session.scalar(_seen_by(user).where(Council.id == council_id))
+        if council is None:
+            raise NotFound(
+                f"no council with id {council_id}; see 'ocop council list'",
+                vi=f"Không tìm thấy hội đồng số {council_id}",
+            )
+        return council_view(session, council)
 
 
 def get_council(session: Session, council_id: int) -> Council:
@@ -270,10 +299,7 @@ def councils_for(runtime: Runtime, viewer: str) -> list[dict[str, Any]]:
     with runtime.reading() as session:
         user = get_user(session, viewer)
         _require_council_manager(user)
-        statement = select(Council).order_by(Council.level, Council.unit_code, Council.id)
-        reach = _units_in_reach(user)
-        if reach is not None:
-            statement = statement.where(Council.unit_code.in_(reach))
+        statement = _seen_by(user).order_by(Council.level, Council.unit_code, Council.id)
         return [_with_open_work(session, council) for council in session.scalars(statement)]
 
 
@@ -287,10 +313,9 @@ def sits_on(runtime: Runtime, viewer: str) -> list[dict[str, Any]] | None:
         if user.role != Role.COUNCIL_MEMBER.value:
             return None
         seated = session.scalars(
-            select(Council)
-            .join(CouncilMember, CouncilMember.council_id == Council.id)
-            .where(CouncilMember.user_id == user.id)
-            .order_by(Council.active.desc(), Council.level, Council.unit_code, Council.id)
+            _seen_by(user).order_by(
+                Council.active.desc(), Council.level, Council.unit_code, Council.id
+            )
         )
         return [
             {**council_view(session, council), "evaluating": _evaluating(runtime, session, council, user)}
@@ -397,6 +422,12 @@ def _require_council_manager(user: User) -> None:
     require_role(user, _MANAGERS, "manage councils")
 
 
+def _require_council_viewer(user: User) -> None:
+    """Council members see the councils they sit on; otherwise only their managers."""
+    if user.role != Role.COUNCIL_MEMBER.value:
+        _require_council_manager(user)
+
+
 def _units_in_reach(user: User) -> Any:
     """The unit codes an officer's councils and members come from; None means anywhere."""
     if Role(user.role) in (Role.ADMIN, Role.CENTRAL_OFFICER):
@@ -405,6 +436,17 @@ def _units_in_reach(user: User) -> Any:
     grandchildren = select(AdminUnit.code).where(AdminUnit.parent_code.in_(children))
     own = select(AdminUnit.code).where(AdminUnit.code == user.unit_code)
     return own.union(children, grandchildren)
+
+
+def _seen_by(user: User) -> Select[Council]:
+    """The councils a council member sits on, or those of an officer's units in reach."""
+    statement = select(Council)
+    if user.role == Role.COUNCIL_MEMBER.value:
+        return statement.join(CouncilMember, CouncilMember.council_id == Council.id).where(
+            CouncilMember.user_id == user.id
+        )
+    reach = _units_in_reach(user)
+    return statement if reach is None else statement.where(Council.unit_code.in_(reach))
 
 
 def _council_in_reach(session: Session, user: User, council_id: int) -> Council:

@@ -330,6 +330,14 @@ def _check_self_assessment(
 
 
 
+def kind_filed_by(trigger: str) -> str | None:
+    """The kind of dossier ``trigger`` files, or None for any other trigger. A filing
+    goes with its documents and self-assessment (``start_dossier``), so pages send it
+    to the dossier page instead of firing it alone; a 148/1489 product's forwarded
+    26/2026 triggers are named alike."""
+    return next((kind for kind in KINDS if trigger in TRIGGERS[kind]), None)
+
+
 def available_kinds(runtime: Runtime, viewer: str, product_id: int) -> list[str]:
     """The kinds ``viewer`` may start now: what the product and certificate pages link to."""
     return [c.kind for c in dossier_choices(runtime, viewer, product_id)["kinds"] if c.available]

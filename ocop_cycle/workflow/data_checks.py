@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from ocop_cycle.config import Settings
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import InvalidInput
 from ocop_cycle.localtime import show_date
 from ocop_cycle.workflow.fields import parse_legal_date
@@ -42,7 +43,9 @@ def check_transition_data(data: Mapping[str, str], today: date, settings: Settin
                 problems_vi.append(exc.text("vi"))
             except ValueError as exc:
                 problems.append(str(exc))
-                problems_vi.append(f"giá trị «{text}» của trường {key} không phải là ngày")
+                problems_vi.append(
+                    f"giá trị «{text}» của trường «{label_of('data_field', key)}» không phải là ngày"
+                )
     if problems:
         raise InvalidInput("; ".join(problems), vi="Dữ liệu chưa đúng: " + "; ".join(problems_vi))
 
@@ -54,7 +57,7 @@ def check_legal_date(day: date, today: date, settings: Settings, what: str) -> d
         raise InvalidInput(
             f"{what} {show_date(day)} is outside the accepted dates "
             f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; check the year",
-            vi=f"Ngày {show_date(day)} ({what}) nằm ngoài khoảng ngày được chấp nhận "
+            vi=f"Ngày {show_date(day)} ({label_of('data_field', what)}) nằm ngoài khoảng ngày được chấp nhận "
             f"{show_date(settings.legal_dates_from)}–{show_date(latest)}; hãy kiểm tra lại năm",
         )
     return day

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ocop_cycle.db.models import History, Product, User
 from ocop_cycle.db.tables import history, products
+from ocop_cycle.domain.labels import label_of
 from ocop_cycle.errors import GuardFailed, InvalidInput, TransitionNotAllowed
 from ocop_cycle.workflow.definition import Label, TransitionDef, WorkflowDef
 from ocop_cycle.workflow.hook_names import load_hooks
@@ -72,15 +73,16 @@ def parse_data(
     """
     parsed: dict[str, Any] = {}
     errors = []
-    # The same problems for a reader of the pages (field names as the workflow writes them).
+    # The same problems for a reader of the pages, naming the fields by their labels.
     errors_vi = []
     for key, text in raw.items():
         if key not in accepted:
             taken = ", ".join(sorted(accepted))
             errors.append(f"{transition.trigger} takes no --data {key}; it takes: {taken or 'no data'}")
+            taken_vi = ", ".join(f"«{label_of('data_field', name)}»" for name in sorted(accepted))
             errors_vi.append(
-                f"bước «{transition.label.vi}» không nhận trường {key}; "
-                + (f"bước này nhận: {taken}" if taken else "bước này không nhận dữ liệu nào")
+                f"bước «{transition.label.vi}» không nhận trường «{label_of('data_field', key)}»; "
+                + (f"bước này nhận: {taken_vi}" if taken else "bước này không nhận dữ liệu nào")
             )
             continue
         parser = DATA_FIELDS.get(key)
@@ -91,11 +93,11 @@ def parse_data(
             parsed[key] = parser(text)
         except ValueError as exc:
             errors.append(str(exc))
-            errors_vi.append(f"giá trị «{text}» của trường {key} không hợp lệ")
+            errors_vi.append(f"giá trị «{text}» của trường «{label_of('data_field', key)}» không hợp lệ")
     for key in transition.requires:
         if key not in raw and key not in supplied:
             errors.append(f"{transition.trigger} needs {key}: give --data {key}=…")
-            errors_vi.append(f"bước «{transition.label.vi}» cần trường {key}")
+            errors_vi.append(f"bước «{transition.label.vi}» cần trường «{label_of('data_field', key)}»")
     if errors:
         raise InvalidInput("; ".join(errors), vi="Dữ liệu chưa đúng: " + "; ".join(errors_vi))
     return parsed

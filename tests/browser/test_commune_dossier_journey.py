@@ -54,16 +54,6 @@ def test_commune_officer_registers_an_idea_and_forwards_its_dossier_with_uploads
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     product_id = int(page.url.split("/san-pham/")[1].split("?")[0])
 
-    for kind, title in (("mau_01", "Mau 01"), ("mau_02", "Mau 02")):
-        page.locator("summary", has_text="Thêm tài liệu").click()
-        upload = page.get_by_role("form", name="Thêm tài liệu")
-        upload.get_by_label("Loại tài liệu").select_option(kind)
-        upload.get_by_label("Tệp (PDF, JPEG hoặc PNG)").set_input_files(
-            str(_pdf(tmp_path / f"{kind}.pdf", title))
-        )
-        upload.get_by_role("button", name="Tải lên").click()
-        expect(page.get_by_role("link", name=f"{kind}.pdf")).to_be_visible()
-
     # A file that only claims to be a PDF is refused by its content, next to the field.
     fake = tmp_path / "mau_03.pdf"
     fake.write_text("không phải PDF")
@@ -73,11 +63,22 @@ def test_commune_officer_registers_an_idea_and_forwards_its_dossier_with_uploads
     upload.get_by_role("button", name="Tải lên").click()
     expect(page.locator("#u-file-error")).to_contain_text("không phải là tệp PDF, JPEG hoặc PNG")
 
-    page.locator("summary", has_text="Nộp hồ sơ đánh giá").click()
-    page.get_by_role("form", name="Nộp hồ sơ đánh giá (Mẫu 01, Mẫu 02)").get_by_role(
-        "button"
-    ).click()
+    # The dossier is filed on its own page, with its forms and the self-assessment.
+    page.get_by_role("link", name="Nộp hồ sơ đánh giá (Mẫu 01, Mẫu 02)").click()
+    expect(page.get_by_role("heading", name="Hồ sơ: Đánh giá, phân hạng lần đầu")).to_be_visible()
+    for label, kind, title in (
+        ("Mẫu 01: Phiếu đăng ký đánh giá, phân hạng sản phẩm OCOP", "mau_01", "Mau 01"),
+        ("Mẫu 02: Báo cáo tự đánh giá về sản phẩm", "mau_02", "Mau 02"),
+    ):
+        page.get_by_label(label).set_input_files(str(_pdf(tmp_path / f"{kind}.pdf", title)))
+    criteria = page.locator("fieldset.criterion")
+    for index in range(criteria.count()):
+        criteria.nth(index).get_by_role("radio").first.check()
+    page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Đã thực hiện.")
+    documents = page.locator("section[aria-labelledby=h-documents]")
+    expect(documents).to_contain_text("mau_01.pdf")
+    expect(documents).to_contain_text("mau_02.pdf")
 
     summary = "Xã gửi hồ sơ và báo cáo Mẫu 03 lên tỉnh"
     page.locator("summary", has_text=summary).click()

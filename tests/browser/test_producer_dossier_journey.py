@@ -93,7 +93,8 @@ def test_outside_the_window_the_page_gives_its_dates_and_sends_a_late_filer_to_t
 ) -> None:
     sign_in(page, site, PRODUCER_26)
     page.goto(f"{site.url}/san-pham/{too_late}")
-    page.get_by_role("link", name="Nộp hồ sơ đánh giá (tài liệu và tự đánh giá)").click()
+    # The closed re-rating still leads to the dossier page, which says why.
+    page.get_by_role("link", name="Nộp hồ sơ đánh giá lại").click()
     rerating = page.get_by_role("listitem").filter(has_text="Đánh giá, phân hạng lại")
     expect(rerating).to_contain_text("Thời hạn nộp hồ sơ đánh giá lại đã đóng: mở từ")
     expect(rerating).to_contain_text("hãy liên hệ cơ quan quản lý OCOP cấp tỉnh")

@@ -381,3 +381,64 @@ def test_a_1489_certificate_is_re_rated_from_the_page_by_the_26_2026_route(
         assert product is not None
         assert (product.workflow, product.state) == ("ocop-26-2026", "rerating_submitted")
     assert _stored(runtime, product_id) == (2, 0)
+
+
+def _one_click(page: str, product_id: int, trigger: str) -> bool:
+    return f'action="/san-pham/{product_id}/thao-tac/{trigger}"' in page
+
+
+def test_the_product_page_sends_a_first_dossier_to_the_filing_page_not_a_one_click_button(
+    client: TestClient, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = _product(runtime, qn, "product_development")
+    _sign_in(client, runtime, "chuthe26")
+    page = client.get(f"/san-pham/{product_id}").text
+    assert not _one_click(page, product_id, "submit_dossier")
+    assert (f'<a class="button" href="/san-pham/{product_id}/nop-ho-so?loai=first">'
+            "Nộp hồ sơ đánh giá (Mẫu 01, Mẫu 02)</a>") in page
+
+
+def test_the_product_page_links_re_rating_and_upgrade_to_the_filing_page(
+    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+) -> None:
+    on(clock, INSIDE)
+    _sign_in(client, runtime, "chuthe26")
+    page = client.get(f"/san-pham/{certified}").text
+    for trigger in ("submit_rerating", "request_upgrade"):
+        assert not _one_click(page, certified, trigger), trigger
+    assert (f'<a class="button" href="/san-pham/{certified}/nop-ho-so?loai=rerating">'
+            "Nộp hồ sơ đánh giá lại</a>") in page
+    assert (f'<a class="button" href="/san-pham/{certified}/nop-ho-so?loai=upgrade">'
+            "Đăng ký nâng hạng sao</a>") in page
+
+
+def test_outside_the_window_the_re_rating_links_to_the_filing_page_that_says_why(
+    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+) -> None:
+    on(clock, DAY_BEFORE)
+    _sign_in(client, runtime, "chuthe26")
+    page = client.get(f"/san-pham/{certified}").text
+    assert not _one_click(page, certified, "submit_rerating")
+    assert (f'<a class="button" href="/san-pham/{certified}/nop-ho-so">'
+            "Nộp hồ sơ đánh giá lại</a>") in page
+
+
+def test_a_1489_products_forwarded_re_rating_links_to_the_filing_page(
+    client: TestClient, runtime: Runtime, clock: Clock, qn: Province26
+) -> None:
+    product_id = certified_under(runtime, clock, qn, "ocop-1489")
+    window_opened(runtime, clock, product_id, 150, CERTIFICATES["ocop-1489"].expires)
+    _sign_in(client, runtime, "chuthe26")
+    page = client.get(f"/san-pham/{product_id}").text
+    assert not _one_click(page, product_id, "submit_rerating")
+    assert f'href="/san-pham/{product_id}/nop-ho-so?loai=rerating"' in page
+
+
+def test_other_actions_stay_one_click_forms_on_the_product_page(
+    client: TestClient, runtime: Runtime, qn: Province26
+) -> None:
+    product_id = _product(runtime, qn, "dossier_submitted")
+    _sign_in(client, runtime, "xa26")
+    page = client.get(f"/san-pham/{product_id}").text
+    assert _one_click(page, product_id, "forward_dossier")
+    assert "nop-ho-so" not in page

@@ -76,7 +76,9 @@ class Disqualification(BaseModel):
 
 @router.get("/councils", response_model=list[Council], responses=_PROBLEMS)
 def list_councils(runtime: RuntimeDep, principal: OfficerDep) -> Any:
-    return councils.list_councils(runtime)
+    """The councils the caller may see, as on the councils page: those they sit on, or
+    those of their jurisdiction."""
+    return councils.councils_seen_by(runtime, principal.username)
 
 
 @router.post("/councils", status_code=201, response_model=Council, responses=_PROBLEMS)
@@ -116,7 +118,7 @@ def show_round(
 def get_council(
     council_id: Annotated[int, Path(gt=0, lt=2**31)], runtime: RuntimeDep, principal: OfficerDep
 ) -> Any:
-    return councils.show_council(runtime, council_id)
+    return councils.council_seen_by(runtime, principal.username, council_id)
 
 
 @router.get("/products/{product_id}/scores", response_model=Open, responses=_PROBLEMS)

@@ -16,12 +16,6 @@ from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 
 router = APIRouter()
 PER_PAGE = 20
-STATUS_NAMES = {
-    "active": "Còn hiệu lực",
-    "expired": "Hết hiệu lực",
-    "revoked": "Đã bị thu hồi",
-    "superseded": "Đã được thay thế",
-}
 
 
 @router.get("/chung-nhan", response_class=HTMLResponse)
@@ -48,7 +42,6 @@ def certificates_page(
         {
             "me": me,
             "result": result,
-            "status_names": STATUS_NAMES,
             "page_link": lambda page: f"/chung-nhan?trang={page}",
         },
         user_language=me.principal.language,

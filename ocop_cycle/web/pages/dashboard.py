@@ -13,7 +13,6 @@ from ocop_cycle.web.pages.rendering import render
 from ocop_cycle.web.pages.viewer import signed_in, to_sign_in
 
 router = APIRouter()
-LEVEL_NAMES = {"district": "Cấp huyện", "province": "Cấp tỉnh", "central": "Trung ương"}
 
 
 @router.get("/tong-quan", response_class=HTMLResponse)
@@ -28,6 +27,6 @@ def dashboard_page(request: Request, runtime: RuntimeDep) -> Response:
     return render(
         request,
         "dashboard.html",
-        {"me": me, "d": data, "level_names": LEVEL_NAMES},
+        {"me": me, "d": data},
         user_language=me.principal.language,
     )

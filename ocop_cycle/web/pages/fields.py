@@ -1,13 +1,16 @@
 """How the workflow's data fields appear in an action form: label and input type.
 
 The workflow files name the fields a transition requires (``requires: [...]``); the engine
-checks their values. This table only says how to ask for them; an unknown field is asked
-for by its name as a text box, so a new field in a workflow file still gets a form.
+checks their values. The labels are the fields' own (``label_of("data_field", …)``, as a
+refusal names them); this table only says how to ask for them. A field missing here is
+asked for in a text box, so a new field in a workflow file still gets a form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ocop_cycle.domain.labels import label_of
 
 
 @dataclass(frozen=True)
@@ -19,30 +22,24 @@ class FieldLook:
     hint_en: str | None = None
 
 
-FIELDS: dict[str, FieldLook] = {
-    "score": FieldLook("Điểm", "Score", "text", "Từ 0 đến 100, ví dụ 72,5", "0 to 100, e.g. 72.5"),
-    "minutes": FieldLook("Số biên bản họp hội đồng", "Council minutes reference"),
-    "decision_number": FieldLook(
-        "Số quyết định", "Decision number", "text", "Ví dụ 301/QĐ-UBND", "e.g. 301/QĐ-UBND"
-    ),
-    "decision_date": FieldLook("Ngày quyết định", "Decision date", "date"),
-    "round_year": FieldLook("Năm đánh giá", "Round year", "number"),
-    "reason": FieldLook("Lý do", "Reason", "textarea"),
-    "revocation_ground": FieldLook("Căn cứ thu hồi", "Ground for revocation"),
-    "conclusion": FieldLook("Kết luận kiểm tra", "Inspection conclusion", "textarea"),
-    "conclusion_date": FieldLook("Ngày kết luận", "Conclusion date", "date"),
-    "origin_report": FieldLook("Báo cáo nguồn gốc sản phẩm", "Product origin report", "textarea"),
-    "request_letter": FieldLook("Đơn đề nghị", "Request letter"),
-    "local_materials": FieldLook("Nguyên liệu địa phương", "Local materials"),
-    "local_labour": FieldLook("Lao động địa phương", "Local labour"),
-    "idea_origin": FieldLook("Nguồn gốc ý tưởng", "Origin of the idea"),
-    "local_identity": FieldLook("Bản sắc địa phương", "Local identity"),
-    "advisory_report": FieldLook("Báo cáo tư vấn", "Advisory report", "textarea"),
-    "lab_tests": FieldLook("Phiếu kiểm nghiệm", "Laboratory tests"),
-    "site_visit": FieldLook("Kiểm tra thực tế", "Site visit"),
-    "upgrade_evidence": FieldLook(
-        "Những thay đổi so với sản phẩm đã được công nhận",
-        "What changed since the certified product",
+@dataclass(frozen=True)
+class _Input:
+    kind: str = "text"
+    hint_vi: str | None = None
+    hint_en: str | None = None
+
+
+_INPUTS: dict[str, _Input] = {
+    "score": _Input("text", "Từ 0 đến 100, ví dụ 72,5", "0 to 100, e.g. 72.5"),
+    "decision_number": _Input("text", "Ví dụ 301/QĐ-UBND", "e.g. 301/QĐ-UBND"),
+    "decision_date": _Input("date"),
+    "round_year": _Input("number"),
+    "reason": _Input("textarea"),
+    "conclusion": _Input("textarea"),
+    "conclusion_date": _Input("date"),
+    "origin_report": _Input("textarea"),
+    "advisory_report": _Input("textarea"),
+    "upgrade_evidence": _Input(
         "textarea",
         "Nội dung thay đổi và tài liệu minh chứng kèm theo",
         "The changes and the evidence attached",
@@ -51,4 +48,11 @@ FIELDS: dict[str, FieldLook] = {
 
 
 def field_look(name: str) -> FieldLook:
-    return FIELDS.get(name, FieldLook(name, name))
+    asked = _INPUTS.get(name, _Input())
+    return FieldLook(
+        label_of("data_field", name, "vi"),
+        label_of("data_field", name, "en"),
+        asked.kind,
+        asked.hint_vi,
+        asked.hint_en,
+    )

@@ -48,9 +48,12 @@ class Formatter:
             return ""
         return pair.get(self.language) or pair.get(DEFAULT_LANGUAGE) or ""
 
-    def code(self, vocabulary: str, value: str | None) -> str:
-        """A code of a closed vocabulary ("role", "level", "product_group"…) as its label."""
-        return label_of(vocabulary, value, self.language)
+    def code(self, vocabulary: str, value: str | None, *, capital: bool = False) -> str:
+        """A code of a closed vocabulary ("role", "level", "product_group"…) as its label;
+        ``capital`` for one starting a sentence or a cell. Only the first letter is raised
+        (Jinja's ``capitalize`` would lower the rest: "cấp trung ương")."""
+        text = label_of(vocabulary, value, self.language)
+        return text[:1].upper() + text[1:] if capital else text
 
     def number(self, value: int | float | Decimal | None) -> str:
         if value is None:

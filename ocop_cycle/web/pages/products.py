@@ -18,7 +18,7 @@ from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import browse
 from ocop_cycle.services.documents import list_documents, upload
-from ocop_cycle.services.dossiers import available_kinds
+from ocop_cycle.services.dossiers import available_kinds, kind_filed_by
 from ocop_cycle.web.deps import ProductId, RuntimeDep
 from ocop_cycle.web.errors import status_of
 from ocop_cycle.web.pages.diagram import outline
@@ -106,6 +106,15 @@ def _product_page(
     definition = runtime.workflows.get(product["workflow"], product["workflow_version"]).definition
     _name_history(runtime, product["history"], language)
     for action in actions:
+        # A dossier is filed with its documents on its own page, which also says why a
+        # kind cannot be filed now: an unavailable kind links there without choosing it.
+        kind = kind_filed_by(action["trigger"])
+        action["filing_page"] = (
+            None
+            if kind is None
+            else f"/san-pham/{product_id}/nop-ho-so"
+            + (f"?loai={kind}" if kind in dossier_kinds else "")
+        )
         transition = definition.transition(action["trigger"], product["state"])
         # A step (the council's result from its scoresheets) may supply required data:
         # then the field is asked for, but may stay empty.
@@ -122,7 +131,6 @@ def _product_page(
             "p": product,
             "actions": actions,
             "documents": documents,
-            "dossier_kinds": dossier_kinds,
             "diagram": outline(definition, product["state"], language),
             "state_label": definition.state_label(product["state"], language),
             "refused": refused,
