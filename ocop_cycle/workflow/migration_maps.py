@@ -20,7 +20,8 @@ from ocop_cycle.workflow.definition_cache import kept_or_made
 
 
 class StateMap(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Built on first validation: a product view only unpickles maps from the cache.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     from_workflow: str = Field(alias="from")
     from_version: int | None = None
