@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 from fastapi.testclient import TestClient
@@ -26,9 +27,10 @@ def give_everyone_the_password(runtime: Runtime, password: str = PASSWORD) -> No
         )
 
 
+@contextmanager
 def open_pages(runtime: Runtime) -> Iterator[TestClient]:
     """The pages over plain HTTP (the session cookie is not marked Secure), once everyone
-    has the password; for a fixture to ``yield from``."""
+    has the password."""
     runtime.settings.cookie_secure = False
     give_everyone_the_password(runtime)
     with TestClient(create_app(runtime)) as client:

@@ -9,6 +9,8 @@ from typing import Any
 from ocop_cycle.db.models import User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, option_sheets
+from ocop_cycle.services.lookup import get_product
+from ocop_cycle.workflow.evaluations import option_sheet_for
 from ocop_cycle.workflow.sheets import Sheet
 from tests.conftest import ADMIN
 from tests.law_26_2026 import TO_26, Province26, register26, walk26
@@ -80,6 +82,17 @@ def answers_for(
     assert excess == 0, f"cannot reach {total} on set {sheet.number} with {fixed}"
     return chosen
 
+
+
+def form_answers(runtime: Runtime, product_id: int, total: int) -> dict[str, str]:
+    """The option sheet the product is scored on, filled in to ``total`` as its form posts
+    it (``c.<criterion>``: option index)."""
+    with runtime.reading() as session:
+        found = get_product(session, product_id)
+        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
+        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
+        assert sheet is not None
+        return {f"c.{code}": str(index) for code, index in answers_for(sheet, total).items()}
 
 def submit(
     runtime: Runtime, product_id: int, member: str, answers: Mapping[str, object], **kwargs: Any

@@ -14,4 +14,5 @@ from tests.pages_support import open_pages
 
 @pytest.fixture
 def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
-    yield from open_pages(runtime)
+    with open_pages(runtime) as pages:
+        yield pages

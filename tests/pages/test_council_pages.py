@@ -38,7 +38,8 @@ def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
     add = partial(add_user, runtime, actor=ADMIN, role="council_member")
     for username in MEMBERS:
         add(username, name=f"Thành viên {username}")
-    yield from open_pages(runtime)
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def _councils(runtime: Runtime) -> int:

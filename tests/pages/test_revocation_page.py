@@ -45,7 +45,8 @@ def client(runtime: Runtime, qn: Province26) -> Iterator[TestClient]:
     with runtime.transaction() as session:
         session.add(User(username="tinh_hn", display_name="Cán bộ Hà Nội",
                          role="province_officer", unit_code="01"))
-    yield from open_pages(runtime)
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def _status(runtime: Runtime, certificate_id: int) -> tuple[str, str | None]:
