@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Evaluation, Product, ScoreSheet
 from ocop_cycle.domain.scores import stars_for
 from ocop_cycle.domain.star_minimums import stars_with_minimums
@@ -25,19 +24,22 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import documents
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.scoring import show_scores
-from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
 from ocop_cycle.workflow.sheets import Sheet, points_of
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.law_26_2026 import Province26, at_rerating_review, seat
 from tests.pages_support import csrf_of, open_pages, sign_in
 from tests.scoring_support import snapshot
-from tests.sheets_support import MEMBERS_26, answers_for, form_answers, seat_council_26, submit
+from tests.sheets_support import (
+    MEMBERS_26,
+    answers_for,
+    form_answers,
+    product_at_council,
+    seat_council_26,
+    submit,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
-# Re-rating by written opinions (Art. 7.6): the certificate of TO_26["certified"] expires
-# on 2029-06-01; the product files 150 days before.
-FILED = date(2029, 6, 1) - timedelta(days=150)
 
 
 @pytest.fixture
@@ -49,9 +51,7 @@ def province(runtime: Runtime) -> Province26:
 
 @pytest.fixture
 def product(runtime: Runtime, province: Province26) -> int:
-    product_id = register26(runtime, province, product_set=10)
-    walk26(runtime, product_id, TO_26["province_council"])
-    return product_id
+    return product_at_council(runtime, province, product_set=10)
 
 
 @pytest.fixture
@@ -285,16 +285,7 @@ def test_the_chair_sees_each_criterion_the_members_chose_differently(
 @pytest.fixture
 def rerating(runtime: Runtime, clock: Clock, province: Province26, product: int) -> int:
     """A set-1 product filed for re-rating within its window, before the council."""
-    clock.fixed = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # the decision's day (TO_26)
-    product_id = register26(runtime, province)
-    walk26(runtime, product_id, TO_26["certified"])
-    clock.fixed = datetime.combine(FILED, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-    walk26(runtime, product_id, [
-        ("submit_rerating", "chuthe26", {}),
-        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
-    ])
-    assert show_product(runtime, product_id)["state"] == "rerating_review"
-    return product_id
+    return at_rerating_review(runtime, clock, province)
 
 
 def _stored(runtime: Runtime) -> dict[str, list[tuple[object, ...]]]:

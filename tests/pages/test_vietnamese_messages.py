@@ -5,21 +5,21 @@ raw code (a role, a product group, a state, a status) where a label belongs."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import User
 from ocop_cycle.domain.labels import LABELS
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire_timer, register_product
 from tests.conftest import ADMIN, World
 from tests.flows import product_in
-from tests.law_26_2026 import Province26, seat, walk26
+from tests.law_26_2026 import Province26, on, seat, walk26
 from tests.pages_support import csrf_in, give_everyone_the_password, sign_in
 from tests.scoring_support import DISTRICT_MEMBERS, score, seat_councils
 
@@ -129,10 +129,6 @@ def test_closing_while_the_members_totals_differ_too_much_is_refused_in_vietname
     assert "differ by" not in text
 
 
-def _on(clock: Clock, day: date) -> None:
-    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
 class TestUnder26:
     """Under Decision 26/2026, on its dates (the clock starts on 01/06/2026)."""
 
@@ -145,7 +141,7 @@ class TestUnder26:
     ) -> None:
         province: Province26 = seat(runtime)
         issued = date(2025, 8, 4)
-        _on(clock, issued)
+        on(clock, issued)
         product_id = int(
             register_product(
                 runtime,
@@ -174,9 +170,9 @@ class TestUnder26:
             ],
         )
         expires = issued.replace(year=issued.year + 3)
-        _on(clock, expires - timedelta(days=180))
+        on(clock, expires - timedelta(days=180))
         fire_timer(runtime, product_id, "open_renewal")
-        _on(clock, expires - timedelta(days=181))
+        on(clock, expires - timedelta(days=181))
         give_everyone_the_password(runtime)
         sign_in(client, "chuthe26")
         text = _fire_from_the_page(client, product_id, "submit_rerating")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,9 +14,8 @@ from sqlalchemy import func, select
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Document, Producer, Product, ScoreSheet, User
-from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.law_26_2026 import TO_26, Province26, on, register26, seat, walk26
 from tests.pages_support import csrf_in, open_pages, sign_in
 from tests.sheets_support import form_answers
 from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under, window_opened
@@ -28,10 +27,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 INSIDE, LAST_DAY, DAY_AFTER, DAY_BEFORE = (
     date(2029, 1, 10), date(2029, 2, 1), date(2029, 2, 2), date(2028, 12, 2),
 )
-
-
-def on(clock: Clock, day: date) -> None:
-    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 @pytest.fixture
