@@ -11,11 +11,12 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, option_sheets
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.workflow.evaluations import option_sheet_for
-from ocop_cycle.workflow.sheets import Sheet
+from ocop_cycle.workflow.sheets import Sheet, sheet_for
 from tests.conftest import ADMIN
-from tests.law_26_2026 import TO_26, Province26, register26, walk26
+from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
 
 MEMBERS_26 = ["hd26.1", "hd26.2", "hd26.3", "hd26.4", "hd26.5"]
+SET_1 = sheet_for(1)
 
 
 def seat_council_26(runtime: Runtime, province: Province26, members: list[str] = MEMBERS_26) -> int:
@@ -33,6 +34,13 @@ def seat_council_26(runtime: Runtime, province: Province26, members: list[str] =
     )
     return int(view["id"])
 
+
+
+def province_with_council_26(runtime: Runtime) -> Province26:
+    """Quảng Ngãi under 26/2026 (``seat``) with its provincial council of ``MEMBERS_26``."""
+    province = seat(runtime)
+    seat_council_26(runtime, province)
+    return province
 
 def product_at_council(runtime: Runtime, province: Province26, product_set: int = 1) -> int:
     product_id = register26(runtime, province, product_set=product_set)

@@ -17,18 +17,17 @@ from ocop_cycle.services import chair_actions, scoring
 from ocop_cycle.services.products import fire
 from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import FILED, TO_26, Province26, at_rerating_review, register26, seat, walk26
+from tests.law_26_2026 import FILED, TO_26, Province26, at_rerating_review, register26, walk26
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    province_with_council_26,
     submit,
 )
 
-SET_1 = sheet_for(1)
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
 TODAY = "2026-06-01"
 
@@ -40,9 +39,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
+    return province_with_council_26(runtime)
 
 
 def _last_history(runtime: Runtime, product_id: int) -> History:

@@ -16,18 +16,16 @@ from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import scoring
 from ocop_cycle.services.products import fire
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import DECISION, FORWARD, Province26, seat, walk26
+from tests.law_26_2026 import DECISION, FORWARD, Province26, walk26
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    province_with_council_26,
     submit,
 )
-
-SET_1 = sheet_for(1)
 
 
 @pytest.fixture
@@ -37,9 +35,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
+    return province_with_council_26(runtime)
 
 
 def _close(runtime: Runtime, product_id: int, **data: str) -> dict:

@@ -21,17 +21,16 @@ from ocop_cycle.services.products import fire
 from ocop_cycle.services.scoresheet import scoresheet_for
 from ocop_cycle.services.sheet_drafts import save_draft
 from ocop_cycle.services.sheet_stats import criteria_stats
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import Province26, seat
+from tests.law_26_2026 import Province26
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    province_with_council_26,
     submit,
 )
 
-SET_1 = sheet_for(1)
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
 
 
@@ -42,9 +41,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
+    return province_with_council_26(runtime)
 
 
 def _half(total: int = 78) -> dict[str, int]:

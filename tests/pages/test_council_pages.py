@@ -26,6 +26,7 @@ from tests.sheets_support import (
     MEMBERS_26,
     answers_for,
     product_at_council,
+    province_with_council_26,
     seat_council_26,
     submit,
 )
@@ -190,8 +191,7 @@ def test_a_council_member_sees_their_own_councils_but_may_not_manage_any(
 def evaluating(runtime: Runtime) -> tuple[Runtime, list[int]]:
     """A provincial council of 26/2026 scoring two products: one member has submitted the
     first, drafted the second; passwords set for the members."""
-    province = seat(runtime)
-    seat_council_26(runtime, province)
+    province = province_with_council_26(runtime)
     products = [product_at_council(runtime, province), product_at_council(runtime, province)]
     sheet = sheet_for(1)
     submit(runtime, products[0], MEMBERS_26[1], answers_for(sheet, 78))

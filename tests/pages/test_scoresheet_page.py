@@ -26,7 +26,7 @@ from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.scoring import show_scores
 from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
 from ocop_cycle.workflow.sheets import Sheet, points_of
-from tests.law_26_2026 import Province26, at_rerating_review, seat
+from tests.law_26_2026 import Province26, at_rerating_review
 from tests.pages_support import csrf_of, open_pages, sign_in
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
@@ -34,7 +34,7 @@ from tests.sheets_support import (
     answers_for,
     form_answers,
     product_at_council,
-    seat_council_26,
+    province_with_council_26,
     submit,
 )
 
@@ -44,9 +44,7 @@ CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
 
 @pytest.fixture
 def province(runtime: Runtime) -> Province26:
-    here = seat(runtime)
-    seat_council_26(runtime, here)
-    return here
+    return province_with_council_26(runtime)
 
 
 @pytest.fixture

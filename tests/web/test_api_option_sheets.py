@@ -14,12 +14,15 @@ from ocop_cycle.clock import Clock
 from ocop_cycle.identity.apitokens import create_token
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web.app import create_app
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import Province26, seat
+from tests.law_26_2026 import Province26
 from tests.scoring_support import snapshot
-from tests.sheets_support import MEMBERS_26, answers_for, product_at_council, seat_council_26
-
-SET_1 = sheet_for(1)
+from tests.sheets_support import (
+    MEMBERS_26,
+    SET_1,
+    answers_for,
+    product_at_council,
+    province_with_council_26,
+)
 
 
 @pytest.fixture
@@ -29,9 +32,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
+    return province_with_council_26(runtime)
 
 
 @pytest.fixture
