@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
+
 from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.db.models import Producer, User
 from ocop_cycle.runtime import Runtime
@@ -77,6 +79,18 @@ def seat(runtime: Runtime) -> Province26:
         session.flush()
         return Province26(producer_id=producer.id, legacy_producer_id=legacy.id)
 
+
+
+# Named fixtures, so that test modules import the functions without shadowing them.
+@pytest.fixture(name="clock")
+def decision_day_clock_fixture() -> Clock:
+    """09:00 in Vietnam on 2026-06-01, the day the decisions of ``TO_26`` are dated."""
+    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture(name="qn")
+def qn_fixture(runtime: Runtime) -> Province26:
+    return seat(runtime)
 
 _dossier: list[Step] = [
     ("approve_idea", "xa26", {}),

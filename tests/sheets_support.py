@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
+
 from ocop_cycle.db.models import User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, option_sheets
@@ -41,6 +43,12 @@ def province_with_council_26(runtime: Runtime) -> Province26:
     province = seat(runtime)
     seat_council_26(runtime, province)
     return province
+
+
+@pytest.fixture(name="qn")
+def qn_with_council_fixture(runtime: Runtime) -> Province26:
+    """``province_with_council_26``, named so that test modules import it without shadowing."""
+    return province_with_council_26(runtime)
 
 def product_at_council(runtime: Runtime, province: Province26, product_set: int = 1) -> int:
     product_id = register26(runtime, province, product_set=product_set)

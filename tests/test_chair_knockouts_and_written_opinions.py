@@ -4,8 +4,6 @@ khi"); a re-rating decided by written opinions is closed by the chair (Art. 7.6)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -17,29 +15,27 @@ from ocop_cycle.services import chair_actions, scoring
 from ocop_cycle.services.products import fire
 from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
-from tests.law_26_2026 import FILED, TO_26, Province26, at_rerating_review, register26, walk26
+from tests.law_26_2026 import (
+    FILED,
+    TO_26,
+    Province26,
+    at_rerating_review,
+    decision_day_clock_fixture,  # noqa: F401
+    register26,
+    walk26,
+)
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
     SET_1,
     answers_for,
     product_at_council,
-    province_with_council_26,
+    qn_with_council_fixture,  # noqa: F401
     submit,
 )
 
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
 TODAY = "2026-06-01"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return province_with_council_26(runtime)
 
 
 def _last_history(runtime: Runtime, product_id: int) -> History:

@@ -5,7 +5,7 @@ filing accepted by the province, Art. 12.3), carried forward by the migration ma
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -31,8 +31,9 @@ from tests.law_26_2026 import (
     Province26,
     at_rerating_review,
     certified26,
+    decision_day_clock_fixture,  # noqa: F401
     on,
-    seat,
+    qn_fixture,  # noqa: F401
     walk26,
 )
 from tests.pages_support import PASSWORD, csrf_in, sign_in
@@ -46,16 +47,6 @@ TO_1489_CERTIFIED = [
     ("accept_dossier", "tinh26", {}),
     ("close_evaluation", "tinh26", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
 ]
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
 
 
 @dataclass(frozen=True)

@@ -46,21 +46,12 @@ from tests.law_26_2026 import (
     Province26,
     at_rerating_review,
     certified26,
+    decision_day_clock_fixture,  # noqa: F401
     on,
+    qn_fixture,  # noqa: F401
     register26,
-    seat,
     walk26,
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
 
 
 @pytest.mark.parametrize("state", sorted(TO_26))
@@ -314,7 +305,7 @@ def test_under_90_at_the_ministry_may_be_sent_back_for_reassessment(
 
 
 def test_the_province_and_the_ministry_return_dossiers_for_completion(
-    runtime: Runtime, qn: Province26
+    runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
     first = register26(runtime, qn)
     walk26(runtime, first, TO_26["province_intake"])

@@ -7,28 +7,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Certificate, History, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import units
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.law_26_2026 import (
+    TO_26,
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+    qn_fixture,  # noqa: F401
+    register26,
+    walk26,
+)
 from tests.pages_support import csrf_of, open_pages, sign_in
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ raw code (a role, a product group, a state, a status) where a label belongs."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -16,12 +16,13 @@ from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import User
 from ocop_cycle.domain.labels import LABELS
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire_timer, register_product
+from ocop_cycle.services.products import fire_timer
 from tests.conftest import ADMIN, World
 from tests.flows import product_in
-from tests.law_26_2026 import Province26, on, seat, walk26
+from tests.law_26_2026 import Province26, on, seat
 from tests.pages_support import csrf_in, give_everyone_the_password, sign_in
 from tests.scoring_support import DISTRICT_MEMBERS, score, seat_councils
+from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under
 
 
 def _fire_from_the_page(
@@ -140,36 +141,8 @@ class TestUnder26:
         self, client: TestClient, runtime: Runtime, clock: Clock
     ) -> None:
         province: Province26 = seat(runtime)
-        issued = date(2025, 8, 4)
-        on(clock, issued)
-        product_id = int(
-            register_product(
-                runtime,
-                name="Mạch nha",
-                producer_id=province.producer_id,
-                actor="xa26",
-                group="food",
-            )["id"]
-        )
-        walk26(
-            runtime,
-            product_id,
-            [
-                ("approve_idea", "xa26", {}),
-                ("submit_plan", "chuthe26", {}),
-                ("approve_plan", "xa26", {}),
-                ("submit_dossier", "chuthe26", {}),
-                ("forward_dossier", "xa26", {"data": {"origin_report": "BC 12/UBND-xã"}}),
-                ("accept_dossier", "tinh26", {}),
-                ("close_evaluation", "tinh26", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
-                (
-                    "issue_certificate",
-                    "tinh26",
-                    {"data": {"decision_number": "2/QĐ-UBND", "decision_date": issued.isoformat()}},
-                ),
-            ],
-        )
-        expires = issued.replace(year=issued.year + 3)
+        product_id = certified_under(runtime, clock, province, "ocop-1489")
+        expires = CERTIFICATES["ocop-1489"].expires
         on(clock, expires - timedelta(days=180))
         fire_timer(runtime, product_id, "open_renewal")
         on(clock, expires - timedelta(days=181))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Document, Producer, Product, ScoreSheet, User
 from ocop_cycle.runtime import Runtime
-from tests.law_26_2026 import TO_26, Province26, on, register26, seat, walk26
+from tests.law_26_2026 import (
+    TO_26,
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+    on,
+    register26,
+    seat,
+    walk26,
+)
 from tests.pages_support import csrf_in, open_pages, sign_in
 from tests.sheets_support import form_answers
 from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under, window_opened
@@ -27,11 +35,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 INSIDE, LAST_DAY, DAY_AFTER, DAY_BEFORE = (
     date(2029, 1, 10), date(2029, 2, 1), date(2029, 2, 2), date(2028, 12, 2),
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
 
 
 @pytest.fixture
