@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from ocop_cycle.clock import LOCAL_TZ
+from ocop_cycle.clock import LOCAL_TZ, Clock, parse_instant
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, fire_timer, register_product
 
@@ -98,4 +98,20 @@ def walk(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, Any]
 def product_in(runtime: Runtime, producer_id: int, state: str) -> int:
     product_id = register(runtime, producer_id)
     walk(runtime, product_id, TO_148[state])
+    return product_id
+
+
+def certified_148_on(runtime: Runtime, producer_id: int, decision_date: str) -> int:
+    """A product under 148 certified by a district decision of ``decision_date`` (36
+    months), the clock left at that instant."""
+    runtime.clock = Clock(fixed=parse_instant(decision_date))
+    product_id = register(runtime, producer_id, workflow="ocop-148")
+    walk(runtime, product_id, [s for s in TO_148["certified"] if s[0] != "issue_certificate"])
+    fire(
+        runtime,
+        product_id,
+        "issue_certificate",
+        actor="district1",
+        data={"decision_number": "88/QĐ-UBND", "decision_date": decision_date},
+    )
     return product_id

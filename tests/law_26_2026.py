@@ -5,8 +5,12 @@ that take a product to each state."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
+
+from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.db.models import Producer, User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import units
@@ -75,6 +79,18 @@ def seat(runtime: Runtime) -> Province26:
         session.flush()
         return Province26(producer_id=producer.id, legacy_producer_id=legacy.id)
 
+
+
+# Named fixtures, so that test modules import the functions without shadowing them.
+@pytest.fixture(name="clock")
+def decision_day_clock_fixture() -> Clock:
+    """09:00 in Vietnam on 2026-06-01, the day the decisions of ``TO_26`` are dated."""
+    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture(name="qn")
+def qn_fixture(runtime: Runtime) -> Province26:
+    return seat(runtime)
 
 _dossier: list[Step] = [
     ("approve_idea", "xa26", {}),
@@ -150,6 +166,42 @@ def walk26(runtime: Runtime, product_id: int, steps: list[Step]) -> dict[str, An
         )
     return view
 
+
+
+def on(clock: Clock, day: str | date) -> None:
+    """Act at 09:00 in Vietnam on ``day``."""
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    clock.fixed = datetime.combine(when, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+# Re-rating (Art. 7.6): the certificate of TO_26["certified"], decided on 2026-06-01,
+# expires on 2029-06-01; its window runs from 03/12/2028 to 01/02/2029 (180 to 120 days
+# before), and a re-rating filed on FILED is inside it.
+EXPIRES = date(2029, 6, 1)
+FILED = EXPIRES - timedelta(days=150)
+TO_RERATING_REVIEW: list[Step] = [
+    ("submit_rerating", "chuthe26", {}),
+    ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
+]
+
+
+def certified26(runtime: Runtime, clock: Clock, province: Province26) -> int:
+    """A product certified on 2026-06-01, its certificate expiring on ``EXPIRES``."""
+    on(clock, date(2026, 6, 1))
+    product_id = register26(runtime, province)
+    view = walk26(runtime, product_id, TO_26["certified"])
+    assert view["certificate"]["expires_on"] == EXPIRES.isoformat()
+    return product_id
+
+
+def at_rerating_review(runtime: Runtime, clock: Clock, province: Province26) -> int:
+    """A product of ``certified26`` whose re-rating was filed on ``FILED`` and forwarded by
+    the commune: before the council."""
+    product_id = certified26(runtime, clock, province)
+    on(clock, FILED)
+    view = walk26(runtime, product_id, TO_RERATING_REVIEW)
+    assert view["state"] == "rerating_review"
+    return product_id
 
 # A product under Decision 148 (legacy units) walked to its certificate.
 TO_148_CERTIFIED: list[Step] = [

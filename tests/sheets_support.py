@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
+
 from ocop_cycle.db.models import User
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, option_sheets
-from ocop_cycle.workflow.sheets import Sheet
+from ocop_cycle.services.lookup import get_product
+from ocop_cycle.workflow.evaluations import option_sheet_for
+from ocop_cycle.workflow.sheets import Sheet, sheet_for
 from tests.conftest import ADMIN
-from tests.law_26_2026 import TO_26, Province26, register26, walk26
+from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
 
 MEMBERS_26 = ["hd26.1", "hd26.2", "hd26.3", "hd26.4", "hd26.5"]
+SET_1 = sheet_for(1)
 
 
 def seat_council_26(runtime: Runtime, province: Province26, members: list[str] = MEMBERS_26) -> int:
@@ -31,6 +36,19 @@ def seat_council_26(runtime: Runtime, province: Province26, members: list[str] =
     )
     return int(view["id"])
 
+
+
+def province_with_council_26(runtime: Runtime) -> Province26:
+    """Quảng Ngãi under 26/2026 (``seat``) with its provincial council of ``MEMBERS_26``."""
+    province = seat(runtime)
+    seat_council_26(runtime, province)
+    return province
+
+
+@pytest.fixture(name="qn")
+def qn_with_council_fixture(runtime: Runtime) -> Province26:
+    """``province_with_council_26``, named so that test modules import it without shadowing."""
+    return province_with_council_26(runtime)
 
 def product_at_council(runtime: Runtime, province: Province26, product_set: int = 1) -> int:
     product_id = register26(runtime, province, product_set=product_set)
@@ -80,6 +98,17 @@ def answers_for(
     assert excess == 0, f"cannot reach {total} on set {sheet.number} with {fixed}"
     return chosen
 
+
+
+def form_answers(runtime: Runtime, product_id: int, total: int) -> dict[str, str]:
+    """The option sheet the product is scored on, filled in to ``total`` as its form posts
+    it (``c.<criterion>``: option index)."""
+    with runtime.reading() as session:
+        found = get_product(session, product_id)
+        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
+        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
+        assert sheet is not None
+        return {f"c.{code}": str(index) for code, index in answers_for(sheet, total).items()}
 
 def submit(
     runtime: Runtime, product_id: int, member: str, answers: Mapping[str, object], **kwargs: Any

@@ -4,46 +4,38 @@ khi"); a re-rating decided by written opinions is closed by the chair (Art. 7.6)
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 import pytest
 from sqlalchemy import select
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Certificate, Evaluation, History, OutboxMessage, Product, User
 from ocop_cycle.errors import PermissionDenied, TransitionNotAllowed
-from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import chair_actions, scoring
 from ocop_cycle.services.products import fire
 from ocop_cycle.services.views import show_product
 from ocop_cycle.workflow import engine
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.law_26_2026 import (
+    FILED,
+    TO_26,
+    Province26,
+    at_rerating_review,
+    decision_day_clock_fixture,  # noqa: F401
+    register26,
+    walk26,
+)
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    qn_with_council_fixture,  # noqa: F401
     submit,
 )
 
-SET_1 = sheet_for(1)
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
 TODAY = "2026-06-01"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
 
 
 def _last_history(runtime: Runtime, product_id: int) -> History:
@@ -153,28 +145,13 @@ def test_a_chair_disqualifies_only_while_the_council_evaluates(
     assert result.exit_code == 4 and "not before a council" in result.stderr
 
 
-# Re-rating by written opinions (Art. 7.6): the certificate of TO_26["certified"] expires
-# on 2029-06-01; the product files 150 days before.
-EXPIRES = date(2029, 6, 1)
-FILED = EXPIRES - timedelta(days=150)
-
-
-def _at_rerating(runtime: Runtime, clock: Clock, qn: Province26) -> int:
-    product_id = register26(runtime, qn)
-    walk26(runtime, product_id, TO_26["certified"])
-    clock.fixed = datetime.combine(FILED, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-    walk26(runtime, product_id, [
-        ("submit_rerating", "chuthe26", {}),
-        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
-    ])
-    assert show_product(runtime, product_id)["state"] == "rerating_review"
-    return product_id
+# Re-rating by written opinions (Art. 7.6).
 
 
 def test_the_chair_closes_written_opinions_within_the_spread_without_a_meeting(
     cli, runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = _at_rerating(runtime, clock, qn)
+    product_id = at_rerating_review(runtime, clock, qn)
     for member, total in zip(MEMBERS_26, (80, 82, 84, 86, 88), strict=True):
         submit(runtime, product_id, member, answers_for(SET_1, total), opinion="Đồng ý")
     refused = cli("score", "close", str(product_id), "--actor", MEMBER, as_of=FILED.isoformat())
@@ -191,7 +168,7 @@ def test_the_chair_closes_written_opinions_within_the_spread_without_a_meeting(
 def test_written_opinions_too_far_apart_need_the_meeting_recorded_before_the_chair_closes(
     cli, runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = _at_rerating(runtime, clock, qn)
+    product_id = at_rerating_review(runtime, clock, qn)
     for member, total in zip(MEMBERS_26, (70, 72, 80, 84, 86), strict=True):
         submit(runtime, product_id, member, answers_for(SET_1, total), opinion="Đồng ý")
     before = snapshot(runtime)

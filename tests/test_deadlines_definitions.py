@@ -60,23 +60,20 @@ def test_a_timer_must_be_a_system_trigger_of_its_state(tmp_path: Path) -> None:
         load_definition(path)
 
 
-def test_negative_days_are_refused_with_their_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("role", "working_days", "named"),
+    [("commune_officer", -3, "working_days"), ("mayor", 3, "role")],
+    ids=["negative-days", "unknown-role"],
+)
+def test_negative_days_or_an_unknown_role_are_refused_with_their_place(
+    tmp_path: Path, role: str, working_days: int, named: str
+) -> None:
     path = with_state_lines(
         tmp_path,
-        "    deadlines: [{name: x, label: {vi: X, en: X}, role: commune_officer,"
-        " working_days: -3, basis: provincial}]\n",
+        f"    deadlines: [{{name: x, label: {{vi: X, en: X}}, role: {role},"
+        f" working_days: {working_days}, basis: provincial}}]\n",
     )
-    with pytest.raises(WorkflowDefinitionError, match=r"plan_preparation.*working_days"):
-        load_definition(path)
-
-
-def test_an_unknown_role_is_refused(tmp_path: Path) -> None:
-    path = with_state_lines(
-        tmp_path,
-        "    deadlines: [{name: x, label: {vi: X, en: X}, role: mayor,"
-        " working_days: 3, basis: provincial}]\n",
-    )
-    with pytest.raises(WorkflowDefinitionError, match=r"plan_preparation.*role"):
+    with pytest.raises(WorkflowDefinitionError, match=rf"plan_preparation.*{named}"):
         load_definition(path)
 
 

@@ -21,7 +21,7 @@ from ocop_cycle.scheduling.bulk import plan_products
 from ocop_cycle.services.products import fire
 from ocop_cycle.services.views import show_product
 from tests.conftest import World
-from tests.flows import TO_148, register, walk
+from tests.flows import TO_148, certified_148_on, register, walk
 
 
 @pytest.fixture
@@ -60,22 +60,6 @@ def rows(runtime: Runtime, product_id: int, **where: Any) -> list[ScheduleItem]:
         for key, value in where.items():
             statement = statement.where(getattr(ScheduleItem, key) == value)
         return list(session.scalars(statement.order_by(ScheduleItem.id)))
-
-
-def certified_on(runtime: Runtime, world: World, decision_date: str) -> int:
-    """A product certified by a district decision of ``decision_date`` (36 months)."""
-    at(runtime, decision_date)
-    product_id = register(runtime, world.producer_id)
-    steps = [step for step in TO_148["certified"] if step[0] != "issue_certificate"]
-    walk(runtime, product_id, steps)
-    fire(
-        runtime,
-        product_id,
-        "issue_certificate",
-        actor="district1",
-        data={"decision_number": "88/QĐ-UBND", "decision_date": decision_date},
-    )
-    return product_id
 
 
 def test_submitting_a_dossier_gives_the_district_ten_working_days_across_tet(
@@ -117,7 +101,7 @@ def test_a_148_certificate_gets_the_26_2026_rerating_reminders_once_each_across_
 ) -> None:
     """Issued under 148, re-rated under 26/2026 (Art. 12.4): its window runs 180 to 120 days
     before expiry (Art. 7.6) and nothing asks the producer to file after it has closed."""
-    product_id = certified_on(runtime, world, "2024-07-06")  # expires 2027-07-06
+    product_id = certified_148_on(runtime, world.producer_id, "2024-07-06")  # expires 2027-07-06
     assert len(delivered(runtime)) == 0  # written to the outbox, not yet sent
     tick(runtime, "2024-07-07T08:00")
     assert [m["X-OCOP-Kind"] for m in delivered(runtime)] == ["certificate_issued"]
@@ -145,7 +129,7 @@ def test_a_148_certificate_gets_the_26_2026_rerating_reminders_once_each_across_
 def test_submitting_the_renewal_stops_the_reminders_but_the_old_certificate_still_expires(
     runtime: Runtime, world: World
 ) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")
+    product_id = certified_148_on(runtime, world.producer_id, "2024-05-07")
     tick(runtime, "2026-11-08")
     assert show_product(runtime, product_id)["state"] == "renewal_due"
     at(runtime, "2026-12-01")
@@ -170,7 +154,7 @@ def test_submitting_the_renewal_stops_the_reminders_but_the_old_certificate_stil
 
 
 def test_revoking_a_certificate_cancels_its_timers(runtime: Runtime, world: World) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")
+    product_id = certified_148_on(runtime, world.producer_id, "2024-05-07")
     fire(
         runtime,
         product_id,
@@ -189,7 +173,7 @@ def test_revoking_a_certificate_cancels_its_timers(runtime: Runtime, world: Worl
 def test_a_timer_fires_through_the_engine_as_the_system_user(
     runtime: Runtime, world: World
 ) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")
+    product_id = certified_148_on(runtime, world.producer_id, "2024-05-07")
     report = tick(runtime, "2026-11-08")
     assert f"#{product_id}: open_renewal certified → renewal_due" in report["sweep"]["effects"]
     history = show_product(runtime, product_id)["history"]
@@ -245,7 +229,7 @@ def test_messages_sent_on_entering_a_state_go_to_the_producer_in_their_language(
 def test_bulk_planning_for_imports_gives_the_rows_the_workflow_gives(
     runtime: Runtime, world: World
 ) -> None:
-    product_id = certified_on(runtime, world, "2024-05-07")
+    product_id = certified_148_on(runtime, world.producer_id, "2024-05-07")
     tick(runtime, "2026-11-08")  # now in renewal_due, with its reminders
     now = runtime.clock.now()
     through_workflow = {
@@ -267,7 +251,7 @@ def test_a_workflow_migration_rewrites_the_deadlines_for_the_new_rules(
 
     checking = register(runtime, world.producer_id)
     walk(runtime, checking, TO_148["dossier_submitted"])
-    certified = certified_on(runtime, world, "2024-05-07")
+    certified = certified_148_on(runtime, world.producer_id, "2024-05-07")
     at(runtime, "2025-07-07T09:00")
     migrate(
         runtime,

@@ -37,6 +37,16 @@ def count(database_url: str, table: str) -> int:
     return int(value)
 
 
+
+def not_a_sandbox(database_url: str) -> None:
+    """The test database without its sandbox flag, as a database in service is."""
+    from ocop_cycle.db.base import make_engine
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM database_flags"))
+    engine.dispose()
+
 def test_init_creates_the_first_admin_on_an_empty_database_only(
     tmp_path: Path, stdin: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,12 +145,7 @@ def test_token_is_printed_once_listed_without_secret_and_revoked(cli: Any, world
 def test_as_of_write_is_refused_outside_a_sandbox_and_changes_nothing(
     cli: Any, world: World, database_url: str
 ) -> None:
-    from ocop_cycle.db.base import make_engine
-
-    engine = make_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM database_flags"))
-    engine.dispose()
+    not_a_sandbox(database_url)
     before = count(database_url, "products")
     backdated = cli("product", "register", "--name", "Tỏi đen", "--producer",
                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json",
@@ -164,12 +169,7 @@ def test_sandbox_is_only_made_from_an_empty_database(cli: Any, world: World) -> 
 def test_existing_database_cannot_become_a_sandbox(
     cli: Any, world: World, database_url: str
 ) -> None:
-    from ocop_cycle.db.base import make_engine
-
-    engine = make_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM database_flags"))
-    engine.dispose()
+    not_a_sandbox(database_url)
     result = cli("init", "--sandbox", "--json", as_of=None)
     assert result.exit_code == 2
     assert "only a new, empty database" in result.error()["message"]

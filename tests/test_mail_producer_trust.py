@@ -17,8 +17,8 @@ from ocop_cycle.errors import PermissionDenied
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import fire, register_product
 from tests.conftest import World
-from tests.flows import product_in
-from tests.test_deadlines_workflow import at, certified_on, delivered, rows, tick
+from tests.flows import certified_148_on, product_in
+from tests.test_deadlines_workflow import at, delivered, rows, tick
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_after_an_outage_a_reminder_series_sends_only_its_newest_due_step(
 ) -> None:
     # A 148 series written before 26/2026 (from 2026-05-22 every certificate gets the
     # re-rating series, tests/test_deadlines_workflow.py).
-    product_id = certified_on(runtime, world, "2023-05-07")  # expires 07/05/2026
+    product_id = certified_148_on(runtime, world.producer_id, "2023-05-07")  # expires 07/05/2026
     tick(runtime, "2025-11-09T08:00")  # renewal opens; the 180-day reminder goes out
     assert len(delivered(runtime, "renewal_reminder")) == 1
     # The scheduler is down from 10/11/2025 to 07/04/2026: the 90- and 30-day steps are due.
@@ -60,7 +60,7 @@ def test_after_the_expiry_no_reminder_is_sent_only_the_expiry_notice(
     runtime: Runtime, world: World
 ) -> None:
     # The repro: certified, one tick 180 days before expiry, then none until after it.
-    product_id = certified_on(runtime, world, "2023-05-07")
+    product_id = certified_148_on(runtime, world.producer_id, "2023-05-07")
     tick(runtime, "2025-11-09T08:00")
     before = len(delivered(runtime))
     tick(runtime, "2026-05-08T08:00")
@@ -76,7 +76,7 @@ def test_after_the_expiry_no_reminder_is_sent_only_the_expiry_notice(
 def test_on_the_expiry_day_itself_the_last_reminder_still_goes_out(
     runtime: Runtime, world: World
 ) -> None:
-    certified_on(runtime, world, "2023-05-07")
+    certified_148_on(runtime, world.producer_id, "2023-05-07")
     tick(runtime, "2025-11-09T08:00")
     tick(runtime, "2026-05-07T08:00")  # the last valid day: the 7-day step is overtaken
     reminders = delivered(runtime, "renewal_reminder")

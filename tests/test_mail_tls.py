@@ -74,41 +74,36 @@ def runtime_for(
     return Runtime.create(smtp_settings(database_url, sink.port, tmp_path, **settings), clock)
 
 
-def test_starttls_with_a_verified_certificate_delivers(
+def tls_server(mode: str, server_tls: ssl.SSLContext) -> SmtpSink:
+    """A server speaking TLS as ``OCOP_SMTP_TLS=mode`` expects: STARTTLS or implicit TLS."""
+    if mode == "starttls":
+        return serve(tls_context=server_tls, require_starttls=True)
+    return serve(ssl_context=server_tls)
+
+
+TLS_MODES = pytest.mark.parametrize("mode", ["starttls", "tls"], ids=["starttls", "implicit-tls"])
+
+
+@TLS_MODES
+def test_starttls_or_implicit_tls_with_a_verified_certificate_delivers(
     database_url: str, clock: Clock, tmp_path: Path, server_tls: ssl.SSLContext,
-    trusted: None, sinks: list[SmtpSink],
+    trusted: None, sinks: list[SmtpSink], mode: str,
 ) -> None:
-    sink = serve(tls_context=server_tls, require_starttls=True)
+    sink = tls_server(mode, server_tls)
     sinks.append(sink)
-    runtime = runtime_for(database_url, clock, sink, tmp_path, smtp_tls="starttls")
+    runtime = runtime_for(database_url, clock, sink, tmp_path, smtp_tls=mode)
     queue(runtime)
     assert send_pending(runtime).sent == 1
     assert len(sink.received) == 1
     runtime.close()
 
 
-def test_implicit_tls_with_a_verified_certificate_delivers(
-    database_url: str, clock: Clock, tmp_path: Path, server_tls: ssl.SSLContext,
-    trusted: None, sinks: list[SmtpSink],
-) -> None:
-    sink = serve(ssl_context=server_tls)
-    sinks.append(sink)
-    runtime = runtime_for(database_url, clock, sink, tmp_path, smtp_tls="tls")
-    queue(runtime)
-    assert send_pending(runtime).sent == 1
-    assert len(sink.received) == 1
-    runtime.close()
-
-
-@pytest.mark.parametrize("mode", ["starttls", "tls"])
+@TLS_MODES
 def test_a_certificate_that_does_not_verify_is_refused_and_the_mail_waits(
     database_url: str, clock: Clock, tmp_path: Path, server_tls: ssl.SSLContext,
     sinks: list[SmtpSink], mode: str,
 ) -> None:
-    options = {"tls_context": server_tls, "require_starttls": True} if mode == "starttls" else {
-        "ssl_context": server_tls
-    }
-    sink = serve(**options)
+    sink = tls_server(mode, server_tls)
     sinks.append(sink)
     runtime = runtime_for(database_url, clock, sink, tmp_path, smtp_tls=mode)
     queue(runtime)

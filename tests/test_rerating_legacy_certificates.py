@@ -4,9 +4,8 @@ filing accepted by the province, Art. 12.3), carried forward by the migration ma
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import History, Product, ScheduleItem, User
 from ocop_cycle.errors import GuardFailed, InvalidInput, PermissionDenied, TransitionNotAllowed
 from ocop_cycle.identity.apitokens import create_token
@@ -26,14 +25,18 @@ from ocop_cycle.services.products import fire, fire_timer, register_product
 from ocop_cycle.services.views import show_product
 from ocop_cycle.web.app import create_app
 from tests.law_26_2026 import (
-    TO_26,
+    FILED,
     TO_148_CERTIFIED,
     WORKFLOW,
     Province26,
-    register26,
-    seat,
+    at_rerating_review,
+    certified26,
+    decision_day_clock_fixture,  # noqa: F401
+    on,
+    qn_fixture,  # noqa: F401
     walk26,
 )
+from tests.pages_support import PASSWORD, csrf_in, sign_in
 
 TO_1489_CERTIFIED = [
     ("approve_idea", "xa26", {}),
@@ -44,21 +47,6 @@ TO_1489_CERTIFIED = [
     ("accept_dossier", "tinh26", {}),
     ("close_evaluation", "tinh26", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
 ]
-
-
-def on(clock: Clock, day: date) -> None:
-    """Act at 09:00 in Vietnam on ``day``."""
-    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
 
 
 @dataclass(frozen=True)
@@ -271,15 +259,6 @@ def test_filing_by_command_outside_the_window_exits_4_naming_the_window(
 
 
 # Withdrawing a re-rating filing (ocop-26-2026 version 2).
-EXPIRES_26 = date(2029, 6, 1)  # the certificate TO_26["certified"] issues on 2026-06-01
-
-
-def certified_26(runtime: Runtime, clock: Clock, qn: Province26) -> int:
-    on(clock, date(2026, 6, 1))
-    product_id = register26(runtime, qn)
-    view = walk26(runtime, product_id, TO_26["certified"])
-    assert view["certificate"]["expires_on"] == EXPIRES_26.isoformat()
-    return product_id
 
 
 def notices(runtime: Runtime, clock: Clock, kind: str) -> list[Any]:
@@ -295,8 +274,8 @@ def notices(runtime: Runtime, clock: Clock, kind: str) -> list[Any]:
 def test_a_producer_withdraws_a_filed_rerating_and_keeps_the_certificate_as_it_was(
     runtime: Runtime, clock: Clock, qn: Province26, withdrawer: str
 ) -> None:
-    product_id = certified_26(runtime, clock, qn)
-    on(clock, EXPIRES_26 - timedelta(days=150))
+    product_id = certified26(runtime, clock, qn)
+    on(clock, FILED)
     before = show_product(runtime, product_id)["certificate"]
     filed = fire(runtime, product_id, "submit_rerating", actor="chuthe26")
     assert (filed["workflow"], filed["workflow_version"]) == (WORKFLOW, 2)
@@ -319,13 +298,7 @@ def test_a_producer_withdraws_a_filed_rerating_and_keeps_the_certificate_as_it_w
 def test_a_rerating_cannot_be_withdrawn_once_the_council_has_concluded(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified_26(runtime, clock, qn)
-    on(clock, EXPIRES_26 - timedelta(days=150))
-    walk26(runtime, product_id, [
-        ("submit_rerating", "chuthe26", {}),
-        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03",
-                                               "request_letter": "TTr"}}),
-    ])
+    product_id = at_rerating_review(runtime, clock, qn)
     with pytest.raises(PermissionDenied):  # the province decides; it does not withdraw
         fire(runtime, product_id, "withdraw_rerating", actor="tinh26")
     assert fire(runtime, product_id, "withdraw_rerating", actor="chuthe26")["state"] == (
@@ -363,8 +336,8 @@ def test_a_late_filers_withdrawal_ends_the_validity_until_the_decision(
 def test_a_version_1_product_withdraws_after_moving_to_version_2_by_its_map(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified_26(runtime, clock, qn)
-    on(clock, EXPIRES_26 - timedelta(days=150))
+    product_id = certified26(runtime, clock, qn)
+    on(clock, FILED)
     fire(runtime, product_id, "submit_rerating", actor="chuthe26")
     with runtime.transaction() as session:  # as a database from before version 2 holds it
         session.get(Product, product_id).workflow_version = 1  # type: ignore[union-attr]
@@ -449,10 +422,9 @@ def test_the_product_pages_form_files_an_unmigrated_certificates_rerating_under_
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
     product_id = certified_under(runtime, clock, qn, "ocop-148")
-    password = "một mật khẩu đủ dài"
     with runtime.transaction() as session:  # a password, as the officer's first sign-in sets
         session.execute(update(User).where(User.username == "xa_ductan").values(
-            password_hash=hash_password(password), must_change_password=False))
+            password_hash=hash_password(PASSWORD), must_change_password=False))
     runtime.settings.cookie_secure = False
     action = f"/san-pham/{product_id}/thao-tac/submit_rerating"
     with TestClient(create_app(runtime)) as client:
@@ -460,18 +432,10 @@ def test_the_product_pages_form_files_an_unmigrated_certificates_rerating_under_
         def page_on(day: date) -> str:
             """Sign in on ``day`` (a session lasts minutes) and take the form's CSRF token."""
             on(clock, day)
-            client.cookies.clear()
-            form = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap").text)
-            assert form
-            signed_in = client.post("/dang-nhap", data={
-                "username": "xa_ductan", "password": password, "csrf_token": form.group(1)},
-                follow_redirects=False)
-            assert signed_in.status_code == 303, signed_in.text
+            sign_in(client, "xa_ductan")
             page = client.get(f"/san-pham/{product_id}").text
             assert f'action="{action}"' in page
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
-            assert csrf
-            return csrf.group(1)
+            return csrf_in(page)
 
         refused = client.post(action, data={"csrf_token": page_on(EXPIRES - timedelta(days=181))},
                               follow_redirects=False)

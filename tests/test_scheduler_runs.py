@@ -17,13 +17,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock, parse_instant
+from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import History, OutboxMessage
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.runner import DIGEST_JOB_ID, SWEEP_JOB_ID, build_scheduler
-from ocop_cycle.services.products import fire
 from tests.conftest import World
-from tests.flows import TO_148, register, walk
+from tests.flows import certified_148_on
 from tests.smtp_sink import SmtpSink, smtp_sink_fixture  # noqa: F401
 
 
@@ -40,21 +39,7 @@ def test_one_interval_sweep_job_and_one_daily_digest_job(runtime: Runtime) -> No
 
 
 def certified(runtime: Runtime, world: World, count: int, decision_date: str) -> list[int]:
-    runtime.clock = Clock(fixed=parse_instant(decision_date))
-    steps = [step for step in TO_148["certified"] if step[0] != "issue_certificate"]
-    products = []
-    for _ in range(count):
-        product_id = register(runtime, world.producer_id, workflow="ocop-148")
-        walk(runtime, product_id, steps)
-        fire(
-            runtime,
-            product_id,
-            "issue_certificate",
-            actor="district1",
-            data={"decision_number": "88/QĐ-UBND", "decision_date": decision_date},
-        )
-        products.append(product_id)
-    return products
+    return [certified_148_on(runtime, world.producer_id, decision_date) for _ in range(count)]
 
 
 def ocop_env(database_url: str, port: int, tmp_path: Path, **extra: str) -> dict[str, str]:

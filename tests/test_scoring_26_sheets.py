@@ -3,43 +3,33 @@ with a majority, knock-outs, the producer's self-assessment (Mẫu 02), written 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 import yaml
 from sqlalchemy import select
 
-from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Certificate, Evaluation, OutboxMessage, Product
 from ocop_cycle.errors import GuardFailed, InvalidInput
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import scoring
 from ocop_cycle.services.products import fire
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import DECISION, FORWARD, Province26, seat, walk26
+from tests.law_26_2026 import (
+    DECISION,
+    FORWARD,
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+    walk26,
+)
 from tests.scoring_support import snapshot
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    qn_with_council_fixture,  # noqa: F401
     submit,
 )
-
-SET_1 = sheet_for(1)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
 
 
 def _close(runtime: Runtime, product_id: int, **data: str) -> dict:

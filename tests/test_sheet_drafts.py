@@ -5,13 +5,10 @@ makes the sheet count; a submitted sheet keeps counting while its member drafts 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 import yaml
 from sqlalchemy import func, select
 
-from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Evaluation, ScoreSheet
 from ocop_cycle.db.models.scoring import SheetDraft
 from ocop_cycle.errors import InvalidInput, PermissionDenied
@@ -21,30 +18,20 @@ from ocop_cycle.services.products import fire
 from ocop_cycle.services.scoresheet import scoresheet_for
 from ocop_cycle.services.sheet_drafts import save_draft
 from ocop_cycle.services.sheet_stats import criteria_stats
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import Province26, seat
+from tests.law_26_2026 import (
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+)
 from tests.sheets_support import (
     MEMBERS_26,
+    SET_1,
     answers_for,
     product_at_council,
-    seat_council_26,
+    qn_with_council_fixture,  # noqa: F401
     submit,
 )
 
-SET_1 = sheet_for(1)
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
 
 
 def _half(total: int = 78) -> dict[str, int]:

@@ -35,6 +35,8 @@ from tests.conftest import World
 from tests.flows import decide
 from tests.law_26_2026 import (
     DECISION,
+    EXPIRES,
+    FILED,
     FORWARD,
     MINISTRY_DECISION,
     REVOCATION,
@@ -42,26 +44,14 @@ from tests.law_26_2026 import (
     TO_148_CERTIFIED,
     WORKFLOW,
     Province26,
+    at_rerating_review,
+    certified26,
+    decision_day_clock_fixture,  # noqa: F401
+    on,
+    qn_fixture,  # noqa: F401
     register26,
-    seat,
     walk26,
 )
-
-
-def on(clock: Clock, day: str | date) -> None:
-    """Act at 09:00 in Vietnam on ``day``."""
-    when = date.fromisoformat(day) if isinstance(day, str) else day
-    clock.fixed = datetime.combine(when, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
 
 
 @pytest.mark.parametrize("state", sorted(TO_26))
@@ -315,7 +305,7 @@ def test_under_90_at_the_ministry_may_be_sent_back_for_reassessment(
 
 
 def test_the_province_and_the_ministry_return_dossiers_for_completion(
-    runtime: Runtime, qn: Province26
+    runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
     first = register26(runtime, qn)
     walk26(runtime, first, TO_26["province_intake"])
@@ -354,23 +344,14 @@ def test_an_upgrade_keeps_the_old_certificate_until_a_higher_star_supersedes_it(
     assert view["state"] == "certified" and view["certificate"]["stars"] == 4
 
 
-# Re-rating (Art. 7.6): the certificate of TO_26["certified"] is dated 2026-06-01 and
-# expires on 2029-06-01; the window runs from 03/12/2028 to 01/02/2029.
-EXPIRES = date(2029, 6, 1)
-
-
-def certified(runtime: Runtime, clock: Clock, qn: Province26) -> int:
-    product_id = register26(runtime, qn)
-    walk26(runtime, product_id, TO_26["certified"])
-    assert show_product(runtime, product_id)["certificate"]["expires_on"] == EXPIRES.isoformat()
-    return product_id
+# Re-rating (Art. 7.6) of the certificate certified26 issues (tests.law_26_2026).
 
 
 @pytest.mark.parametrize("days_before", [181, 119])
 def test_rerating_filed_outside_the_window_is_refused_naming_its_dates(
     runtime: Runtime, clock: Clock, qn: Province26, days_before: int
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     on(clock, EXPIRES - timedelta(days=days_before))
     with pytest.raises(GuardFailed, match="from 03/12/2028 to 01/02/2029"):
         fire(runtime, product_id, "submit_rerating", actor="chuthe26")
@@ -381,7 +362,7 @@ def test_rerating_filed_outside_the_window_is_refused_naming_its_dates(
 def test_rerating_filed_inside_the_window_is_accepted(
     runtime: Runtime, clock: Clock, qn: Province26, days_before: int
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     on(clock, EXPIRES - timedelta(days=days_before))
     view = fire(runtime, product_id, "submit_rerating", actor="chuthe26")
     assert view["state"] == "rerating_submitted"
@@ -390,7 +371,7 @@ def test_rerating_filed_inside_the_window_is_accepted(
 def test_rerating_filed_119_days_before_expiry_is_accepted_late_by_a_province_officer(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     on(clock, EXPIRES - timedelta(days=119))
     with pytest.raises(PermissionDenied):
         fire(runtime, product_id, "accept_late_rerating", actor="chuthe26",
@@ -411,8 +392,8 @@ def test_rerating_filed_119_days_before_expiry_is_accepted_late_by_a_province_of
 def test_a_late_filing_is_not_accepted_while_the_window_is_open(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified(runtime, clock, qn)
-    on(clock, EXPIRES - timedelta(days=150))
+    product_id = certified26(runtime, clock, qn)
+    on(clock, FILED)
     with pytest.raises(GuardFailed, match="submit_rerating"):
         fire(runtime, product_id, "accept_late_rerating", actor="tinh26", data={"reason": "x"})
 
@@ -420,19 +401,12 @@ def test_a_late_filing_is_not_accepted_while_the_window_is_open(
 def test_a_rerating_is_decided_within_45_days_by_written_opinions(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified(runtime, clock, qn)
-    on(clock, EXPIRES - timedelta(days=150))
-    walk26(runtime, product_id, [
-        ("submit_rerating", "chuthe26", {}),
-        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
-    ])
-    view = show_product(runtime, product_id)
-    assert view["state"] == "rerating_review"
+    product_id = at_rerating_review(runtime, clock, qn)
     with runtime.transaction() as session:
         row = session.scalars(select(ScheduleItem).where(
             ScheduleItem.product_id == product_id, ScheduleItem.name == "rerating_decision",
             ScheduleItem.kind == "deadline")).one()
-        assert row.due_on == EXPIRES - timedelta(days=150) + timedelta(days=45)
+        assert row.due_on == FILED + timedelta(days=45)
         assert "Art. 7.6" in row.rule["source"]
     view = fire(runtime, product_id, "close_evaluation", actor="tinh26", data={"score": "71", "minutes": "01/BB-HĐ"})
     view = decide(runtime, product_id, "issue_certificate", actor="tinh26",
@@ -569,7 +543,7 @@ def tick_on(runtime: Runtime, clock: Clock, day: date, hour: int) -> None:
 def test_the_rerating_reminders_fall_inside_the_window_once_each_and_none_after_it(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     expected = [EXPIRES - timedelta(days=days) for days in (180, 150, 130, 120)]
     for number, day in enumerate(expected, start=1):
         tick_on(runtime, clock, day - timedelta(days=1), 23)
@@ -758,7 +732,7 @@ def test_the_producer_is_told_of_the_round_the_result_and_the_revocation_ground(
 def test_a_late_filers_certificate_says_it_is_valid_until_the_decision(
     runtime: Runtime, clock: Clock, qn: Province26, cli: Any
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     on(clock, EXPIRES - timedelta(days=100))
     view = fire(runtime, product_id, "accept_late_rerating", actor="tinh26",
                 data={"reason": "Bão lũ tháng 10"})
@@ -793,7 +767,7 @@ def test_the_certificate_counts_in_the_programme_year_of_its_round(
 def test_a_late_filers_certificate_ends_with_a_result_below_three_stars(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
-    product_id = certified(runtime, clock, qn)
+    product_id = certified26(runtime, clock, qn)
     on(clock, EXPIRES - timedelta(days=100))
     walk26(runtime, product_id, [
         ("accept_late_rerating", "tinh26", {"data": {"reason": "Bão lũ"}}),
@@ -918,8 +892,8 @@ def test_a_rerating_visits_the_site_only_when_marked_needed(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
     forward = {"origin_report": "Mẫu 03", "request_letter": "TTr"}
-    plain, visited = certified(runtime, clock, qn), certified(runtime, clock, qn)
-    on(clock, EXPIRES - timedelta(days=150))
+    plain, visited = certified26(runtime, clock, qn), certified26(runtime, clock, qn)
+    on(clock, FILED)
     for product_id, needed in ((plain, "no"), (visited, "yes")):
         walk26(runtime, product_id, [
             ("submit_rerating", "chuthe26", {}),

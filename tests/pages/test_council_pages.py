@@ -10,11 +10,10 @@ from functools import partial
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from ocop_cycle.db.models import AuditEvent, Council, Evaluation, User
+from ocop_cycle.db.models import AuditEvent, Council, Evaluation
 from ocop_cycle.identity.accounts import add_user
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import councils, units
 from ocop_cycle.services.sheet_drafts import save_draft
@@ -22,44 +21,26 @@ from ocop_cycle.web.app import create_app
 from ocop_cycle.workflow.sheets import sheet_for
 from tests.conftest import ADMIN, World
 from tests.law_26_2026 import seat
+from tests.pages_support import csrf_of, give_everyone_the_password, open_pages, sign_in
 from tests.sheets_support import (
     MEMBERS_26,
     answers_for,
     product_at_council,
+    province_with_council_26,
     seat_council_26,
     submit,
 )
 
-PASSWORD = "một mật khẩu đủ dài"
 MEMBERS = ["hd.an", "hd.binh", "hd.chau", "hd.dung"]
 
 
 @pytest.fixture
 def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
     add = partial(add_user, runtime, actor=ADMIN, role="council_member")
     for username in MEMBERS:
         add(username, name=f"Thành viên {username}")
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    token = _csrf(client, "/dang-nhap")
-    answer = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                             "csrf_token": token}, follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-
-
-def _csrf(client: TestClient, path: str) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert token
-    return token.group(1)
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def _councils(runtime: Runtime) -> int:
@@ -70,12 +51,12 @@ def _councils(runtime: Runtime) -> int:
 def test_the_provincial_office_sets_up_its_provincial_council_and_sees_it_listed(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     form = client.get("/hoi-dong").text
     assert 'for="m-hd.an"' in form and 'id="f-chair"' in form
     answer = client.post("/hoi-dong", data={
         "level": "province", "unit_code": world.province, "chair": "hd.binh",
-        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": _csrf(client, "/hoi-dong"),
+        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": csrf_of(client, "/hoi-dong"),
     }, follow_redirects=False)
     assert answer.status_code == 303
     council_id = int(answer.headers["location"].split("/")[-1].split("?")[0])
@@ -90,10 +71,10 @@ def test_the_provincial_office_sets_up_its_provincial_council_and_sees_it_listed
 def test_a_council_of_two_members_is_refused_next_to_the_form_and_nothing_is_set_up(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     answer = client.post("/hoi-dong", data={
         "level": "province", "unit_code": world.province, "chair": "hd.an",
-        "members": ["hd.an", "hd.binh"], "csrf_token": _csrf(client, "/hoi-dong"),
+        "members": ["hd.an", "hd.binh"], "csrf_token": csrf_of(client, "/hoi-dong"),
     })
     assert answer.status_code == 422
     assert 'role="alert"' in answer.text and "ít nhất 3 thành viên" in answer.text
@@ -105,7 +86,7 @@ def test_a_council_of_two_members_is_refused_next_to_the_form_and_nothing_is_set
 def test_setting_up_a_council_without_the_csrf_token_is_refused(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     answer = client.post("/hoi-dong", data={
         "level": "province", "unit_code": world.province, "chair": "hd.an",
         "members": ["hd.an", "hd.binh", "hd.chau"],
@@ -114,19 +95,25 @@ def test_setting_up_a_council_without_the_csrf_token_is_refused(
     assert _councils(runtime) == 0
 
 
-def test_changing_the_members_and_chair_is_audited(
-    client: TestClient, runtime: Runtime, world: World
-) -> None:
-    council_id = councils.create_council(
+@pytest.fixture
+def council_id(client: TestClient, runtime: Runtime, world: World) -> int:
+    """The provincial council hd.an chairs, with hd.binh and hd.chau (their accounts come
+    with the client)."""
+    return int(councils.create_council(
         runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
         members=["hd.an", "hd.binh", "hd.chau"],
-    )["id"]
-    _sign_in(client, "province1")
+    )["id"])
+
+
+def test_changing_the_members_and_chair_is_audited(
+    client: TestClient, runtime: Runtime, council_id: int
+) -> None:
+    sign_in(client, "province1")
     page = f"/hoi-dong/{council_id}"
     assert re.search(r'value="hd.chau" checked', client.get(page).text)
     answer = client.post(page, data={
         "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.dung"],
-        "csrf_token": _csrf(client, page),
+        "csrf_token": csrf_of(client, page),
     }, follow_redirects=False)
     assert answer.headers["location"] == f"{page}?da=doi"
     shown = councils.show_council(runtime, council_id)
@@ -140,17 +127,13 @@ def test_changing_the_members_and_chair_is_audited(
 
 
 def test_a_chair_outside_the_members_is_refused_and_the_council_is_unchanged(
-    client: TestClient, runtime: Runtime, world: World
+    client: TestClient, runtime: Runtime, council_id: int
 ) -> None:
-    council_id = councils.create_council(
-        runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
-        members=["hd.an", "hd.binh", "hd.chau"],
-    )["id"]
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     page = f"/hoi-dong/{council_id}"
     answer = client.post(page, data={
         "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.chau"],
-        "csrf_token": _csrf(client, page),
+        "csrf_token": csrf_of(client, page),
     })
     assert answer.status_code == 422 and "phải là một trong các thành viên" in answer.text
     assert councils.show_council(runtime, council_id)["chair"] == "hd.an"
@@ -164,36 +147,32 @@ def test_a_council_of_another_province_is_not_found_and_not_listed(
         runtime, actor=ADMIN, level="province", unit_code="52", chair="hd.an",
         members=["hd.an", "hd.binh", "hd.chau"],
     )["id"]
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     assert f'href="/hoi-dong/{other}"' not in client.get("/hoi-dong").text
     assert client.get(f"/hoi-dong/{other}").status_code == 404
     answer = client.post(f"/hoi-dong/{other}", data={
         "chair": "hd.dung", "members": ["hd.an", "hd.binh", "hd.dung"],
-        "csrf_token": _csrf(client, "/hoi-dong"),
+        "csrf_token": csrf_of(client, "/hoi-dong"),
     })
     assert answer.status_code == 404
     assert councils.show_council(runtime, other)["chair"] == "hd.an"
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     assert f'href="/hoi-dong/{other}"' in client.get("/hoi-dong").text
 
 
 @pytest.mark.parametrize("username", ["producer1", "commune1"])
 def test_producers_and_communes_may_not_manage_councils(client: TestClient, username: str) -> None:
-    _sign_in(client, username)
+    sign_in(client, username)
     assert client.get("/hoi-dong").status_code == 403
     assert 'href="/hoi-dong"' not in client.get("/viec-can-lam").text
 
 
 def test_a_council_member_sees_their_own_councils_but_may_not_manage_any(
-    client: TestClient, runtime: Runtime, world: World
+    client: TestClient, runtime: Runtime, world: World, council_id: int
 ) -> None:
-    council_id = councils.create_council(
-        runtime, actor=ADMIN, level="province", unit_code=world.province, chair="hd.an",
-        members=["hd.an", "hd.binh", "hd.chau"],
-    )["id"]
-    _sign_in(client, "hd.dung")
+    sign_in(client, "hd.dung")
     assert "Bạn chưa là thành viên hội đồng nào." in client.get("/hoi-dong").text
-    _sign_in(client, "hd.binh")
+    sign_in(client, "hd.binh")
     assert 'href="/hoi-dong"' in client.get("/viec-can-lam").text
     page = client.get("/hoi-dong")
     assert page.status_code == 200 and "Hội đồng của tôi" in page.text
@@ -203,7 +182,7 @@ def test_a_council_member_sees_their_own_councils_but_may_not_manage_any(
     assert client.get(f"/hoi-dong/{council_id}").status_code == 403
     refused = client.post("/hoi-dong", data={
         "level": "province", "unit_code": world.province, "chair": "hd.binh",
-        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": _csrf(client, "/hoi-dong"),
+        "members": ["hd.an", "hd.binh", "hd.chau"], "csrf_token": csrf_of(client, "/hoi-dong"),
     })
     assert refused.status_code == 403 and _councils(runtime) == 1
 
@@ -212,16 +191,12 @@ def test_a_council_member_sees_their_own_councils_but_may_not_manage_any(
 def evaluating(runtime: Runtime) -> tuple[Runtime, list[int]]:
     """A provincial council of 26/2026 scoring two products: one member has submitted the
     first, drafted the second; passwords set for the members."""
-    province = seat(runtime)
-    seat_council_26(runtime, province)
+    province = province_with_council_26(runtime)
     products = [product_at_council(runtime, province), product_at_council(runtime, province)]
     sheet = sheet_for(1)
     submit(runtime, products[0], MEMBERS_26[1], answers_for(sheet, 78))
     save_draft(runtime, products[1], actor=MEMBERS_26[1], answers={"1.1": 0})
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
+    give_everyone_the_password(runtime)
     return runtime, products
 
 
@@ -231,7 +206,7 @@ def test_a_member_sees_each_product_evaluated_now_with_where_their_sheet_stands(
     runtime, (first, second) = evaluating
     runtime.settings.cookie_secure = False
     with TestClient(create_app(runtime)) as client:
-        _sign_in(client, MEMBERS_26[1])
+        sign_in(client, MEMBERS_26[1])
         page = client.get("/hoi-dong").text
         rows = {
             int(found.group(1)): found.group(2)
@@ -242,7 +217,7 @@ def test_a_member_sees_each_product_evaluated_now_with_where_their_sheet_stands(
         assert rows == {first: "submitted", second: "draft"}
         assert f'href="/san-pham/{second}/phieu-cham"' in page
         assert "Đã nộp" in page and "Bản nháp" in page
-        _sign_in(client, MEMBERS_26[2])
+        sign_in(client, MEMBERS_26[2])
         other = client.get("/hoi-dong").text
         assert other.count('class="sheet-missing"') == 2 and "Chấm điểm" in other
 

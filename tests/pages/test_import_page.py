@@ -9,38 +9,22 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from ocop_cycle.db.models import Certificate, User
-from ocop_cycle.identity.passwords import hash_password
+from ocop_cycle.db.models import Certificate
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.web.app import create_app
 from tests.conftest import World
 from tests.import_files import write_certificates_csv
-
-PASSWORD = "một mật khẩu đủ dài"
+from tests.pages_support import csrf_of, open_pages, sign_in
 
 
 @pytest.fixture
 def client(runtime: Runtime, world: World, tmp_path: Path) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
+    """The provincial office, signed in."""
     runtime.settings.storage_dir = tmp_path / "documents"
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    with TestClient(create_app(runtime)) as test_client:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', test_client.get("/dang-nhap").text)
-        assert token
-        test_client.post("/dang-nhap", data={"username": "province1", "password": PASSWORD,
-                                             "csrf_token": token.group(1)})
-        yield test_client
-
-
-def _csrf(client: TestClient) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/nhap-du-lieu").text)
-    assert token
-    return token.group(1)
+    with open_pages(runtime) as pages:
+        sign_in(pages, "province1")
+        yield pages
 
 
 def _certificates(runtime: Runtime) -> int:
@@ -52,7 +36,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing_until_confirmed(
     client: TestClient, runtime: Runtime, world: World, tmp_path: Path
 ) -> None:
     source = write_certificates_csv(tmp_path / "tinh.csv", 10, [world.commune, world.other_commune])
-    checked = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+    checked = client.post("/nhap-du-lieu", data={"csrf_token": csrf_of(client, "/nhap-du-lieu")},
                           files={"file": ("tinh.csv", source.read_bytes(), "text/csv")})
     assert checked.status_code == 200, checked.text
     assert "Kết quả kiểm tra (chưa ghi gì)" in checked.text
@@ -60,7 +44,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing_until_confirmed(
     token = re.search(r'name="token" value="([^"]+)"', checked.text)
     assert token
     confirmed = client.post("/nhap-du-lieu/xac-nhan", data={
-        "csrf_token": _csrf(client), "token": token.group(1), "suffix": ".csv",
+        "csrf_token": csrf_of(client, "/nhap-du-lieu"), "token": token.group(1), "suffix": ".csv",
     }, follow_redirects=False)
     assert confirmed.headers["location"] == "/nhap-du-lieu?da=1"
     assert _certificates(runtime) == 10
@@ -72,7 +56,7 @@ def test_file_with_errors_lists_each_row_and_imports_nothing(
 ) -> None:
     source = write_certificates_csv(tmp_path / "tinh.csv", 3, [world.commune])
     broken = source.read_text().replace(f",{world.commune},", ",99999,", 1)
-    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": csrf_of(client, "/nhap-du-lieu")},
                          files={"file": ("tinh.csv", broken.encode(), "text/csv")})
     assert answer.status_code == 422
     assert "<td>commune_code</td>" in answer.text
@@ -82,7 +66,7 @@ def test_file_with_errors_lists_each_row_and_imports_nothing(
 def _broken_commune_code(client: TestClient, world: World, tmp_path: Path) -> str:
     source = write_certificates_csv(tmp_path / "tinh.csv", 3, [world.commune])
     broken = source.read_text().replace(f",{world.commune},", ",99999,", 1)
-    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": csrf_of(client, "/nhap-du-lieu")},
                          files={"file": ("tinh.csv", broken.encode(), "text/csv")})
     assert answer.status_code == 422
     return answer.text
@@ -110,7 +94,7 @@ def test_a_file_with_more_errors_than_are_listed_counts_them_all(
 ) -> None:
     source = write_certificates_csv(tmp_path / "tinh.csv", 1200, [world.commune])
     broken = source.read_text().replace(f",{world.commune},", ",99999,")
-    answer = client.post("/nhap-du-lieu", data={"csrf_token": _csrf(client)},
+    answer = client.post("/nhap-du-lieu", data={"csrf_token": csrf_of(client, "/nhap-du-lieu")},
                          files={"file": ("tinh.csv", broken.encode(), "text/csv")})
     assert answer.status_code == 422
     assert "1.200 lỗi trong tệp; liệt kê 1.000 lỗi đầu tiên" in answer.text
@@ -122,7 +106,7 @@ def test_confirming_someone_elses_or_a_made_up_file_is_refused(
     client: TestClient, runtime: Runtime
 ) -> None:
     answer = client.post("/nhap-du-lieu/xac-nhan", data={
-        "csrf_token": _csrf(client), "token": "../../etc/passwd-aaaaaaaaaaaaaaaa", "suffix": ".csv",
+        "csrf_token": csrf_of(client, "/nhap-du-lieu"), "token": "../../etc/passwd-aaaaaaaaaaaaaaaa", "suffix": ".csv",
     })
     assert answer.status_code == 422
     assert "Không còn tệp chờ nhập" in answer.text

@@ -3,24 +3,18 @@ signed-in page: outside it, a product page is "not found" and its name appears n
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
 from ocop_cycle.clock import Clock
-from ocop_cycle.db.models import User
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.products import register_product
-from ocop_cycle.web.app import create_app
 from tests.conftest import World
 from tests.flows import TO_148, walk
+from tests.pages_support import sign_in
 
-PASSWORD = "một mật khẩu đủ dài"
 IN_DUC_TAN = "Tỏi đen xã Đức Tân"  # commune1's commune, producer1's product, certified
 IN_MO_DUC = "Bánh tráng thị trấn Mộ Đức"  # commune2's commune, producer2's product
 # Who may see each product (the same district holds both communes).
@@ -33,10 +27,6 @@ LISTS = ("/viec-can-lam", "/san-pham", "/chung-nhan", "/tong-quan", "/thong-bao"
 @pytest.fixture
 def products(runtime: Runtime, world: World, clock: Clock) -> dict[str, int]:
     clock.fixed = datetime(2024, 6, 25, 2, 0, tzinfo=UTC)
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
     duc_tan = register_product(runtime, name=IN_DUC_TAN, producer_id=world.producer_id,
                                group="food", actor="commune1")
     walk(runtime, int(duc_tan["id"]), TO_148["certified"])
@@ -45,32 +35,14 @@ def products(runtime: Runtime, world: World, clock: Clock) -> dict[str, int]:
     return {IN_DUC_TAN: int(duc_tan["id"]), IN_MO_DUC: int(mo_duc["id"])}
 
 
-@pytest.fixture
-def app_client(runtime: Runtime) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
-    with TestClient(create_app(runtime)) as client:
-        yield client
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    form = client.get("/dang-nhap").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
-    answer = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                             "csrf_token": token.group(1)},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-
-
 @pytest.mark.parametrize("viewer", EVERYONE)
 def test_every_page_shows_only_the_viewers_jurisdiction(
-    app_client: TestClient, products: dict[str, int], viewer: str
+    client: TestClient, products: dict[str, int], viewer: str
 ) -> None:
-    _sign_in(app_client, viewer)
+    sign_in(client, viewer)
     for name, allowed in ((IN_DUC_TAN, SEES_DUC_TAN), (IN_MO_DUC, SEES_MO_DUC)):
         product = products[name]
-        page = app_client.get(f"/san-pham/{product}")
+        page = client.get(f"/san-pham/{product}")
         if viewer in allowed:
             assert page.status_code == 200, (viewer, name)
             assert name in page.text
@@ -78,24 +50,24 @@ def test_every_page_shows_only_the_viewers_jurisdiction(
             assert page.status_code == 404, (viewer, name)
             assert name not in page.text
             for path in (f"/san-pham/{product}/phieu-cham", *LISTS):
-                shown = app_client.get(path)
+                shown = client.get(path)
                 assert shown.status_code < 500, (viewer, path)
                 assert name not in shown.text, (viewer, path)
-            refused = app_client.post(f"/san-pham/{product}/thao-tac/approve_idea",
+            refused = client.post(f"/san-pham/{product}/thao-tac/approve_idea",
                                       data={"csrf_token": "x"})
             assert name not in refused.text, viewer
 
 
 def test_every_signed_in_page_sends_a_stranger_to_sign_in(
-    app_client: TestClient, products: dict[str, int]
+    client: TestClient, products: dict[str, int]
 ) -> None:
     product = products[IN_DUC_TAN]
     for path in (*LISTS, f"/san-pham/{product}", f"/san-pham/{product}/phieu-cham",
                  "/san-pham/dang-ky", "/doi-mat-khau"):
-        answer = app_client.get(path, follow_redirects=False)
+        answer = client.get(path, follow_redirects=False)
         assert answer.status_code == 303, path
         assert answer.headers["location"].startswith("/dang-nhap?next=")
     for path in (f"/san-pham/{product}/thao-tac/approve_idea", f"/san-pham/{product}/tai-lieu",
                  f"/san-pham/{product}/phieu-cham", "/san-pham/dang-ky"):
-        answer = app_client.post(path, data={}, follow_redirects=False)
+        answer = client.post(path, data={}, follow_redirects=False)
         assert answer.status_code == 303, path

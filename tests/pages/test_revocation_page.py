@@ -7,31 +7,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Certificate, History, User
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import units
-from ocop_cycle.web.app import create_app
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
-
-PASSWORD = "một mật khẩu đủ dài"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    return seat(runtime)
+from tests.law_26_2026 import (
+    TO_26,
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+    qn_fixture,  # noqa: F401
+    register26,
+    walk26,
+)
+from tests.pages_support import csrf_of, open_pages, sign_in
 
 
 @pytest.fixture
@@ -44,31 +36,12 @@ def certified(runtime: Runtime, qn: Province26) -> tuple[int, int]:
 
 @pytest.fixture
 def client(runtime: Runtime, qn: Province26) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
     units.load_province(runtime, "01", "2025")
     with runtime.transaction() as session:
         session.add(User(username="tinh_hn", display_name="Cán bộ Hà Nội",
                          role="province_officer", unit_code="01"))
-        session.flush()
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    answer = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                             "csrf_token": _csrf(client, "/dang-nhap")},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-
-
-def _csrf(client: TestClient, path: str) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert token
-    return token.group(1)
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def _status(runtime: Runtime, certificate_id: int) -> tuple[str, str | None]:
@@ -82,7 +55,7 @@ def test_the_product_page_leads_the_province_to_the_revocation_form(
     client: TestClient, certified: tuple[int, int]
 ) -> None:
     product_id, certificate_id = certified
-    _sign_in(client, "tinh26")
+    sign_in(client, "tinh26")
     page = client.get(f"/san-pham/{product_id}").text
     assert f'href="/chung-nhan/{certificate_id}/thu-hoi"' in page
     assert f'action="/san-pham/{product_id}/thao-tac/revoke"' not in page
@@ -92,7 +65,7 @@ def test_the_form_lists_the_six_grounds_of_article_8_in_vietnamese_and_english(
     client: TestClient, certified: tuple[int, int]
 ) -> None:
     _product_id, certificate_id = certified
-    _sign_in(client, "tinh26")
+    sign_in(client, "tinh26")
     form = client.get(f"/chung-nhan/{certificate_id}/thu-hoi").text
     assert re.findall(r'name="ground" value="([a-z]+)"', form) == ["a", "b", "c", "d", "dd", "e"]
     assert "<strong>đ)</strong> Chủ thể không còn hoạt động sản xuất sản phẩm OCOP" in form
@@ -106,11 +79,11 @@ def test_the_province_revokes_its_certificate_on_ground_dd_with_the_conclusion(
     client: TestClient, runtime: Runtime, certified: tuple[int, int]
 ) -> None:
     product_id, certificate_id = certified
-    _sign_in(client, "tinh26")
+    sign_in(client, "tinh26")
     path = f"/chung-nhan/{certificate_id}/thu-hoi"
     answer = client.post(path, data={
         "ground": "dd", "conclusion": "KL 15/KL-SNNMT", "conclusion_date": "2026-05-28",
-        "decision_number": "88/QĐ-UBND", "comment": "Cơ sở đã ngừng sản xuất", "csrf_token": _csrf(client, path),
+        "decision_number": "88/QĐ-UBND", "comment": "Cơ sở đã ngừng sản xuất", "csrf_token": csrf_of(client, path),
     }, follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/san-pham/{product_id}?da=revoke"
@@ -130,11 +103,11 @@ def test_the_ministry_may_not_revoke_a_provincial_certificate_and_nothing_change
     client: TestClient, runtime: Runtime, certified: tuple[int, int]
 ) -> None:
     _product_id, certificate_id = certified
-    _sign_in(client, "bo26")
+    sign_in(client, "bo26")
     path = f"/chung-nhan/{certificate_id}/thu-hoi"
     answer = client.post(path, data={
         "ground": "c", "conclusion": "KL 1", "conclusion_date": "2026-05-28",
-        "csrf_token": _csrf(client, path),
+        "csrf_token": csrf_of(client, path),
     })
     assert answer.status_code == 409
     assert 'role="alert"' in answer.text and "khoản 2 Điều 8" in answer.text
@@ -146,10 +119,10 @@ def test_an_empty_conclusion_is_named_next_to_its_field(
     client: TestClient, runtime: Runtime, certified: tuple[int, int]
 ) -> None:
     _product_id, certificate_id = certified
-    _sign_in(client, "tinh26")
+    sign_in(client, "tinh26")
     path = f"/chung-nhan/{certificate_id}/thu-hoi"
     answer = client.post(path, data={"ground": "a", "conclusion_date": "2026-05-28",
-                                     "csrf_token": _csrf(client, path)})
+                                     "csrf_token": csrf_of(client, path)})
     assert answer.status_code == 422
     assert 'id="f-conclusion-error"' in answer.text
     assert _status(runtime, certificate_id) == ("active", None)
@@ -159,7 +132,7 @@ def test_revoking_without_the_csrf_token_is_refused(
     client: TestClient, runtime: Runtime, certified: tuple[int, int]
 ) -> None:
     _product_id, certificate_id = certified
-    _sign_in(client, "tinh26")
+    sign_in(client, "tinh26")
     answer = client.post(f"/chung-nhan/{certificate_id}/thu-hoi", data={
         "ground": "a", "conclusion": "KL 1", "conclusion_date": "2026-05-28"})
     assert answer.status_code == 403
@@ -170,11 +143,11 @@ def test_a_certificate_of_another_province_is_not_found(
     client: TestClient, runtime: Runtime, certified: tuple[int, int]
 ) -> None:
     _product_id, certificate_id = certified
-    _sign_in(client, "tinh_hn")
+    sign_in(client, "tinh_hn")
     path = f"/chung-nhan/{certificate_id}/thu-hoi"
     assert client.get(path).status_code == 404
     answer = client.post(path, data={
         "ground": "a", "conclusion": "KL 1", "conclusion_date": "2026-05-28",
-        "csrf_token": _csrf(client, "/chung-nhan")})
+        "csrf_token": csrf_of(client, "/chung-nhan")})
     assert answer.status_code == 404
     assert _status(runtime, certificate_id) == ("active", None)

@@ -9,96 +9,62 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
-from ocop_cycle.db.models import Evaluation, Product, ScoreSheet, User
+from ocop_cycle.clock import Clock
+from ocop_cycle.db.models import Evaluation, Product, ScoreSheet
 from ocop_cycle.domain.scores import stars_for
 from ocop_cycle.domain.star_minimums import stars_with_minimums
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import documents
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.scoring import show_scores
-from ocop_cycle.services.views import show_product
-from ocop_cycle.web.app import create_app
 from ocop_cycle.workflow.evaluations import council_rules, option_sheet_for
 from ocop_cycle.workflow.sheets import Sheet, points_of
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
+from tests.law_26_2026 import Province26, at_rerating_review
+from tests.pages_support import csrf_of, open_pages, sign_in
 from tests.scoring_support import snapshot
-from tests.sheets_support import MEMBERS_26, answers_for, seat_council_26, submit
-
-PASSWORD = "một mật khẩu đủ dài"
-
+from tests.sheets_support import (
+    MEMBERS_26,
+    answers_for,
+    form_answers,
+    product_at_council,
+    province_with_council_26,
+    submit,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CHAIR, MEMBER = MEMBERS_26[0], MEMBERS_26[1]
-# Re-rating by written opinions (Art. 7.6): the certificate of TO_26["certified"] expires
-# on 2029-06-01; the product files 150 days before.
-FILED = date(2029, 6, 1) - timedelta(days=150)
 
 
 @pytest.fixture
 def province(runtime: Runtime) -> Province26:
-    here = seat(runtime)
-    seat_council_26(runtime, here)
-    return here
+    return province_with_council_26(runtime)
 
 
 @pytest.fixture
 def product(runtime: Runtime, province: Province26) -> int:
-    product_id = register26(runtime, province, product_set=10)
-    walk26(runtime, product_id, TO_26["province_council"])
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    return product_id
+    return product_at_council(runtime, province, product_set=10)
 
 
 @pytest.fixture
 def client(runtime: Runtime, product: int) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap").text)
-    assert token
-    client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                    "csrf_token": token.group(1)})
-
-
-def _form(client: TestClient, path: str) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert token
-    return token.group(1)
-
-
-def _answers(runtime: Runtime, product_id: int, total: int) -> dict[str, str]:
-    with runtime.reading() as session:
-        found = get_product(session, product_id)
-        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
-        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
-        assert sheet is not None
-        return {f"c.{code}": str(index) for code, index in answers_for(sheet, total).items()}
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def test_member_saves_a_full_sheet_and_sees_its_total(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBERS_26[1])
+    sign_in(client, MEMBERS_26[1])
     path = f"/san-pham/{product}/phieu-cham"
-    answer = client.post(path, data={**_answers(runtime, product, 76), "opinion": "Đạt",
-                                     "csrf_token": _form(client, path)}, follow_redirects=False)
+    answer = client.post(path, data={**form_answers(runtime, product, 76), "opinion": "Đạt",
+                                     "csrf_token": csrf_of(client, path)}, follow_redirects=False)
     assert answer.status_code == 303
     page = client.get(answer.headers["location"]).text
     assert "Đã nộp phiếu" in page
@@ -114,11 +80,11 @@ def _half_of(answers: dict[str, str]) -> dict[str, str]:
 def test_a_member_saves_half_the_sheet_as_a_draft_and_finds_it_when_coming_back(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
-    half = _half_of(_answers(runtime, product, 76))
+    half = _half_of(form_answers(runtime, product, 76))
     answer = client.post(path, data={**half, "opinion": "Xem tiếp mục 3", "action": "draft",
-                                     "csrf_token": _form(client, path)}, follow_redirects=False)
+                                     "csrf_token": csrf_of(client, path)}, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].endswith("?da_luu_nhap=1")
     assert "Đã lưu nháp" in client.get(answer.headers["location"]).text
     # Coming back later: the draft's choices are ticked again, with what remains to do.
@@ -135,19 +101,19 @@ def test_a_member_saves_half_the_sheet_as_a_draft_and_finds_it_when_coming_back(
 def test_a_draft_saved_by_htmx_answers_with_its_time_and_counts_nothing(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
     htmx = {"HX-Request": "true"}
-    half = _half_of(_answers(runtime, product, 76))
-    saved = client.post(path, data={**half, "action": "draft", "csrf_token": _form(client, path)},
+    half = _half_of(form_answers(runtime, product, 76))
+    saved = client.post(path, data={**half, "action": "draft", "csrf_token": csrf_of(client, path)},
                         headers=htmx)
     assert saved.status_code == 200 and "<html" not in saved.text
     assert re.search(r"Đã lưu nháp lúc \d\d/\d\d/\d{4} \d\d:\d\d", saved.text)
     assert f"đã chọn {len(half)}/" in saved.text
     wrong = client.post(path, data={"c.1.1": "9", "action": "draft",
-                                    "csrf_token": _form(client, path)}, headers=htmx)
+                                    "csrf_token": csrf_of(client, path)}, headers=htmx)
     assert wrong.status_code == 422 and "Bản nháp không được lưu" in wrong.text
-    submitted = client.post(path, data={**half, "csrf_token": _form(client, path)}, headers=htmx)
+    submitted = client.post(path, data={**half, "csrf_token": csrf_of(client, path)}, headers=htmx)
     assert submitted.status_code == 422 and "còn tiêu chí chưa chọn mức" in submitted.text
     with runtime.reading() as session:
         assert session.scalars(select(ScoreSheet)).all() == []
@@ -156,10 +122,10 @@ def test_a_draft_saved_by_htmx_answers_with_its_time_and_counts_nothing(
 def test_the_chair_sees_who_has_a_draft_but_not_what_it_chose(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
-    client.post(path, data={"c.1.1": "0", "action": "draft", "csrf_token": _form(client, path)})
-    _sign_in(client, CHAIR)
+    client.post(path, data={"c.1.1": "0", "action": "draft", "csrf_token": csrf_of(client, path)})
+    sign_in(client, CHAIR)
     page = client.get(path).text
     assert re.search(rf'id="drafting">Đang chấm \(bản nháp, chưa tính\): {MEMBER}<', page)
     assert not re.search(r'name="c\.1\.1" value="0" checked', page)
@@ -169,10 +135,10 @@ def test_the_chair_sees_who_has_a_draft_but_not_what_it_chose(
 def test_incomplete_sheet_is_refused_whole_and_keeps_what_was_chosen(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBERS_26[1])
+    sign_in(client, MEMBERS_26[1])
     path = f"/san-pham/{product}/phieu-cham"
-    first_key, first_value = next(iter(_answers(runtime, product, 76).items()))
-    answer = client.post(path, data={first_key: first_value, "csrf_token": _form(client, path)})
+    first_key, first_value = next(iter(form_answers(runtime, product, 76).items()))
+    answer = client.post(path, data={first_key: first_value, "csrf_token": csrf_of(client, path)})
     assert answer.status_code == 422
     assert "còn tiêu chí chưa chọn mức" in answer.text
     code = first_key.removeprefix("c.")
@@ -185,15 +151,15 @@ def test_only_the_chair_records_the_councils_discussion(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
     path = f"/san-pham/{product}/phieu-cham"
-    _sign_in(client, MEMBERS_26[1])
+    sign_in(client, MEMBERS_26[1])
     refused = client.post(path + "/thao-luan", data={"note": "Đã thảo luận",
-                                                     "csrf_token": _form(client, path)})
+                                                     "csrf_token": csrf_of(client, path)})
     assert refused.status_code == 403
     assert "Chỉ Chủ tịch hội đồng đánh giá sản phẩm" in refused.text
-    _sign_in(client, MEMBERS_26[0])
+    sign_in(client, MEMBERS_26[0])
     assert "Ghi nhận thảo luận" in client.get(path).text
     done = client.post(path + "/thao-luan", data={"note": "Hội đồng đã thảo luận chênh lệch",
-                                                  "csrf_token": _form(client, path)},
+                                                  "csrf_token": csrf_of(client, path)},
                        follow_redirects=False)
     assert done.status_code == 303
     with runtime.reading() as session:
@@ -204,10 +170,10 @@ def test_only_the_chair_records_the_councils_discussion(
 def test_producer_fills_in_the_self_assessment_on_the_same_sheet(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, "chuthe26")
+    sign_in(client, "chuthe26")
     path = f"/san-pham/{product}/phieu-cham"
-    answer = client.post(path, data={**_answers(runtime, product, 85),
-                                     "csrf_token": _form(client, path)}, follow_redirects=False)
+    answer = client.post(path, data={**form_answers(runtime, product, 85),
+                                     "csrf_token": csrf_of(client, path)}, follow_redirects=False)
     assert answer.status_code == 303
     with runtime.reading() as session:
         sheet = session.scalars(select(ScoreSheet)).one()
@@ -227,15 +193,15 @@ def _sheet(runtime: Runtime, product_id: int) -> Sheet:
 def test_a_sheet_saved_by_htmx_answers_with_its_status_alone(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
     htmx = {"HX-Request": "true"}
-    saved = client.post(path, data={**_answers(runtime, product, 76),
-                                    "csrf_token": _form(client, path)}, headers=htmx)
+    saved = client.post(path, data={**form_answers(runtime, product, 76),
+                                    "csrf_token": csrf_of(client, path)}, headers=htmx)
     assert saved.status_code == 200
     assert "<html" not in saved.text and 'role="status"' in saved.text
     assert re.search(r"Đã nộp phiếu lúc \d\d/\d\d/\d{4} \d\d:\d\d .* tổng điểm 76", saved.text)
-    refused = client.post(path, data={"csrf_token": _form(client, path)}, headers=htmx)
+    refused = client.post(path, data={"csrf_token": csrf_of(client, path)}, headers=htmx)
     assert refused.status_code == 422
     assert "<html" not in refused.text and 'role="alert"' in refused.text
     assert "còn tiêu chí chưa chọn mức" in refused.text
@@ -246,9 +212,9 @@ def test_a_sheet_saved_by_htmx_answers_with_its_status_alone(
 def test_a_save_without_the_csrf_token_is_refused_by_htmx_too(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
-    refused = client.post(path, data=_answers(runtime, product, 76), headers={"HX-Request": "true"})
+    refused = client.post(path, data=form_answers(runtime, product, 76), headers={"HX-Request": "true"})
     assert refused.status_code == 403 and "CSRF" in refused.text
     with runtime.reading() as session:
         assert session.scalars(select(ScoreSheet)).first() is None
@@ -257,9 +223,9 @@ def test_a_save_without_the_csrf_token_is_refused_by_htmx_too(
 def test_the_running_total_and_its_star_come_from_the_server_before_saving(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
-    token = _form(client, path)
+    token = csrf_of(client, path)
     sheet = _sheet(runtime, product)
     answers = answers_for(sheet, 76)
     first = next(iter(answers))
@@ -269,7 +235,7 @@ def test_the_running_total_and_its_star_come_from_the_server_before_saving(
     assert f"{points} / 100" in part.text
     assert f"đã chọn 1/{len(sheet.criteria())} tiêu chí" in part.text
     assert "Phiếu này cho" not in part.text  # no star before every criterion is answered
-    full = client.post(path + "/tong", data={**_answers(runtime, product, 76), "csrf_token": token})
+    full = client.post(path + "/tong", data={**form_answers(runtime, product, 76), "csrf_token": token})
     with runtime.reading() as session:
         found = get_product(session, product)
         definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
@@ -282,7 +248,7 @@ def test_the_running_total_and_its_star_come_from_the_server_before_saving(
     assert "76 / 100" in full.text and f"Phiếu này cho: <strong>{stars} sao</strong>" in full.text
     with runtime.reading() as session:
         assert session.scalars(select(ScoreSheet)).first() is None
-    assert client.post(path + "/tong", data=_answers(runtime, product, 76)).status_code == 403
+    assert client.post(path + "/tong", data=form_answers(runtime, product, 76)).status_code == 403
 
 
 def test_the_chair_sees_each_criterion_the_members_chose_differently(
@@ -297,7 +263,7 @@ def test_the_chair_sees_each_criterion_the_members_chose_differently(
     ]
     assert disputed
     path = f"/san-pham/{product}/phieu-cham"
-    _sign_in(client, CHAIR)
+    sign_in(client, CHAIR)
     page = client.get(path).text
     assert "Tiêu chí thành viên chọn khác nhau" in page
     table = page.split('class="disagreements"')[1].split("</table>")[0]
@@ -310,23 +276,14 @@ def test_the_chair_sees_each_criterion_the_members_chose_differently(
     theirs = criterion.options[answers_for(sheet, 70)[code]].points
     assert f"{CHAIR} (1 phiếu)" in table and f"{MEMBER} (1 phiếu)" in table
     assert f"<td>{abs(mine - theirs)} điểm</td>" in table
-    _sign_in(client, MEMBERS_26[2])
+    sign_in(client, MEMBERS_26[2])
     assert "Tiêu chí thành viên chọn khác nhau" not in client.get(path).text
 
 
 @pytest.fixture
 def rerating(runtime: Runtime, clock: Clock, province: Province26, product: int) -> int:
     """A set-1 product filed for re-rating within its window, before the council."""
-    clock.fixed = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # the decision's day (TO_26)
-    product_id = register26(runtime, province)
-    walk26(runtime, product_id, TO_26["certified"])
-    clock.fixed = datetime.combine(FILED, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-    walk26(runtime, product_id, [
-        ("submit_rerating", "chuthe26", {}),
-        ("forward_rerating", "xa26", {"data": {"origin_report": "Mẫu 03", "request_letter": "TTr"}}),
-    ])
-    assert show_product(runtime, product_id)["state"] == "rerating_review"
-    return product_id
+    return at_rerating_review(runtime, clock, province)
 
 
 def _stored(runtime: Runtime) -> dict[str, list[tuple[object, ...]]]:
@@ -351,14 +308,14 @@ def test_the_chair_closes_a_re_rating_from_the_page_after_recording_the_discussi
     for member, total in zip(MEMBERS_26, (70, 72, 80, 84, 86), strict=True):
         submit(runtime, rerating, member, answers_for(sheet, total), opinion="Đồng ý")
     path = f"/san-pham/{rerating}/phieu-cham"
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     assert "Kết thúc đánh giá lại" not in client.get(path).text
     before = _stored(runtime)
-    member = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    member = client.post(path + "/ket-thuc", data={"csrf_token": csrf_of(client, path)})
     assert member.status_code == 403 and "Chỉ Chủ tịch hội đồng" in member.text
-    _sign_in(client, CHAIR)
+    sign_in(client, CHAIR)
     assert "Kết thúc đánh giá lại (chủ tịch)" in client.get(path).text
-    spread = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    spread = client.post(path + "/ket-thuc", data={"csrf_token": csrf_of(client, path)})
     assert spread.status_code == 409
     error = spread.text.split('id="close-error"')[1].split("</p>")[0]
     assert "Chưa thể kết thúc đánh giá" in error and "chênh lệch 16 điểm" in error
@@ -367,7 +324,7 @@ def test_the_chair_closes_a_re_rating_from_the_page_after_recording_the_discussi
     assert forged.status_code == 403
     assert _stored(runtime) == before
     closed = client.post(path + "/ket-thuc", data={
-        "note": "Họp ngày 05/01: thống nhất kết quả", "csrf_token": _form(client, path)},
+        "note": "Họp ngày 05/01: thống nhất kết quả", "csrf_token": csrf_of(client, path)},
         follow_redirects=False)
     assert closed.status_code == 303
     assert "Đã kết thúc đánh giá." in client.get(closed.headers["location"]).text
@@ -381,10 +338,10 @@ def test_a_close_refused_for_want_of_sheets_records_no_discussion_either(
 ) -> None:
     submit(runtime, rerating, CHAIR, answers_for(_sheet(runtime, rerating), 80))
     path = f"/san-pham/{rerating}/phieu-cham"
-    _sign_in(client, CHAIR)
+    sign_in(client, CHAIR)
     before = _stored(runtime)
     refused = client.post(path + "/ket-thuc", data={
-        "note": "Đã thảo luận", "csrf_token": _form(client, path)})
+        "note": "Đã thảo luận", "csrf_token": csrf_of(client, path)})
     assert refused.status_code in (409, 422)
     assert 'id="close-error"' in refused.text and "Đã thảo luận</textarea>" in refused.text
     assert _stored(runtime) == before
@@ -394,12 +351,12 @@ def test_a_close_refused_for_want_of_sheets_records_no_discussion_either(
 def test_the_chair_closes_a_first_evaluation_here_once_quorum_is_met(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, CHAIR)
+    sign_in(client, CHAIR)
     path = f"/san-pham/{product}/phieu-cham"
     page = client.get(path).text
     assert "Kết thúc đánh giá của hội đồng (chủ tịch)" in page
     before = _stored(runtime)
-    refused = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)})
+    refused = client.post(path + "/ket-thuc", data={"csrf_token": csrf_of(client, path)})
     assert refused.status_code in (409, 422) and 'id="close-error"' in refused.text
     assert "chưa đủ số thành viên" in refused.text
     assert _stored(runtime) == before
@@ -410,7 +367,7 @@ def test_the_chair_closes_a_first_evaluation_here_once_quorum_is_met(
     assert sheet is not None
     for member in MEMBERS_26:
         submit(runtime, product, member, answers_for(sheet, 80))
-    closed = client.post(path + "/ket-thuc", data={"csrf_token": _form(client, path)},
+    closed = client.post(path + "/ket-thuc", data={"csrf_token": csrf_of(client, path)},
                          follow_redirects=False)
     assert closed.status_code == 303, closed.text
     assert _state(runtime, product) == "province_decision"
@@ -427,7 +384,7 @@ def test_the_dossier_shows_in_the_pages_frame_and_nothing_else_may_be_framed(
     runtime.settings.storage_dir = tmp_path / "documents"
     uploaded = documents.upload(runtime, "tinh26", product, kind="mau_01", criterion=None,
                                 filename="mau01.pdf", content=PDF)
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
     page = client.get(path)
     assert f'<iframe name="dossier-frame" id="dossier-frame" src="/api/v1/documents/{uploaded["id"]}"' in page.text
@@ -448,10 +405,10 @@ def test_the_dossier_shows_in_the_pages_frame_and_nothing_else_may_be_framed(
 def test_an_opinion_longer_than_the_form_takes_is_refused_with_nothing_saved(
     client: TestClient, runtime: Runtime, product: int
 ) -> None:
-    _sign_in(client, MEMBER)
+    sign_in(client, MEMBER)
     path = f"/san-pham/{product}/phieu-cham"
-    refused = client.post(path, data={**_answers(runtime, product, 76), "opinion": "x" * 5001,
-                                      "csrf_token": _form(client, path)})
+    refused = client.post(path, data={**form_answers(runtime, product, 76), "opinion": "x" * 5001,
+                                      "csrf_token": csrf_of(client, path)})
     assert refused.status_code == 422
     assert 'id="sheet-error"' in refused.text and "x" * 5001 in refused.text
     with runtime.reading() as session:

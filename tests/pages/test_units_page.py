@@ -6,46 +6,18 @@ no single 2025 commune as a table and changes nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ocop_cycle.db.models import AdminUnit, User
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
-from ocop_cycle.web.app import create_app
-from tests.conftest import ADMIN, World
+from tests.conftest import ADMIN
+from tests.pages_support import csrf_of, sign_in
 
-PASSWORD = "một mật khẩu đủ dài"
 TRA_BUI = "21142"  # Xã Trà Bùi, Huyện Trà Bồng: divided in 2025 between two communes
-
-
-@pytest.fixture
-def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    answer = client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                             "csrf_token": _csrf(client, "/dang-nhap")},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-
-
-def _csrf(client: TestClient, path: str) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert token
-    return token.group(1)
 
 
 def _commune_of(runtime: Runtime, username: str) -> str | None:
@@ -57,7 +29,7 @@ def test_the_provincial_office_sees_its_province_with_its_counts_and_finds_a_com
     client: TestClient, runtime: Runtime
 ) -> None:
     units.load_province(runtime, "52", "legacy")
-    _sign_in(client, "province1")
+    sign_in(client, "province1")
     page = client.get("/quan-tri/don-vi").text
     assert "Quảng Ngãi" in page and "Bình Định" not in page
     assert re.search(r"Quảng Ngãi <small>\(51\)</small></td><td>13</td>", page)
@@ -67,22 +39,22 @@ def test_the_provincial_office_sees_its_province_with_its_counts_and_finds_a_com
     # Loading and converting are the administrator's.
     assert 'action="/quan-tri/don-vi/nap"' not in page
     answer = client.post("/quan-tri/don-vi/chuyen-doi",
-                         data={"mode": "that", "csrf_token": _csrf(client, "/quan-tri/don-vi")})
+                         data={"mode": "that", "csrf_token": csrf_of(client, "/quan-tri/don-vi")})
     assert answer.status_code == 403
     assert _commune_of(runtime, "commune1") == "21427"
 
 
 def test_an_admin_sees_every_province_loaded(client: TestClient, runtime: Runtime) -> None:
     units.load_province(runtime, "52", "legacy")
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     page = client.get("/quan-tri/don-vi").text
     assert "Quảng Ngãi" in page and "Bình Định" in page
 
 
 def test_an_admin_loads_the_2025_units_of_a_province(client: TestClient, runtime: Runtime) -> None:
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/nap", data={
-        "province": "01", "scheme": "2025", "csrf_token": _csrf(client, "/quan-tri/don-vi")},
+        "province": "01", "scheme": "2025", "csrf_token": csrf_of(client, "/quan-tri/don-vi")},
         follow_redirects=False)
     assert answer.headers["location"] == "/quan-tri/don-vi?da=nap"
     with runtime.reading() as session:
@@ -94,9 +66,9 @@ def test_an_admin_loads_the_2025_units_of_a_province(client: TestClient, runtime
 def test_an_unknown_province_is_refused_next_to_the_form(
     client: TestClient, runtime: Runtime
 ) -> None:
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/nap", data={
-        "province": "999", "scheme": "2025", "csrf_token": _csrf(client, "/quan-tri/don-vi")})
+        "province": "999", "scheme": "2025", "csrf_token": csrf_of(client, "/quan-tri/don-vi")})
     assert answer.status_code == 422 and 'role="alert"' in answer.text
     assert 'value="999"' in answer.text
 
@@ -104,9 +76,9 @@ def test_an_unknown_province_is_refused_next_to_the_form(
 def test_the_dry_run_lists_the_moves_and_changes_nothing(
     client: TestClient, runtime: Runtime
 ) -> None:
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/chuyen-doi", data={
-        "mode": "thu", "csrf_token": _csrf(client, "/quan-tri/don-vi")})
+        "mode": "thu", "csrf_token": csrf_of(client, "/quan-tri/don-vi")})
     assert answer.status_code == 200
     assert "Xã Đức Tân, Huyện Mộ Đức <small>(21427)</small></td><td>Xã Mộ Đức" in answer.text
     assert _commune_of(runtime, "commune1") == "21427"
@@ -117,9 +89,9 @@ def test_a_commune_divided_in_2025_is_shown_in_a_table_and_nothing_is_converted(
 ) -> None:
     people.add_producer(runtime, actor=ADMIN, name="HTX Quế Trà Bùi", type="cooperative",
                         commune_code=TRA_BUI)
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/chuyen-doi", data={
-        "mode": "that", "csrf_token": _csrf(client, "/quan-tri/don-vi")})
+        "mode": "that", "csrf_token": csrf_of(client, "/quan-tri/don-vi")})
     assert answer.status_code == 422
     assert re.search(r"<td>21142 Xã Trà Bùi, Huyện Trà Bồng, Tỉnh Quảng Ngãi</td>"
                      r"<td>năm 2025 được chia cho 2 xã", answer.text)
@@ -129,9 +101,9 @@ def test_a_commune_divided_in_2025_is_shown_in_a_table_and_nothing_is_converted(
 def test_the_conversion_moves_the_officers_and_says_how_many(
     client: TestClient, runtime: Runtime
 ) -> None:
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/chuyen-doi", data={
-        "mode": "that", "csrf_token": _csrf(client, "/quan-tri/don-vi")},
+        "mode": "that", "csrf_token": csrf_of(client, "/quan-tri/don-vi")},
         follow_redirects=False)
     assert answer.status_code == 303 and "da=chuyen_doi" in answer.headers["location"]
     assert _commune_of(runtime, "commune1") == "21400"
@@ -139,7 +111,7 @@ def test_the_conversion_moves_the_officers_and_says_how_many(
 
 
 def test_converting_without_the_csrf_token_is_refused(client: TestClient, runtime: Runtime) -> None:
-    _sign_in(client, ADMIN)
+    sign_in(client, ADMIN)
     answer = client.post("/quan-tri/don-vi/chuyen-doi", data={"mode": "that"})
     assert answer.status_code == 403
     assert _commune_of(runtime, "commune1") == "21427"
@@ -147,5 +119,5 @@ def test_converting_without_the_csrf_token_is_refused(client: TestClient, runtim
 
 @pytest.mark.parametrize("username", ["producer1", "commune1", "district1"])
 def test_others_may_not_open_the_units_page(client: TestClient, username: str) -> None:
-    _sign_in(client, username)
+    sign_in(client, username)
     assert client.get("/quan-tri/don-vi").status_code == 403

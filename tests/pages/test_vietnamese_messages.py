@@ -5,59 +5,24 @@ raw code (a role, a product group, a state, a status) where a label belongs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import User
 from ocop_cycle.domain.labels import LABELS
-from ocop_cycle.identity.passwords import hash_password
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.products import fire_timer, register_product
-from ocop_cycle.web.app import create_app
+from ocop_cycle.services.products import fire_timer
 from tests.conftest import ADMIN, World
 from tests.flows import product_in
-from tests.law_26_2026 import Province26, seat, walk26
+from tests.law_26_2026 import Province26, on, seat
+from tests.pages_support import csrf_in, give_everyone_the_password, sign_in
 from tests.scoring_support import DISTRICT_MEMBERS, score, seat_councils
-
-PASSWORD = "một mật khẩu đủ dài"
-
-
-@pytest.fixture
-def client(runtime: Runtime, world: World) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _passwords(runtime: Runtime) -> None:
-    """Everyone signs in with one known password (accounts added later too)."""
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-
-
-def _sign_in(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    form = client.get("/dang-nhap")
-    answer = client.post(
-        "/dang-nhap",
-        data={"username": username, "password": PASSWORD, "csrf_token": _csrf(form.text)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found
-    return found.group(1)
+from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under
 
 
 def _fire_from_the_page(
@@ -65,7 +30,7 @@ def _fire_from_the_page(
 ) -> str:
     page = client.get(f"/san-pham/{product_id}")
     assert page.status_code == 200
-    form = {"csrf_token": _csrf(page.text), **{f"data.{k}": v for k, v in (data or {}).items()}}
+    form = {"csrf_token": csrf_in(page.text), **{f"data.{k}": v for k, v in (data or {}).items()}}
     answer = client.post(f"/san-pham/{product_id}/thao-tac/{trigger}", data=form)
     assert answer.status_code in (403, 409, 422), answer.status_code
     return _visible_text(answer.text)
@@ -102,8 +67,7 @@ def test_an_officer_of_the_wrong_role_is_refused_in_vietnamese_naming_the_roles(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "dossier_submitted")
-    _passwords(runtime)
-    _sign_in(client, "commune1")
+    sign_in(client, "commune1")
     text = _fire_from_the_page(client, product_id, "accept_dossier")
     assert "Tài khoản commune1 (Cán bộ cấp xã) không được thực hiện bước" in text
     assert "«Tiếp nhận hồ sơ hợp lệ» đối với sản phẩm #" in text
@@ -115,8 +79,7 @@ def test_the_same_refusal_reads_in_english_for_a_reader_who_chose_english(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "dossier_submitted")
-    _passwords(runtime)
-    _sign_in(client, "commune1")
+    sign_in(client, "commune1")
     client.cookies.set("ocop_lang", "en")
     text = _fire_from_the_page(client, product_id, "accept_dossier")
     assert "permission denied: commune1 (commune_officer) may not accept_dossier" in text
@@ -127,10 +90,9 @@ def test_an_account_set_to_english_reads_the_refusal_in_english_without_the_swit
     client: TestClient, runtime: Runtime, world: World
 ) -> None:
     product_id = product_in(runtime, world.producer_id, "dossier_submitted")
-    _passwords(runtime)
     with runtime.transaction() as session:
         session.execute(update(User).where(User.username == "commune1").values(language="en"))
-    _sign_in(client, "commune1")
+    sign_in(client, "commune1")
     text = _fire_from_the_page(client, product_id, "accept_dossier")
     assert "permission denied: commune1 (commune_officer) may not accept_dossier" in text
     assert "Tài khoản commune1" not in text
@@ -142,8 +104,7 @@ def test_closing_before_the_council_reaches_its_quorum_is_refused_in_vietnamese(
     seat_councils(runtime, world)
     product_id = product_in(runtime, world.producer_id, "district_evaluation")
     score(runtime, product_id, {DISTRICT_MEMBERS[0]: "70", DISTRICT_MEMBERS[1]: "72"})
-    _passwords(runtime)
-    _sign_in(client, "district1")
+    sign_in(client, "district1")
     text = _fire_from_the_page(client, product_id, "close_evaluation")
     assert re.search(
         r"Chưa thể kết thúc đánh giá sản phẩm #\d+: Hội đồng chưa đủ số thành viên chấm điểm: "
@@ -163,15 +124,10 @@ def test_closing_while_the_members_totals_differ_too_much_is_refused_in_vietname
         product_id,
         {DISTRICT_MEMBERS[0]: "50", DISTRICT_MEMBERS[1]: "75", DISTRICT_MEMBERS[2]: "75"},
     )
-    _passwords(runtime)
-    _sign_in(client, "district1")
+    sign_in(client, "district1")
     text = _fire_from_the_page(client, product_id, "close_evaluation")
     assert "Tổng điểm của các thành viên chênh lệch 25 điểm, vượt mức cho phép" in text, text
     assert "differ by" not in text
-
-
-def _on(clock: Clock, day: date) -> None:
-    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 class TestUnder26:
@@ -185,41 +141,13 @@ class TestUnder26:
         self, client: TestClient, runtime: Runtime, clock: Clock
     ) -> None:
         province: Province26 = seat(runtime)
-        issued = date(2025, 8, 4)
-        _on(clock, issued)
-        product_id = int(
-            register_product(
-                runtime,
-                name="Mạch nha",
-                producer_id=province.producer_id,
-                actor="xa26",
-                group="food",
-            )["id"]
-        )
-        walk26(
-            runtime,
-            product_id,
-            [
-                ("approve_idea", "xa26", {}),
-                ("submit_plan", "chuthe26", {}),
-                ("approve_plan", "xa26", {}),
-                ("submit_dossier", "chuthe26", {}),
-                ("forward_dossier", "xa26", {"data": {"origin_report": "BC 12/UBND-xã"}}),
-                ("accept_dossier", "tinh26", {}),
-                ("close_evaluation", "tinh26", {"data": {"score": "62.5", "minutes": "01/BB-HĐ"}}),
-                (
-                    "issue_certificate",
-                    "tinh26",
-                    {"data": {"decision_number": "2/QĐ-UBND", "decision_date": issued.isoformat()}},
-                ),
-            ],
-        )
-        expires = issued.replace(year=issued.year + 3)
-        _on(clock, expires - timedelta(days=180))
+        product_id = certified_under(runtime, clock, province, "ocop-1489")
+        expires = CERTIFICATES["ocop-1489"].expires
+        on(clock, expires - timedelta(days=180))
         fire_timer(runtime, product_id, "open_renewal")
-        _on(clock, expires - timedelta(days=181))
-        _passwords(runtime)
-        _sign_in(client, "chuthe26")
+        on(clock, expires - timedelta(days=181))
+        give_everyone_the_password(runtime)
+        sign_in(client, "chuthe26")
         text = _fire_from_the_page(client, product_id, "submit_rerating")
         opens, closes = (expires - timedelta(days=n) for n in (180, 120))
         assert (
@@ -260,8 +188,8 @@ def test_the_main_pages_show_labels_not_codes_to_every_role(
         for state in runtime.workflows.get(name).definition.states
         if "_" in state
     }
-    _passwords(runtime)
-    _sign_in(client, username)
+    give_everyone_the_password(runtime)
+    sign_in(client, username)
     pages = [
         "/viec-can-lam",
         "/san-pham",

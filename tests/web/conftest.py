@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -140,6 +141,21 @@ def bearer(client: TestClient | httpx.Client, username: str) -> dict[str, str]:
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
+
+
+def register_on_148(
+    client: TestClient | httpx.Client, province: Province, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Tỏi Lý Sơn registered under Decision 148 by ``headers``' caller (commune1 unless
+    given): the product as the API answers it."""
+    response = client.post(
+        "/api/v1/products",
+        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
+              "workflow": "ocop-148"},
+        headers=headers or bearer(client, "commune1"),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
 
 def free_port() -> int:
     with socket.socket() as sock:

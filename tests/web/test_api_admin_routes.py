@@ -16,7 +16,7 @@ from ocop_cycle.config import Settings
 from ocop_cycle.db.models import AdminUnit, Certificate, History, Producer, Product
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web.app import create_app
-from tests.web.conftest import Province, bearer
+from tests.web.conftest import Province, bearer, register_on_148
 
 HEADER = ["product_name", "product_group", "producer_name", "producer_type", "commune_code",
           "stars", "score", "decision_number", "decision_date", "round_year"]
@@ -49,17 +49,6 @@ def upload(
         data={"dry_run": str(dry_run).lower()},
         headers=bearer(client, username),
     )
-
-
-def register_on_148(client: TestClient, province: Province) -> dict[str, Any]:
-    response = client.post(
-        "/api/v1/products",
-        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
-              "workflow": "ocop-148"},
-        headers=bearer(client, "commune1"),
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def test_the_province_officer_checks_a_file_then_imports_it(

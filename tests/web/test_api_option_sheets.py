@@ -5,33 +5,25 @@ its star minimums, and a knock-out by the council chair."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
-from ocop_cycle.clock import Clock
 from ocop_cycle.identity.apitokens import create_token
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.web.app import create_app
-from ocop_cycle.workflow.sheets import sheet_for
-from tests.law_26_2026 import Province26, seat
+from tests.law_26_2026 import (
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+)
 from tests.scoring_support import snapshot
-from tests.sheets_support import MEMBERS_26, answers_for, product_at_council, seat_council_26
-
-SET_1 = sheet_for(1)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def qn(runtime: Runtime) -> Province26:
-    province = seat(runtime)
-    seat_council_26(runtime, province)
-    return province
+from tests.sheets_support import (
+    MEMBERS_26,
+    SET_1,
+    answers_for,
+    product_at_council,
+    qn_with_council_fixture,  # noqa: F401
+)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 import pytest
@@ -18,21 +17,10 @@ from ocop_cycle.services.documents import store_for, sweep_orphans
 from ocop_cycle.web.app import create_app
 from ocop_cycle.web.server import app_from_environment
 from tests.flows import TO_148, walk
-from tests.web.conftest import Province, bearer
+from tests.web.conftest import Province, bearer, register_on_148
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def register(client: TestClient, province: Province, headers: dict[str, str]) -> dict[str, Any]:
-    response = client.post(
-        "/api/v1/products",
-        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
-              "workflow": "ocop-148"},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def test_every_api_route_refuses_an_anonymous_caller_with_problem_details(
@@ -65,7 +53,7 @@ def test_a_commune_officer_registers_and_the_product_carries_its_version_as_etag
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     got = client.get(f"/api/v1/products/{product['id']}", headers=headers)
     assert got.status_code == 200
     assert got.headers["ETag"] == f'"{product["version"]}"'
@@ -75,7 +63,7 @@ def test_a_commune_officer_registers_and_the_product_carries_its_version_as_etag
 def test_a_product_outside_the_jurisdiction_does_not_exist_for_the_caller(
     client: TestClient, province: Province
 ) -> None:
-    product = register(client, province, bearer(client, "commune1"))
+    product = register_on_148(client, province, bearer(client, "commune1"))
     for stranger in ("commune2", "district2", "producer2", "member1"):
         response = client.get(f"/api/v1/products/{product['id']}", headers=bearer(client, stranger))
         assert response.status_code == 404, stranger
@@ -90,7 +78,7 @@ def test_a_product_outside_the_jurisdiction_does_not_exist_for_the_caller(
 def test_inside_the_jurisdiction_but_not_allowed_is_403(
     client: TestClient, province: Province
 ) -> None:
-    product = register(client, province, bearer(client, "commune1"))
+    product = register_on_148(client, province, bearer(client, "commune1"))
     response = client.post(
         f"/api/v1/products/{product['id']}/transitions",
         json={"trigger": "approve_idea"},
@@ -104,7 +92,7 @@ def test_triggers_list_what_the_caller_may_fire_with_labels(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     triggers = client.get(f"/api/v1/products/{product['id']}/triggers", headers=headers).json()
     names = {t["trigger"] for t in triggers}
     assert "approve_idea" in names
@@ -120,7 +108,7 @@ def test_a_stale_if_match_is_refused_with_412_and_nothing_changes(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     stale = f'"{product["version"] - 1}"'
     response = client.post(
         f"/api/v1/products/{product['id']}/transitions",
@@ -144,7 +132,7 @@ def test_an_idempotency_key_replays_the_same_body_and_refuses_another_with_422(
     client: TestClient, province: Province
 ) -> None:
     headers = {**bearer(client, "commune1"), "Idempotency-Key": "approve-1"}
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     url = f"/api/v1/products/{product['id']}/transitions"
     first = client.post(url, json={"trigger": "approve_idea", "comment": "Đạt"}, headers=headers)
     again = client.post(url, json={"trigger": "approve_idea", "comment": "Đạt"}, headers=headers)
@@ -167,7 +155,7 @@ def test_a_refused_transition_is_409_with_the_engines_message(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     response = client.post(
         f"/api/v1/products/{product['id']}/transitions",
         json={"trigger": "issue_certificate"},
@@ -192,7 +180,7 @@ def test_uploads_are_judged_by_content_size_and_quota(
     client: TestClient, province: Province, web_runtime: Runtime
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     url = f"/api/v1/products/{product['id']}/documents"
     ok = client.post(url, data={"kind": "mau_01"},
                      files={"file": ("mau01.pdf", io.BytesIO(PDF), "application/pdf")},
@@ -224,7 +212,7 @@ def test_a_download_outside_the_jurisdiction_is_not_found(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     uploaded = client.post(
         f"/api/v1/products/{product['id']}/documents", data={"kind": "mau_01"},
         files={"file": ("m.pdf", io.BytesIO(PDF), "application/pdf")}, headers=headers,
@@ -362,7 +350,7 @@ def test_a_province_officer_sets_up_a_council_its_members_cannot(
 def test_a_certified_product_is_verified_publicly_without_private_details(
     client: TestClient, province: Province, web_runtime: Runtime
 ) -> None:
-    product = register(client, province, bearer(client, "commune1"))
+    product = register_on_148(client, province, bearer(client, "commune1"))
     view = walk(web_runtime, product["id"], TO_148["certified"])
     certificate = view["certificate"]
     public = client.get(f"/api/v1/public/certificates/{certificate['verification_code']}")
@@ -384,7 +372,7 @@ def test_a_certified_product_is_verified_publicly_without_private_details(
 def test_the_annual_report_is_the_province_officers_own(
     client: TestClient, province: Province
 ) -> None:
-    register(client, province, bearer(client, "commune1"))
+    register_on_148(client, province, bearer(client, "commune1"))
     ok = client.get("/api/v1/reports/annual", params={"year": 2026},
                     headers=bearer(client, "province1"))
     assert ok.status_code == 200, ok.text
@@ -402,7 +390,7 @@ def test_files_whose_row_never_committed_are_swept(
     client: TestClient, province: Province, web_runtime: Runtime
 ) -> None:
     headers = bearer(client, "commune1")
-    product = register(client, province, headers)
+    product = register_on_148(client, province, headers)
     kept = client.post(
         f"/api/v1/products/{product['id']}/documents", data={"kind": "mau_01"},
         files={"file": ("m.pdf", io.BytesIO(PDF), "application/pdf")}, headers=headers,

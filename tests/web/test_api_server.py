@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import update
 
@@ -18,22 +17,11 @@ from ocop_cycle.identity.apitokens import create_token, revoke_token
 from ocop_cycle.identity.principal import Principal
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user
-from tests.web.conftest import PASSWORD, Province, Server, bearer
+from tests.web.conftest import PASSWORD, Province, Server, bearer, register_on_148
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 OUTSIDERS = ("commune2", "district2", "producer2", "member1")
 INSIDERS = ("commune1", "district1", "province1", "central1", "producer1", "admin1")
-
-
-def _register(http: httpx.Client, province: Province) -> int:
-    response = http.post(
-        "/api/v1/products",
-        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
-              "workflow": "ocop-148"},
-        headers=bearer(http, "commune1"),
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
 
 
 def _principal(runtime: Runtime, username: str) -> Principal:
@@ -169,7 +157,7 @@ def test_uploads_and_downloads_over_the_real_server(
     server: Server, province: Province
 ) -> None:
     with server.client() as http:
-        product = _register(http, province)
+        product = int(register_on_148(http, province)["id"])
         headers = bearer(http, "commune1")
         uploaded = http.post(
             f"/api/v1/products/{product}/documents", data={"kind": "mau_01"},
@@ -204,7 +192,7 @@ def test_every_route_as_every_role_keeps_other_jurisdictions_private(
     server: Server, province: Province
 ) -> None:
     with server.client() as http:
-        product = _register(http, province)
+        product = int(register_on_148(http, province)["id"])
         document = http.post(
             f"/api/v1/products/{product}/documents", data={"kind": "mau_01"},
             files={"file": ("m.pdf", io.BytesIO(PDF), "application/pdf")},

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Province, bearer
+from tests.web.conftest import Province, bearer, register_on_148
 
 
 def test_over_http_a_key_the_transition_does_not_take_is_422(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    product = client.post(
-        "/api/v1/products",
-        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
-              "workflow": "ocop-148"},
-        headers=headers,
-    ).json()
+    product = register_on_148(client, province, headers)
     url = f"/api/v1/products/{product['id']}/transitions"
     response = client.post(
         url, json={"trigger": "approve_idea", "data": {"decision_number": "1/QĐ"}}, headers=headers

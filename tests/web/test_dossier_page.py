@@ -6,25 +6,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ocop_cycle.clock import Clock
 from ocop_cycle.db.models import Document, Producer, Product, ScoreSheet, User
-from ocop_cycle.identity.passwords import hash_password
-from ocop_cycle.localtime import LOCAL_TZ
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services.lookup import get_product
-from ocop_cycle.web.app import create_app
-from ocop_cycle.workflow.evaluations import option_sheet_for
-from tests.law_26_2026 import TO_26, Province26, register26, seat, walk26
-from tests.sheets_support import answers_for
+from tests.law_26_2026 import (
+    TO_26,
+    Province26,
+    decision_day_clock_fixture,  # noqa: F401
+    on,
+    register26,
+    seat,
+    walk26,
+)
+from tests.pages_support import csrf_in, open_pages, sign_in
+from tests.sheets_support import form_answers
 from tests.test_rerating_legacy_certificates import CERTIFICATES, certified_under, window_opened
 
-PASSWORD = "một mật khẩu đủ dài"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 # Certified on 01/06/2026 for 36 months: expires 01/06/2029, re-rating window from
@@ -32,15 +35,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 INSIDE, LAST_DAY, DAY_AFTER, DAY_BEFORE = (
     date(2029, 1, 10), date(2029, 2, 1), date(2029, 2, 2), date(2028, 12, 2),
 )
-
-
-def on(clock: Clock, day: date) -> None:
-    clock.fixed = datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(fixed=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -69,42 +63,14 @@ def certified(runtime: Runtime, qn: Province26) -> int:
 
 @pytest.fixture
 def client(runtime: Runtime, qn: Province26) -> Iterator[TestClient]:
-    runtime.settings.cookie_secure = False
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
-def _sign_in(client: TestClient, runtime: Runtime, username: str) -> None:
-    with runtime.transaction() as session:
-        session.execute(
-            update(User).values(password_hash=hash_password(PASSWORD), must_change_password=False)
-        )
-    client.cookies.clear()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dang-nhap").text)
-    assert token
-    client.post("/dang-nhap", data={"username": username, "password": PASSWORD,
-                                    "csrf_token": token.group(1)})
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found
-    return found.group(1)
-
-
-def _answers(runtime: Runtime, product_id: int, total: int) -> dict[str, str]:
-    with runtime.reading() as session:
-        found = get_product(session, product_id)
-        definition = runtime.workflows.get(found.workflow, found.workflow_version).definition
-        sheet = option_sheet_for(definition, found, runtime.workflows.directory)
-        assert sheet is not None
-        return {f"c.{code}": str(index) for code, index in answers_for(sheet, total).items()}
+    with open_pages(runtime) as pages:
+        yield pages
 
 
 def _file(client: TestClient, product_id: int, kind: str, *, data: dict[str, str],
           files: dict[str, tuple[str, bytes, str]]) -> object:
     path = f"/san-pham/{product_id}/nop-ho-so"
-    token = _token(client.get(f"{path}?loai={kind}").text)
+    token = csrf_in(client.get(f"{path}?loai={kind}").text)
     version = re.search(r'name="version" value="(\d+)"', client.get(f"{path}?loai={kind}").text)
     return client.post(
         path,
@@ -138,12 +104,12 @@ def test_producer_files_a_rerating_inside_the_window_with_forms_and_self_assessm
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating")
     assert page.status_code == 200
     assert "mở từ 03/12/2028 đến 01/02/2029" in page.text
     assert 'name="c.' in page.text and 'type="radio"' in page.text
-    answer = _file(client, certified, "rerating", data=_answers(runtime, certified, 78),
+    answer = _file(client, certified, "rerating", data=form_answers(runtime, certified, 78),
                    files=FORMS)
     assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
     assert _state(runtime, certified) == "rerating_submitted"
@@ -159,9 +125,9 @@ def test_rerating_can_be_filed_on_the_windows_last_day_120_days_before_expiry(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, LAST_DAY)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     assert "đang mở, còn 0 ngày" in client.get(f"/san-pham/{certified}/nop-ho-so").text
-    answer = _file(client, certified, "rerating", data=_answers(runtime, certified, 70),
+    answer = _file(client, certified, "rerating", data=form_answers(runtime, certified, 70),
                    files=FORMS)
     assert answer.status_code == 303  # type: ignore[attr-defined]
 
@@ -170,17 +136,17 @@ def test_rerating_filed_119_days_before_expiry_is_refused_and_the_page_says_ask_
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, DAY_AFTER)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating").text
     assert "đã đóng: mở từ 03/12/2028 đến 01/02/2029" in page
     assert "hết hạn ngày 01/06/2029" in page
     assert "hãy liên hệ cơ quan quản lý OCOP cấp tỉnh" in page
     assert 'name="loai" value="rerating"' not in page
     # Posting anyway: the engine's guard refuses, and nothing is kept.
-    token = _token(page)
+    token = csrf_in(page)
     answer = client.post(
         f"/san-pham/{certified}/nop-ho-so",
-        data={"csrf_token": token, "loai": "rerating", **_answers(runtime, certified, 70)},
+        data={"csrf_token": token, "loai": "rerating", **form_answers(runtime, certified, 70)},
         files=FORMS,
     )
     assert answer.status_code == 409
@@ -191,10 +157,10 @@ def test_rerating_filed_119_days_before_expiry_is_refused_and_the_page_says_ask_
 
 
 def test_rerating_page_181_days_before_expiry_says_when_the_window_opens(
-    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+    client: TestClient, clock: Clock, certified: int
 ) -> None:
     on(clock, DAY_BEFORE)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating").text
     assert "mở từ 03/12/2028 đến 01/02/2029" in page
     assert "còn 1 ngày nữa mới mở" in page
@@ -206,8 +172,8 @@ def test_missing_forms_and_unanswered_criteria_are_shown_by_their_fields_and_not
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
-    first = dict([next(iter(_answers(runtime, certified, 70).items()))])
+    sign_in(client, "chuthe26")
+    first = dict([next(iter(form_answers(runtime, certified, 70).items()))])
     answer = _file(client, certified, "rerating", data=first,
                    files={"mau_01": FORMS["mau_01"], "mau_02": ("trong.pdf", b"", "application/pdf")})
     page = answer.text  # type: ignore[attr-defined]
@@ -227,8 +193,8 @@ def test_a_file_that_is_not_a_pdf_jpeg_or_png_is_refused_next_to_its_field(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
-    answer = _file(client, certified, "rerating", data=_answers(runtime, certified, 70),
+    sign_in(client, "chuthe26")
+    answer = _file(client, certified, "rerating", data=form_answers(runtime, certified, 70),
                    files={**FORMS, "mau_01": ("mau-01.docx", b"PK\x03\x04 word", "application/msword")})
     assert answer.status_code == 422  # type: ignore[attr-defined]
     assert 'id="d-mau_01-error">Tệp mau-01.docx không phải là tệp PDF, JPEG hoặc PNG' in answer.text  # type: ignore[attr-defined]
@@ -239,10 +205,10 @@ def test_upgrade_needs_evidence_of_what_changed_then_goes_to_the_commune(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, date(2027, 3, 1))
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=upgrade").text
     assert 'name="data.upgrade_evidence"' in page
-    sheet = _answers(runtime, certified, 88)
+    sheet = form_answers(runtime, certified, 88)
     refused = _file(client, certified, "upgrade", data=sheet, files=FORMS)
     assert refused.status_code == 422  # type: ignore[attr-defined]
     text = refused.text  # type: ignore[attr-defined]
@@ -266,12 +232,12 @@ def test_first_time_dossier_from_a_developed_product(
     client: TestClient, runtime: Runtime, qn: Province26
 ) -> None:
     product_id = _product(runtime, qn, "product_development")
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{product_id}/nop-ho-so").text
     assert 'name="loai" value="first"' in page
     assert "Sản phẩm chưa có giấy chứng nhận" not in page
     assert "loại hồ sơ này nộp khi sản phẩm ở một trong các bước" in page  # upgrade, re-rating
-    answer = _file(client, product_id, "first", data=_answers(runtime, product_id, 65),
+    answer = _file(client, product_id, "first", data=form_answers(runtime, product_id, 65),
                    files=FORMS)
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert _state(runtime, product_id) == "dossier_submitted"
@@ -281,8 +247,8 @@ def test_commune_officer_files_the_rerating_for_their_producer(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "xa26")
-    answer = _file(client, certified, "rerating", data=_answers(runtime, certified, 75),
+    sign_in(client, "xa26")
+    answer = _file(client, certified, "rerating", data=form_answers(runtime, certified, 75),
                    files=FORMS)
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert _state(runtime, certified) == "rerating_submitted"
@@ -292,10 +258,10 @@ def test_another_producer_does_not_find_the_product(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe_khac")
+    sign_in(client, "chuthe_khac")
     page = client.get(f"/san-pham/{certified}/nop-ho-so")
     assert page.status_code == 404
-    token = _token(client.get("/chung-nhan").text)
+    token = csrf_in(client.get("/chung-nhan").text)
     answer = client.post(f"/san-pham/{certified}/nop-ho-so",
                          data={"csrf_token": token, "loai": "rerating"}, files=FORMS)
     assert answer.status_code == 404
@@ -303,10 +269,10 @@ def test_another_producer_does_not_find_the_product(
 
 
 def test_a_province_officer_is_told_only_the_producer_or_commune_files(
-    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+    client: TestClient, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "tinh26")
+    sign_in(client, "tinh26")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating").text
     assert "Chỉ chủ thể của sản phẩm hoặc cán bộ xã" in page
     assert 'name="loai"' not in page
@@ -316,9 +282,9 @@ def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_kept(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     answer = client.post(f"/san-pham/{certified}/nop-ho-so",
-                         data={"loai": "rerating", **_answers(runtime, certified, 70)},
+                         data={"loai": "rerating", **form_answers(runtime, certified, 70)},
                          files=FORMS)
     assert answer.status_code == 403
     assert "CSRF" in answer.text
@@ -330,22 +296,22 @@ def test_a_stale_form_is_refused_and_nothing_is_kept(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
-    token = _token(client.get(f"/san-pham/{certified}/nop-ho-so").text)
+    sign_in(client, "chuthe26")
+    token = csrf_in(client.get(f"/san-pham/{certified}/nop-ho-so").text)
     answer = client.post(f"/san-pham/{certified}/nop-ho-so",
                          data={"csrf_token": token, "loai": "rerating", "version": "1",
-                               **_answers(runtime, certified, 70)}, files=FORMS)
+                               **form_answers(runtime, certified, 70)}, files=FORMS)
     assert answer.status_code == 412
     assert _stored(runtime, certified) == (0, 0)
 
 
 def test_the_certificates_page_links_the_rerating_only_while_its_window_is_open(
-    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+    client: TestClient, clock: Clock, certified: int
 ) -> None:
     link = f'href="/san-pham/{certified}/nop-ho-so?loai=rerating"'
     for day, linked in ((DAY_BEFORE, False), (INSIDE, True), (DAY_AFTER, False)):
         on(clock, day)
-        _sign_in(client, runtime, "chuthe26")  # a session does not last months
+        sign_in(client, "chuthe26")  # a session does not last months
         page = client.get("/chung-nhan").text
         assert "Đánh giá lại" in page
         assert (link in page) is linked, day
@@ -353,10 +319,10 @@ def test_the_certificates_page_links_the_rerating_only_while_its_window_is_open(
 
 
 def test_the_page_reads_in_english_on_request(
-    client: TestClient, runtime: Runtime, clock: Clock, certified: int
+    client: TestClient, clock: Clock, certified: int
 ) -> None:
     on(clock, DAY_AFTER)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     client.cookies.set("ocop_lang", "en")
     page = client.get(f"/san-pham/{certified}/nop-ho-so?loai=rerating").text
     assert "The re-rating window has closed: it was open from 03/12/2028 to 01/02/2029" in page
@@ -370,7 +336,7 @@ def test_a_1489_certificate_is_re_rated_from_the_page_by_the_26_2026_route(
     re-rating its migration map carries forward, inside the 26/2026 window."""
     product_id = certified_under(runtime, clock, qn, "ocop-1489")
     window_opened(runtime, clock, product_id, 150, CERTIFICATES["ocop-1489"].expires)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{product_id}/nop-ho-so?loai=rerating").text
     assert 'name="loai" value="rerating"' in page
     assert 'type="radio"' not in page  # 1489 scores by section: no option sheet to tick

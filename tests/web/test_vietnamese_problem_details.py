@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import Province, bearer
+from tests.web.conftest import Province, bearer, register_on_148
 
 
 def test_a_refused_transition_answers_its_english_detail_and_its_vietnamese(
     client: TestClient, province: Province
 ) -> None:
     headers = bearer(client, "commune1")
-    created = client.post(
-        "/api/v1/products",
-        json={"name": "Tỏi Lý Sơn", "producer_id": province.producer_id, "group": "food",
-              "workflow": "ocop-148"},
-        headers=headers,
-    )
-    assert created.status_code == 201, created.text
+    product = register_on_148(client, province, headers)
     response = client.post(
-        f"/api/v1/products/{created.json()['id']}/transitions",
+        f"/api/v1/products/{product['id']}/transitions",
         json={"trigger": "issue_certificate"},
         headers=headers,
     )
