@@ -357,7 +357,7 @@ def test_the_product_page_sends_a_first_dossier_to_the_filing_page_not_a_one_cli
     client: TestClient, runtime: Runtime, qn: Province26
 ) -> None:
     product_id = _product(runtime, qn, "product_development")
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{product_id}").text
     assert not _one_click(page, product_id, "submit_dossier")
     assert (f'<a class="button" href="/san-pham/{product_id}/nop-ho-so?loai=first">'
@@ -368,7 +368,7 @@ def test_the_product_page_links_re_rating_and_upgrade_to_the_filing_page(
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, INSIDE)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}").text
     for trigger in ("submit_rerating", "request_upgrade"):
         assert not _one_click(page, certified, trigger), trigger
@@ -382,7 +382,7 @@ def test_outside_the_window_the_re_rating_links_to_the_filing_page_that_says_why
     client: TestClient, runtime: Runtime, clock: Clock, certified: int
 ) -> None:
     on(clock, DAY_BEFORE)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{certified}").text
     assert not _one_click(page, certified, "submit_rerating")
     assert (f'<a class="button" href="/san-pham/{certified}/nop-ho-so">'
@@ -394,7 +394,7 @@ def test_a_1489_products_forwarded_re_rating_links_to_the_filing_page(
 ) -> None:
     product_id = certified_under(runtime, clock, qn, "ocop-1489")
     window_opened(runtime, clock, product_id, 150, CERTIFICATES["ocop-1489"].expires)
-    _sign_in(client, runtime, "chuthe26")
+    sign_in(client, "chuthe26")
     page = client.get(f"/san-pham/{product_id}").text
     assert not _one_click(page, product_id, "submit_rerating")
     assert f'href="/san-pham/{product_id}/nop-ho-so?loai=rerating"' in page
@@ -404,7 +404,7 @@ def test_other_actions_stay_one_click_forms_on_the_product_page(
     client: TestClient, runtime: Runtime, qn: Province26
 ) -> None:
     product_id = _product(runtime, qn, "dossier_submitted")
-    _sign_in(client, runtime, "xa26")
+    sign_in(client, "xa26")
     page = client.get(f"/san-pham/{product_id}").text
     assert _one_click(page, product_id, "forward_dossier")
     assert "nop-ho-so" not in page
