@@ -266,3 +266,28 @@ def test_the_tables_load_without_the_orm(tmp_path: Path) -> None:
     assert not imported(set(report["modules"]), "ocop_cycle.db.models")
     mapped = sorted(mapper.local_table.name for mapper in Base.registry.mappers)
     assert report["tables"] == mapped
+
+
+def test_a_command_runs_with_the_collector_on_and_leaves_it_as_it_found_it(
+    cli: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a command runs without the garbage collector (its objects live as long as
+    the process); the command's own work runs with it, and the caller gets it back as it
+    was, nothing left frozen."""
+    import gc
+
+    from ocop_cycle.cli import YOUNG_OBJECTS_BETWEEN_COLLECTIONS
+    from ocop_cycle.cli import products as product_commands
+
+    seen: list[tuple[bool, int, int]] = []
+
+    def recording(*_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        seen.append((gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count()))
+        return {}
+
+    monkeypatch.setattr(product_commands, "show_product", recording)
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    assert cli("product", "show", "1", "--json").exit_code == 0
+    [(enabled, young, frozen)] = seen
+    assert enabled and young == YOUNG_OBJECTS_BETWEEN_COLLECTIONS and frozen > 0
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
