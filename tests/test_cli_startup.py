@@ -71,6 +71,14 @@ def run_fresh(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
     return report["code"], set(report["modules"]), finished.stdout
 
 
+
+def register_148(cli: Any, world: World, name: str) -> dict[str, Any]:
+    """A product the commune officer registers on the tests' 2024 clock (ocop-148)."""
+    registered = cli("product", "register", "--name", name, "--producer",
+                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
+    assert registered.exit_code == 0, registered.stderr
+    return dict(registered.json())
+
 def imported(modules: set[str], package: str) -> bool:
     return package in modules or any(name.startswith(package + ".") for name in modules)
 
@@ -107,10 +115,8 @@ def test_help_imports_no_command_and_nothing_heavy(tmp_path: Path) -> None:
 def test_product_show_imports_neither_spreadsheets_nor_unit_lists_nor_mail(
     cli: Any, world: World, database_url: str, tmp_path: Path
 ) -> None:
-    registered = cli("product", "register", "--name", "Mật ong Đức Tân", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
-    product_id = str(registered.json()["id"])
+    registered = register_148(cli, world, "Mật ong Đức Tân")
+    product_id = str(registered["id"])
     code, modules, stdout = run_fresh(
         tmp_path, "--db", database_url, "product", "show", product_id, "--json"
     )
@@ -125,10 +131,8 @@ def test_product_show_imports_neither_spreadsheets_nor_unit_lists_nor_mail(
 def test_product_show_checks_no_workflow_file_already_checked(
     cli: Any, world: World, database_url: str, tmp_path: Path
 ) -> None:
-    registered = cli("product", "register", "--name", "Trà Shan tuyết", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
-    show = ("--db", database_url, "product", "show", str(registered.json()["id"]), "--json")
+    registered = register_148(cli, world, "Trà Shan tuyết")
+    show = ("--db", database_url, "product", "show", str(registered["id"]), "--json")
     code, first, _ = run_fresh(tmp_path, *show)
     assert code == 0 and imported(first, "ocop_cycle.workflow.validation")
     code, again, stdout = run_fresh(tmp_path, *show)
@@ -144,11 +148,9 @@ def test_product_show_on_sqlite_loads_no_postgresql_dialect(
     the dialect, whose package brings asyncpg's driver and asyncio (ocop_cycle/db/base.py)."""
     if not database_url.startswith("sqlite"):
         pytest.skip("a PostgreSQL database needs its dialect")
-    registered = cli("product", "register", "--name", "Cà phê Khe Sanh", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
+    registered = register_148(cli, world, "Cà phê Khe Sanh")
     code, modules, _ = run_fresh(
-        tmp_path, "--db", database_url, "product", "show", str(registered.json()["id"]), "--json"
+        tmp_path, "--db", database_url, "product", "show", str(registered["id"]), "--json"
     )
     assert code == 0
     assert not imported(modules, "sqlalchemy.dialects.postgresql")
@@ -172,10 +174,8 @@ def test_a_mistyped_command_is_refused_naming_the_close_ones(
 def test_product_show_for_people_still_prints_its_history_table(
     cli: Any, world: World, database_url: str, tmp_path: Path
 ) -> None:
-    registered = cli("product", "register", "--name", "Nước mắm Sa Huỳnh", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
-    product_id = str(registered.json()["id"])
+    registered = register_148(cli, world, "Nước mắm Sa Huỳnh")
+    product_id = str(registered["id"])
     code, modules, stdout = run_fresh(tmp_path, "--db", database_url, "product", "show", product_id)
     assert code == 0
     assert "Nước mắm Sa Huỳnh" in stdout
@@ -215,11 +215,9 @@ def test_a_product_on_older_rules_is_shown_with_its_forwarded_triggers_from_the_
 ) -> None:
     """A 148 product viewed while 26/2026 is in force: the maps that carry its triggers
     forward are read from the definition cache, like the workflow files."""
-    registered = cli("product", "register", "--name", "Mật ong Ba Tơ", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
-    assert registered.json()["workflow"] == "ocop-148"
-    show = ("--db", database_url, "product", "show", str(registered.json()["id"]), "--json")
+    registered = register_148(cli, world, "Mật ong Ba Tơ")
+    assert registered["workflow"] == "ocop-148"
+    show = ("--db", database_url, "product", "show", str(registered["id"]), "--json")
     code, first, _ = run_fresh(tmp_path, *show)
     assert code == 0 and imported(first, "yaml")
     code, modules, stdout = run_fresh(tmp_path, *show)
@@ -231,10 +229,8 @@ def test_a_product_on_older_rules_is_shown_with_its_forwarded_triggers_from_the_
 def test_product_show_outside_the_jurisdiction_is_not_found_without_the_orm(
     cli: Any, world: World, database_url: str, tmp_path: Path
 ) -> None:
-    registered = cli("product", "register", "--name", "Bánh tráng Đức Tân", "--producer",
-                     str(world.producer_id), "--group", "food", "--actor", "commune1", "--json")
-    assert registered.exit_code == 0, registered.stderr
-    product_id = str(registered.json()["id"])
+    registered = register_148(cli, world, "Bánh tráng Đức Tân")
+    product_id = str(registered["id"])
     code, _, _ = run_fresh(
         tmp_path, "--db", database_url, "product", "show", product_id, "--json",
         "--actor", "commune2",
