@@ -418,9 +418,11 @@ def test_the_api_files_an_unmigrated_certificates_rerating_under_26_2026(
             WORKFLOW, "rerating_submitted")
 
 
-def test_the_product_pages_form_files_an_unmigrated_certificates_rerating_under_26_2026(
+def test_the_product_page_sends_an_unmigrated_certificates_rerating_to_the_filing_page(
     runtime: Runtime, clock: Clock, qn: Province26
 ) -> None:
+    """The page links the re-rating to "Nộp hồ sơ" (a filing goes with its documents);
+    the trigger posted to the page's own route still follows 26/2026's window."""
     product_id = certified_under(runtime, clock, qn, "ocop-148")
     with runtime.transaction() as session:  # a password, as the officer's first sign-in sets
         session.execute(update(User).where(User.username == "xa_ductan").values(
@@ -434,7 +436,8 @@ def test_the_product_pages_form_files_an_unmigrated_certificates_rerating_under_
             on(clock, day)
             sign_in(client, "xa_ductan")
             page = client.get(f"/san-pham/{product_id}").text
-            assert f'action="{action}"' in page
+            assert f'href="/san-pham/{product_id}/nop-ho-so' in page
+            assert f'action="{action}"' not in page
             return csrf_in(page)
 
         refused = client.post(action, data={"csrf_token": page_on(EXPIRES - timedelta(days=181))},
