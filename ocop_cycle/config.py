@@ -167,7 +167,7 @@ def environment() -> dict[str, Any]:
 @cache
 def _kinds() -> dict[str, Any]:
     """Each setting's type, from its annotation."""
-    return get_type_hints(Settings, localns={"Secret": Secret})
+    return get_type_hints(Settings)
 
 
 # Each limit a number setting may have: its name, how it reads, and the test it sets.

@@ -18,15 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ocop_cycle.config import Settings
-from ocop_cycle.db.models.outbox import (
-    FAILED,
-    PENDING,
-    SENDING,
-    SKIPPED,
-    STATUSES,
-    OutboxMessage,
-)
-from ocop_cycle.db.tables.outbox import outbox_messages
+from ocop_cycle.db.models.outbox import OutboxMessage
+from ocop_cycle.db.tables.outbox import FAILED, PENDING, SENDING, SKIPPED, STATUSES, outbox_messages
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import InvalidInput, NotFound
 from ocop_cycle.identity.actors import acting_user, require_role

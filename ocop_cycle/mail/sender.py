@@ -25,7 +25,8 @@ from email.message import EmailMessage
 from sqlalchemy import or_, select, update
 
 from ocop_cycle.config import Settings
-from ocop_cycle.db.models.outbox import FAILED, PENDING, SENDING, SENT, SKIPPED, OutboxMessage
+from ocop_cycle.db.models.outbox import OutboxMessage
+from ocop_cycle.db.tables.outbox import FAILED, PENDING, SENDING, SENT, SKIPPED
 from ocop_cycle.errors import OcopError
 from ocop_cycle.mail.addresses import sender_address
 from ocop_cycle.mail.backends import Backend, Batch, Result, backend_for

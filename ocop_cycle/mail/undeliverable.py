@@ -10,7 +10,8 @@ from sqlalchemy import func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Producer, User
-from ocop_cycle.db.models.outbox import PENDING, SKIPPED, OutboxMessage
+from ocop_cycle.db.models.outbox import OutboxMessage
+from ocop_cycle.db.tables.outbox import PENDING, SKIPPED
 
 OK = "ok"
 UNDELIVERABLE = "undeliverable"

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
-from ocop_cycle.db.models.schedule import CANCELLED, CLOSED, DEADLINE, OPEN, PENDING
 from ocop_cycle.db.tables import schedule_items
+from ocop_cycle.db.tables.schedule import CANCELLED, CLOSED, DEADLINE, OPEN, PENDING
 from ocop_cycle.mail.outbox import settings_of
 from ocop_cycle.scheduling.config import notification_config
 from ocop_cycle.scheduling.planner import (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import History, Product, ScheduleItem
-from ocop_cycle.db.models.schedule import CLOSED, DEADLINE, OPEN
+from ocop_cycle.db.tables.schedule import CLOSED, DEADLINE, OPEN
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.scheduling.planner import local_midnight
 from ocop_cycle.workflow.definition import CarryOverDef, WorkflowDef

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import AdminUnit, Certificate, Producer, Product, ScheduleItem, User
-from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.db.tables.schedule import DEADLINE, OPEN
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.mail.outbox import enqueue
 from ocop_cycle.mail.undeliverable import UNDELIVERABLE

@@ -16,15 +16,8 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.db.base import UTCDateTime
 from ocop_cycle.db.models import Certificate, History, Product, ScheduleItem
-from ocop_cycle.db.models.schedule import (
-    CANCELLED,
-    CLOSED,
-    DEADLINE,
-    EXPIRY,
-    OPEN,
-    PENDING,
-)
 from ocop_cycle.db.tables import schedule_items
+from ocop_cycle.db.tables.schedule import CANCELLED, CLOSED, DEADLINE, EXPIRY, OPEN, PENDING
 from ocop_cycle.mail.outbox import settings_of
 from ocop_cycle.scheduling.config import notification_config
 from ocop_cycle.scheduling.notices import certificate_context, latest_certificate, notify_producer

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from ocop_cycle.clock import LOCAL_TZ
-from ocop_cycle.db.models.schedule import (
+from ocop_cycle.db.tables.schedule import (
     DEADLINE,
     ESCALATION,
     EXPIRY,

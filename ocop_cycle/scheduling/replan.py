@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
-from ocop_cycle.db.models.schedule import CANCELLED, PENDING, REMINDER
+from ocop_cycle.db.tables.schedule import CANCELLED, PENDING, REMINDER
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.carry_over import write_missing_rows
 from ocop_cycle.scheduling.config import NotificationConfig, notification_config

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ocop_cycle.clock import LOCAL_TZ
 from ocop_cycle.db.models import AdminUnit, Certificate, Product, ScheduleItem, User
-from ocop_cycle.db.models.schedule import (
+from ocop_cycle.db.tables.schedule import (
     CANCELLED,
     DEADLINE,
     DONE,

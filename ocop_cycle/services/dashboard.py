@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ocop_cycle.db.models import Certificate, Product, ScheduleItem
-from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.db.tables.schedule import DEADLINE, OPEN
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Role
 from ocop_cycle.errors import PermissionDenied

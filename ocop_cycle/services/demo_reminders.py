@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from ocop_cycle.clock import LOCAL_TZ, Clock
 from ocop_cycle.db.models import ScheduleItem
-from ocop_cycle.db.models.schedule import EXPIRY, PENDING, REMINDER, TIMER
+from ocop_cycle.db.tables.schedule import EXPIRY, PENDING, REMINDER, TIMER
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.runner import tick
 from ocop_cycle.services.backup import backup

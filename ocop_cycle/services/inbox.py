@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import CouncilMember, Evaluation, Product, ScheduleItem, ScoreSheet, User
-from ocop_cycle.db.models.schedule import DEADLINE, OPEN
+from ocop_cycle.db.tables.schedule import DEADLINE, OPEN
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_user

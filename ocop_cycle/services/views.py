@@ -1,4 +1,8 @@
-"""Plain-data views of stored rows: what ``--json`` prints and what the CLI renders."""
+"""Plain-data views of stored rows: what ``--json`` prints and what the CLI renders.
+
+Statements name the tables, not the mapped classes: the view reads no ORM object, so
+``ocop product show`` never imports the ORM (tests/test_cli_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -22,56 +26,50 @@ if TYPE_CHECKING:
 
     from ocop_cycle.db.models import Certificate, History, Product, User
 
-# Statements on the tables, not the mapped classes: the view reads no ORM object, so
-# ``ocop product show`` never imports the ORM (tests/test_cli_startup.py).
-_UNITS, _PRODUCERS, _CERTIFICATES = admin_units, producers, certificates
-_HISTORIES, _ROUNDS = history, rounds
-
-
 def _unit_name(code: str) -> Any:
-    return select(_UNITS.c.name).where(_UNITS.c.code == bindparam(code)).scalar_subquery()
+    return select(admin_units.c.name).where(admin_units.c.code == bindparam(code)).scalar_subquery()
 
 
 # A product's view follows every fired trigger, so its queries are built once, and what
 # it shows of other rows comes in one statement: the producer, the names of the three
 # units, and which certificate (if any) is the latest.
 _PRODUCT_SURROUNDINGS = select(
-    _PRODUCERS.c.id,
-    _PRODUCERS.c.name,
-    _PRODUCERS.c.type,
+    producers.c.id,
+    producers.c.name,
+    producers.c.type,
     _unit_name("commune").label("commune"),
     _unit_name("district").label("district"),
     _unit_name("province").label("province"),
-    select(_CERTIFICATES.c.id)
-    .where(_CERTIFICATES.c.product_id == bindparam("product"))
-    .order_by(_CERTIFICATES.c.id.desc())
+    select(certificates.c.id)
+    .where(certificates.c.product_id == bindparam("product"))
+    .order_by(certificates.c.id.desc())
     .limit(1)
     .scalar_subquery()
     .label("certificate_id"),
-).where(_PRODUCERS.c.id == bindparam("producer"))
-_CERTIFICATE = select(_CERTIFICATES).where(_CERTIFICATES.c.id == bindparam("certificate"))
-_ROUND = select(_ROUNDS).where(_ROUNDS.c.id == bindparam("round"))
+).where(producers.c.id == bindparam("producer"))
+_CERTIFICATE = select(certificates).where(certificates.c.id == bindparam("certificate"))
+_ROUND = select(rounds).where(rounds.c.id == bindparam("round"))
 # Typed as rows of any width: history_view takes them as it takes History objects.
 _HISTORY: Select[*tuple[Any, ...]] = (
     select(
-        _HISTORIES.c.trigger,
-        _HISTORIES.c.from_state,
-        _HISTORIES.c.to_state,
-        _HISTORIES.c.actor,
-        _HISTORIES.c.role,
-        _HISTORIES.c.at,
-        _HISTORIES.c.comment,
-        _HISTORIES.c.data,
-        _HISTORIES.c.workflow,
-        _HISTORIES.c.workflow_version,
-        _HISTORIES.c.request_id,
+        history.c.trigger,
+        history.c.from_state,
+        history.c.to_state,
+        history.c.actor,
+        history.c.role,
+        history.c.at,
+        history.c.comment,
+        history.c.data,
+        history.c.workflow,
+        history.c.workflow_version,
+        history.c.request_id,
     )
-    .where(_HISTORIES.c.product_id == bindparam("product"))
-    .order_by(_HISTORIES.c.id)
+    .where(history.c.product_id == bindparam("product"))
+    .order_by(history.c.id)
 )
 
 
-_UNIT_NAME = select(_UNITS.c.name).where(_UNITS.c.code == bindparam("code"))
+_UNIT_NAME = select(admin_units.c.name).where(admin_units.c.code == bindparam("code"))
 
 
 def unit_ref(unit: Session | Connection, code: str | None) -> dict[str, str] | None:

@@ -24,15 +24,14 @@ if TYPE_CHECKING:
 
 # The tables' columns, not the mapped attributes: the conditions also serve reads that
 # go around the ORM (``visible_product_row``, ``ocop product show``), which import none.
-_PRODUCTS, _COUNCILS, _MEMBERS = products, councils, council_members
 _UNIT_COLUMN = {
-    Role.COMMUNE_OFFICER: _PRODUCTS.c.commune_code,
-    Role.DISTRICT_OFFICER: _PRODUCTS.c.district_code,
-    Role.PROVINCE_OFFICER: _PRODUCTS.c.province_code,
+    Role.COMMUNE_OFFICER: products.c.commune_code,
+    Role.DISTRICT_OFFICER: products.c.district_code,
+    Role.PROVINCE_OFFICER: products.c.province_code,
 }
 _LEVEL_COLUMN = {
-    Level.DISTRICT.value: _PRODUCTS.c.district_code,
-    Level.PROVINCE.value: _PRODUCTS.c.province_code,
+    Level.DISTRICT.value: products.c.district_code,
+    Level.PROVINCE.value: products.c.province_code,
 }
 
 
@@ -46,14 +45,14 @@ def visible_products(
     if role in _UNIT_COLUMN:
         return _UNIT_COLUMN[role] == viewer.unit_code
     if role is Role.PRODUCER:
-        return _PRODUCTS.c.producer_id == viewer.producer_id
+        return products.c.producer_id == viewer.producer_id
     if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
         return true()
     if role is Role.COUNCIL_MEMBER:
         memberships = connection_of(unit).execute(
-            select(_COUNCILS.c.level, _COUNCILS.c.unit_code)
-            .join(_MEMBERS, _MEMBERS.c.council_id == _COUNCILS.c.id)
-            .where(_MEMBERS.c.user_id == viewer.id, _COUNCILS.c.active.is_(True))
+            select(councils.c.level, councils.c.unit_code)
+            .join(council_members, council_members.c.council_id == councils.c.id)
+            .where(council_members.c.user_id == viewer.id, councils.c.active.is_(True))
         ).all()
         conditions = [
             true() if level == Level.CENTRAL.value else _LEVEL_COLUMN[level] == unit_code
@@ -85,8 +84,8 @@ def visible_product_row(
 def _check_visible(unit: Session | Connection, viewer: User | Row[Any], product_id: int) -> None:
     connection = connection_of(unit)
     found = connection.execute(
-        select(_PRODUCTS.c.id).where(
-            _PRODUCTS.c.id == product_id, visible_products(connection, viewer)
+        select(products.c.id).where(
+            products.c.id == product_id, visible_products(connection, viewer)
         )
     ).first()
     if found is None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.models import Round, ScheduleItem
-from ocop_cycle.db.models.schedule import DEADLINE, ESCALATION, OPEN, PENDING
+from ocop_cycle.db.tables.schedule import DEADLINE, ESCALATION, OPEN, PENDING
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.scheduling.notices import notify_producer
 from ocop_cycle.scheduling.planner import PRIORITY, local_midnight

@@ -4,8 +4,8 @@ Architecture decision 5: a sender delivers rows later; an SMTP outage delays mai
 never loses it. ``dedupe_key`` (recipient, product, kind, step) makes a reminder exist
 once even when two sweeps decide it at the same time.
 
-The columns and the statuses are the table module's (``ocop_cycle.db.tables.outbox``);
-the statuses are imported from here too.
+The columns and the statuses are the table module's (``ocop_cycle.db.tables.outbox``),
+where the statuses are imported from.
 """
 
 from __future__ import annotations
@@ -17,17 +17,7 @@ from sqlalchemy import FromClause
 from sqlalchemy.orm import Mapped
 
 from ocop_cycle.db.models.base import Base
-from ocop_cycle.db.tables.outbox import (
-    FAILED,
-    PENDING,
-    SENDING,
-    SENT,
-    SKIPPED,
-    STATUSES,
-    outbox_messages,
-)
-
-__all__ = ["FAILED", "PENDING", "SENDING", "SENT", "SKIPPED", "STATUSES", "OutboxMessage"]
+from ocop_cycle.db.tables.outbox import outbox_messages
 
 
 class OutboxMessage(Base):

@@ -4,8 +4,8 @@ Architecture decision 4: entering a state writes its rows, leaving it cancels th
 single sweep claims the rows that are due. A row keeps both the rule it came from and the
 date computed from it, so a changed calendar never silently moves a deadline already set.
 
-The columns, kinds and statuses are the table module's (``ocop_cycle.db.tables.schedule``);
-the kinds and statuses are imported from here too.
+The columns, kinds and statuses are the table module's (``ocop_cycle.db.tables.schedule``),
+where the kinds and statuses are imported from.
 """
 
 from __future__ import annotations
@@ -17,37 +17,7 @@ from sqlalchemy import FromClause
 from sqlalchemy.orm import Mapped
 
 from ocop_cycle.db.models.base import Base
-from ocop_cycle.db.tables.schedule import (
-    CANCELLED,
-    CLOSED,
-    DEADLINE,
-    DONE,
-    ESCALATION,
-    EXPIRY,
-    FAILED,
-    OPEN,
-    PENDING,
-    REMINDER,
-    SKIPPED,
-    TIMER,
-    schedule_items,
-)
-
-__all__ = [
-    "CANCELLED",
-    "CLOSED",
-    "DEADLINE",
-    "DONE",
-    "ESCALATION",
-    "EXPIRY",
-    "FAILED",
-    "OPEN",
-    "PENDING",
-    "REMINDER",
-    "SKIPPED",
-    "TIMER",
-    "ScheduleItem",
-]
+from ocop_cycle.db.tables.schedule import schedule_items
 
 
 class ScheduleItem(Base):

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from ocop_cycle.db.models import Certificate, History, ScheduleItem
-from ocop_cycle.db.models.schedule import EXPIRY, PENDING
+from ocop_cycle.db.tables.schedule import EXPIRY, PENDING
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.scheduling.notices import notify_producer
 from ocop_cycle.scheduling.planner import local_midnight
