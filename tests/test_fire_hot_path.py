@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select, text
 
+from ocop_cycle.db.constants import sql_constant
 from ocop_cycle.db.models import AdminUnit, History, Producer, Product, ScheduleItem
 from ocop_cycle.errors import Conflict, NotFound
 from ocop_cycle.runtime import Runtime
@@ -156,3 +157,40 @@ def test_a_missing_actor_or_product_is_named_as_before_and_nothing_changes(
     with pytest.raises(NotFound, match=refusal):
         products.fire(runtime, product_id + product_offset, "approve_idea", actor=actor)
     assert stored(runtime, product_id) == before
+
+
+def test_the_statements_on_schedule_rows_bind_only_the_product_and_the_time(
+    runtime: Runtime, world: World
+) -> None:
+    """Kinds and statuses are written into the SQL: SQLite plans a statement whose OR of
+    ANDs binds them again at every execution (db/constants.py)."""
+    product_id = register(runtime, world)
+    bound: list[tuple[str, list[Any]]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "FROM schedule_items" in statement or statement.startswith("UPDATE schedule_items"):
+            # Positional (SQLite) or named (PostgreSQL): the values bound.
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            bound.append((statement, list(values)))
+
+    event.listen(runtime.engine, "before_cursor_execute", record)
+    try:
+        view = products.fire(runtime, product_id, "approve_idea", actor="commune1")
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", record)
+    leaving = [params for sql, params in bound if sql.startswith("UPDATE schedule_items")]
+    listing = [params for sql, params in bound if "schedule_items.rule" in sql]
+    assert len(leaving) == 1 and len(leaving[0]) == 2  # the time left, the product
+    assert listing == [[product_id]]
+    assert all(item["kind"] == "deadline" for item in view["open_deadlines"])
+
+
+@pytest.mark.parametrize("word", ["open", "the product left the state"])
+def test_a_vocabulary_word_is_written_into_the_sql(word: str) -> None:
+    assert str(sql_constant(word)) == f"'{word}'"
+
+
+@pytest.mark.parametrize("text_given", ["open'; DROP TABLE history; --", "Open", "", "a\x00b"])
+def test_anything_but_a_vocabulary_word_is_never_written_into_the_sql(text_given: str) -> None:
+    with pytest.raises(ValueError, match="not a vocabulary word"):
+        sql_constant(text_given)

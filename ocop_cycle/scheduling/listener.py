@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from ocop_cycle.db.base import UTCDateTime
+from ocop_cycle.db.constants import sql_constant
 from ocop_cycle.db.models import Certificate, History, Product, ScheduleItem
 from ocop_cycle.db.tables import schedule_items
 from ocop_cycle.db.tables.schedule import CANCELLED, CLOSED, DEADLINE, EXPIRY, OPEN, PENDING
@@ -32,21 +33,26 @@ from ocop_cycle.workflow.hooks import FireContext, on_transition
 
 _ROWS = schedule_items
 # Built once: leaving a state closes its open deadlines and cancels its pending rows in
-# one statement (this runs in most transitions, so its cost is every transition's cost).
+# one statement (this runs in most transitions, so its cost is every transition's cost);
+# its constants are written in its SQL (db/constants.py).
 _LEAVE_STATE = (
     update(_ROWS)
     .where(
         _ROWS.c.product_id == bindparam("leaving_product"),
         or_(
-            and_(_ROWS.c.kind == DEADLINE, _ROWS.c.status == OPEN),
-            and_(_ROWS.c.state.is_not(None), _ROWS.c.status == PENDING),
+            and_(_ROWS.c.kind == sql_constant(DEADLINE), _ROWS.c.status == sql_constant(OPEN)),
+            and_(_ROWS.c.state.is_not(None), _ROWS.c.status == sql_constant(PENDING)),
         ),
     )
     .values(
-        status=case((_ROWS.c.status == OPEN, CLOSED), else_=CANCELLED),
+        status=case(
+            (_ROWS.c.status == sql_constant(OPEN), sql_constant(CLOSED)),
+            else_=sql_constant(CANCELLED),
+        ),
         closed_at=bindparam("left_at", type_=UTCDateTime()),
         outcome=case(
-            (_ROWS.c.status == PENDING, "the product left the state"), else_=_ROWS.c.outcome
+            (_ROWS.c.status == sql_constant(PENDING), sql_constant("the product left the state")),
+            else_=_ROWS.c.outcome,
         ),
     )
 )

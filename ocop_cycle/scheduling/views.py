@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, or_, select
 
 from ocop_cycle.db.connections import connection_of
+from ocop_cycle.db.constants import sql_constant
 from ocop_cycle.db.tables import schedule_items
 from ocop_cycle.db.tables.schedule import DEADLINE, EXPIRY, OPEN, PENDING, TIMER
 from ocop_cycle.localtime import show_date
@@ -52,10 +53,12 @@ _OPEN = (
     )
     .where(
         _ITEMS.product_id == bindparam("product"),
+        # Constants in the SQL (db/constants.py); not IN (…): an expanding list is
+        # rendered into the SQL again at every call.
         or_(
-            (_ITEMS.kind == DEADLINE) & (_ITEMS.status == OPEN),
-            # Not IN (…): an expanding list is rendered into the SQL again at every call.
-            ((_ITEMS.kind == TIMER) | (_ITEMS.kind == EXPIRY)) & (_ITEMS.status == PENDING),
+            (_ITEMS.kind == sql_constant(DEADLINE)) & (_ITEMS.status == sql_constant(OPEN)),
+            ((_ITEMS.kind == sql_constant(TIMER)) | (_ITEMS.kind == sql_constant(EXPIRY)))
+            & (_ITEMS.status == sql_constant(PENDING)),
         ),
     )
     .order_by(_ITEMS.due_on, _ITEMS.id)
