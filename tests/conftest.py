@@ -19,9 +19,8 @@ from sqlalchemy import text
 from ocop_cycle.cli import main
 from ocop_cycle.clock import Clock
 from ocop_cycle.config import Settings
-from ocop_cycle.db import schema
-from ocop_cycle.db import tables as _tables  # noqa: F401  (every table on metadata)
-from ocop_cycle.db.base import make_engine, metadata
+from ocop_cycle.db import schema, tables
+from ocop_cycle.db.base import make_engine
 from ocop_cycle.identity.accounts import add_user, create_first_admin
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import people, units
@@ -74,9 +73,9 @@ def postgres_ready() -> str:
 
 def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    names = ", ".join(f'"{table.name}"' for table in tables.load_all().sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 

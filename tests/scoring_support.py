@@ -90,10 +90,10 @@ def consistent(runtime: Runtime) -> None:
 
 def snapshot(runtime: Runtime) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refusal changed nothing."""
-    from ocop_cycle.db.base import metadata
+    from ocop_cycle.db import tables
 
     with runtime.engine.connect() as connection:
         return {
             table.name: [tuple(row) for row in connection.execute(select(table))]
-            for table in metadata.sorted_tables
+            for table in tables.load_all().sorted_tables
         }

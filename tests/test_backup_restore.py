@@ -13,8 +13,8 @@ from rich.console import Console
 from sqlalchemy import select, text
 
 from ocop_cycle.cli import main
-from ocop_cycle.db import tables  # noqa: F401  (every table on metadata)
-from ocop_cycle.db.base import make_engine, metadata
+from ocop_cycle.db import tables
+from ocop_cycle.db.base import make_engine
 from ocop_cycle.services.demo import run_demo
 from tests.conftest import POSTGRES_URL
 
@@ -36,7 +36,7 @@ def every_row(url: str) -> dict[str, list[tuple[Any, ...]]]:
                     tuple(row) for row in connection.execute(
                         select(table).order_by(*table.primary_key.columns))
                 ]
-                for table in metadata.sorted_tables
+                for table in tables.load_all().sorted_tables
             }
     finally:
         engine.dispose()

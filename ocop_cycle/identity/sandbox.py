@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import DBAPIError
 
-from ocop_cycle.db.tables import database_flags
 from ocop_cycle.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -36,6 +35,10 @@ REFUSAL_VI = (
 
 
 def is_sandbox(session: Session) -> bool:
+    # Imported here: every command imports this module for --as-of; the flags' table is
+    # registered only by the commands that read it (db/tables/__init__.py).
+    from ocop_cycle.db.tables import database_flags
+
     flag = session.scalar(select(database_flags.c.value).where(database_flags.c.name == SANDBOX))
     return flag == "true"
 

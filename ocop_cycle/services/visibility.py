@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Connection, Row, false, or_, select, true
 
 from ocop_cycle.db.connections import connection_of
-from ocop_cycle.db.tables import admin_units, council_members, councils, producers, products
+from ocop_cycle.db.tables import admin_units, producers, products
 from ocop_cycle.domain.vocabulary import Level, Role
 from ocop_cycle.errors import NotFound
 from ocop_cycle.services.rows import product_row
@@ -49,6 +49,10 @@ def visible_products(
     if role in (Role.CENTRAL_OFFICER, Role.ADMIN):
         return true()
     if role is Role.COUNCIL_MEMBER:
+        # Named here: the scoring tables are registered only for the viewers that need
+        # them (db/tables/__init__.py); ``ocop product show`` by others never does.
+        from ocop_cycle.db.tables import council_members, councils
+
         memberships = connection_of(unit).execute(
             select(councils.c.level, councils.c.unit_code)
             .join(council_members, council_members.c.council_id == councils.c.id)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from ocop_cycle.db import tables  # noqa: F401  (registers every table)
-from ocop_cycle.db.base import metadata
+from ocop_cycle.db import tables
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
-    target_metadata=metadata,
+    target_metadata=tables.load_all(),
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
