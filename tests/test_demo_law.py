@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,28 @@ def test_the_scheduler_preview_runs_ahead_on_a_copy_and_the_demo_stays_as_of_tod
     finally:
         engine.dispose()
     assert latest <= datetime.now(UTC) + timedelta(minutes=5)
+
+
+def test_each_demo_product_s_history_reads_in_the_order_it_happened(
+    demo: tuple[Path, str],
+) -> None:
+    """The demo is set on one day (``demo.TODAY``): what its parts do that day, the
+    scheduler's morning run and the law in force's story alike, follows what came before
+    for every product, whatever day the demo is run."""
+    directory, _ = demo
+    engine = make_engine(f"sqlite:///{directory / 'ocop.db'}")
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(history.c.product_id, history.c.at, history.c.trigger).order_by(
+                    history.c.product_id, history.c.id
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    out_of_order = [
+        (later.product_id, earlier.trigger, earlier.at, later.trigger, later.at)
+        for earlier, later in pairwise(rows)
+        if earlier.product_id == later.product_id and later.at < earlier.at
+    ]
+    assert out_of_order == []

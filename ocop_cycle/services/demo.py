@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,10 @@ PROVINCE = "51"  # Quảng Ngãi, legacy scheme: 13 district-level units
 DEMO_PASSWORD = "ocop-demo-2026"
 ADMIN = "admin1"
 STARTED = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
+# The day the demo is set on, whatever day it is run: its certificates' re-rating windows
+# are open on it, and every part of the demo acts on it from the scheduler's morning run
+# (08:00), so that each product's history reads in the order it happened.
+TODAY = date(2026, 11, 28)
 # Products whose certificates must be old enough, today, to be due for renewal or expired.
 EARLY_START = {
     "renewal_due": datetime(2023, 9, 4, 2, 0, tzinfo=UTC),
@@ -316,7 +320,7 @@ def run_demo(directory: Path, console: Console) -> None:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError:
                 continue
-            clock.fixed = None
+            clock.fixed = datetime.combine(TODAY, time(8), tzinfo=LOCAL_TZ).astimezone(UTC)
             getattr(module, function_name)(runtime, console, directory)
         users = accounts.list_users(runtime)
     finally:

@@ -27,6 +27,7 @@ from ocop_cycle.identity import accounts
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.runner import tick
 from ocop_cycle.services import people, units
+from ocop_cycle.services.demo import TODAY
 from ocop_cycle.services.inspections import record_inspection, revoke_certificate
 from ocop_cycle.services.migration import migrate
 from ocop_cycle.services.products import fire, register_product
@@ -36,8 +37,6 @@ from ocop_cycle.services.unit_conversion import convert_to_2025
 WORKFLOW = "ocop-26-2026"
 ADMIN = "admin1"
 PASSWORD = "ocop-demo-2026"  # the demo sandbox's shared password (services.demo)
-# The demo's "today": the law in force, whatever day the demo is run.
-TODAY = date(2026, 11, 28)
 PROVINCE_OFFICER, CENTRAL_OFFICER = "province1", "central1"
 
 

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from ocop_cycle.db.models import Producer
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import chair_actions, option_sheets, scoring
+from ocop_cycle.services.demo import TODAY
 from ocop_cycle.services.demo_law import (
     _COUNCIL,
     COMMUNES,
     PROVINCE_OFFICER,
-    TODAY,
     WORKFLOW,
     _at,
     _walk,
