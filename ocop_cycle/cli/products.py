@@ -39,6 +39,8 @@ def render_product(view: dict[str, Any]) -> None:
             f"  certificate {certificate['number']}: {certificate['stars']}★, "
             f"{certificate['status']}, expires {show_date(certificate['expires_on'])}"
         )
+    if view.get("product_set"):
+        console.print(f"  bộ sản phẩm / product set: {view['product_set']}")
     if view.get("product_code"):
         console.print(f"  mã sản phẩm / product code: {view['product_code']}")
     joined = view.get("round")
@@ -133,6 +135,25 @@ def fire(
         comment=comment,
         data=parse_pairs(data, "--data"),
         request_id=request_id,
+    )
+    emit(view, as_json, render_product)
+
+
+@app.command("record-set")
+def record_set(
+    ctx: typer.Context,
+    product_id: int,
+    product_set: int = typer.Option(
+        ..., "--product-set", help="Product set 1–26 (Decision 26/2026, Appendix II)."
+    ),
+    actor: str | None = ActorOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Record the product set of a product moved from the older rules (ghi bộ sản phẩm)."""
+    from ocop_cycle.services import products
+
+    view = products.record_product_set(
+        runtime(ctx), product_id, product_set, actor=actor or ""
     )
     emit(view, as_json, render_product)
 

@@ -60,6 +60,12 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "upgrade": ("Nâng hạng sao", "Higher star"),
         "rerating": ("Đánh giá, phân hạng lại", "Re-rating"),
     },
+    # History rows written by no transition: what changed the product besides its workflow.
+    "history_action": {
+        "convert_units": ("Chuyển sang đơn vị hành chính 2025", "Moved to the 2025 units"),
+        "migrate_workflow": ("Chuyển sang quy trình mới", "Moved to another workflow"),
+        "record_product_set": ("Ghi bộ sản phẩm", "Product set recorded"),
+    },
     # The data a transition takes (``workflow.hook_names.DATA_FIELD_NAMES``): how its form
     # asks for a field and how a refusal names it.
     "data_field": {

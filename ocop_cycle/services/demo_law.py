@@ -30,7 +30,7 @@ from ocop_cycle.services import people, units
 from ocop_cycle.services.demo import TODAY
 from ocop_cycle.services.inspections import record_inspection, revoke_certificate
 from ocop_cycle.services.migration import migrate
-from ocop_cycle.services.products import fire, register_product
+from ocop_cycle.services.products import fire, record_product_set, register_product
 from ocop_cycle.services.rounds import list_rounds
 from ocop_cycle.services.unit_conversion import convert_to_2025
 
@@ -38,6 +38,8 @@ WORKFLOW = "ocop-26-2026"
 ADMIN = "admin1"
 PASSWORD = "ocop-demo-2026"  # the demo sandbox's shared password (services.demo)
 PROVINCE_OFFICER, CENTRAL_OFFICER = "province1", "central1"
+# Appendix II's set of the demo's moved garlic and shallots: "Gia vị khác (muối, hành, tỏi…)".
+SPICES = 10
 
 
 @dataclass(frozen=True)
@@ -327,11 +329,15 @@ def _certificates_today(runtime: Runtime, console: Console) -> list[str]:
     lines = []
     if inside:
         product_id, expires_on, number = inside[0]
+        # Filed by group under 148: the province places it in its set first, whose sheet
+        # its self-assessment and its council's scores are on.
+        record_product_set(runtime, product_id, SPICES, actor=PROVINCE_OFFICER)
         producer = _producer_account(runtime, product_id)
         fire(runtime, product_id, "submit_rerating", actor=producer)
         lines.append(
             f"re-rating of {number} (expires {expires_on:%d/%m/%Y}) filed on "
-            f"{TODAY:%d/%m/%Y}: accepted, inside the 180–120-day window"
+            f"{TODAY:%d/%m/%Y}: accepted, inside the 180–120-day window (product set "
+            f"{SPICES} recorded first)"
         )
     if outside:
         product_id, expires_on, number = outside[0]

@@ -29,7 +29,7 @@ from ocop_cycle.services.option_sheets import record_options
 from ocop_cycle.services.rerating_windows import CLOSED, NOT_YET, rerating_window
 from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
-from ocop_cycle.workflow.evaluations import option_sheet_for
+from ocop_cycle.workflow.evaluations import no_product_set, option_sheet_for, scores_on_sheets
 from ocop_cycle.workflow.forwards import transitions_now
 from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.sheets import check_answers
@@ -122,7 +122,7 @@ def dossier_choices(runtime: Runtime, viewer: str, product_id: int) -> dict[str,
             _choice(definition, possible, product, user, kind, certificate, window)
             for kind in KINDS
         ]
-        has_sheet = option_sheet_for(definition, product, runtime.workflows.directory) is not None
+        has_sheet = scores_on_sheets(definition, runtime.workflows.directory)
         return {
             "product": {
                 "id": product.id,
@@ -144,6 +144,9 @@ def dossier_choices(runtime: Runtime, viewer: str, product_id: int) -> dict[str,
             "window": window,
             "kinds": choices,
             "self_assessment": has_sheet,
+            # A product moved from the older rules has no set until an officer records
+            # one: its dossier cannot carry a self-assessment on the set's sheet before.
+            "product_set_missing": has_sheet and product.product_set is None,
             "files": {kind: REQUIRED_FILES[kind] for kind in KINDS},
         }
 
@@ -321,6 +324,9 @@ def _check_self_assessment(
         product = session.get(Product, product_id)
         assert product is not None  # seen by dossier_choices just now
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        if product.product_set is None and scores_on_sheets(definition, runtime.workflows.directory):
+            problems["sheet"] = no_product_set(definition, product_id)
+            return
         sheet = option_sheet_for(definition, product, runtime.workflows.directory)
     if sheet is None:
         return

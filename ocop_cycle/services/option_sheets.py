@@ -25,7 +25,7 @@ from ocop_cycle.runtime import Runtime
 from ocop_cycle.services.lookup import get_product
 from ocop_cycle.services.scoring import option_sheet_of, scores_view, sheet_owner, sheet_to_write
 from ocop_cycle.services.sheet_drafts import discard_draft
-from ocop_cycle.workflow.evaluations import catalogue_name, option_sheet_for
+from ocop_cycle.workflow.evaluations import catalogue_name, option_sheet_for, scores_on_sheets
 from ocop_cycle.workflow.sheets import (
     check_answers,
     points_of,
@@ -60,7 +60,7 @@ def is_option_level(runtime: Runtime, product_id: int) -> bool:
     with runtime.reading() as session:
         product = get_product(session, product_id)
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        return option_sheet_for(definition, product, runtime.workflows.directory) is not None
+        return scores_on_sheets(definition, runtime.workflows.directory)
 
 
 def submit_options(

@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session
 from ocop_cycle import inputs
 from ocop_cycle.db.models import AdminUnit, Product, User
 from ocop_cycle.domain.labels import label_of
-from ocop_cycle.domain.vocabulary import Level, ProductGroup, parse_choice
+from ocop_cycle.domain.vocabulary import Level, ProductGroup, Role, parse_choice
 from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
-from ocop_cycle.identity.actors import acting_user, acting_user_and_product, system_user
+from ocop_cycle.identity.actors import (
+    acting_user,
+    acting_user_and_product,
+    require_role,
+    system_user,
+)
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.services import forwarding
 from ocop_cycle.services.lookup import (
@@ -26,7 +31,7 @@ from ocop_cycle.services.lookup import (
 )
 from ocop_cycle.services.units import ancestry
 from ocop_cycle.services.views import product_view
-from ocop_cycle.services.visibility import visible_products
+from ocop_cycle.services.visibility import visible_product, visible_products
 from ocop_cycle.workflow import engine
 from ocop_cycle.workflow.data_checks import check_transition_data
 from ocop_cycle.workflow.definition import WorkflowDef
@@ -34,7 +39,7 @@ from ocop_cycle.workflow.forwards import forwards_of
 from ocop_cycle.workflow.hooks import FireContext
 from ocop_cycle.workflow.permissions import check_transition
 from ocop_cycle.workflow.pins import ensure_pinned
-from ocop_cycle.workflow.product_sets import parse_set_number
+from ocop_cycle.workflow.product_sets import all_product_sets, parse_set_number
 from ocop_cycle.workflow.product_sets import product_set as find_product_set
 from ocop_cycle.workflow.registry import CompiledWorkflow
 
@@ -224,15 +229,7 @@ def _fire_once(
             # transaction loaded the product; answer with the product it left.
             session.refresh(product)
         else:
-            if expected_version is not None and product.version != expected_version:
-                raise StaleVersion(
-                    f"product {product_id} changed since version {expected_version} "
-                    f"(it is at version {product.version}); nothing was changed. "
-                    "Reload it and try again",
-                    vi=f"Sản phẩm #{product_id} đã được người khác cập nhật (phiên bản {product.version}, trang "
-                    f"của bạn là phiên bản {expected_version}); chưa có gì thay đổi. Hãy tải lại trang rồi "
-                    "thực hiện lại",
-                )
+            _check_version(product, expected_version)
             in_force = runtime.workflows.for_new_product(
                 runtime.clock.today(), runtime.settings.default_workflow
             )
@@ -256,6 +253,98 @@ def _fire_once(
         view = product_view(runtime, session, product, user)
     runtime.verified_pins.add(pin)  # committed: a pin written just now is stored
     return view
+
+
+def _check_version(product: Product, expected_version: int | None) -> None:
+    """Refuse a change to a product changed since the caller read it (HTTP ``If-Match``)."""
+    if expected_version is None or product.version == expected_version:
+        return
+    raise StaleVersion(
+        f"product {product.id} changed since version {expected_version} "
+        f"(it is at version {product.version}); nothing was changed. "
+        "Reload it and try again",
+        vi=f"Sản phẩm #{product.id} đã được người khác cập nhật (phiên bản {product.version}, trang "
+        f"của bạn là phiên bản {expected_version}); chưa có gì thay đổi. Hãy tải lại trang rồi "
+        "thực hiện lại",
+    )
+
+
+# Recording a product's set is written in its history under this name (no transition).
+RECORD_SET = "record_product_set"
+# Those who register products and check their dossiers place a moved product in its set.
+SET_RECORDERS = (Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.ADMIN)
+
+
+def record_product_set(
+    runtime: Runtime,
+    product_id: int,
+    product_set: int | str,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """Place a product with no set in its product set (Decision 26/2026, Appendix II).
+
+    Products moved from 148/1489 were filed by group; under 26/2026 they are scored, and
+    file their self-assessment, on their set's sheet, so an officer records the set first.
+    The group follows from the set, as at registration. A set once recorded stays (the
+    product's sheets and scores are of that set); recording the same set again is a retry
+    and changes nothing."""
+    number = parse_set_number(str(product_set))
+    now = runtime.clock.now()
+    with runtime.transaction() as session:
+        user = acting_user(session, actor)
+        role = require_role(user, SET_RECORDERS, "record a product's set")
+        product = visible_product(session, user, product_id)
+        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        if not definition.product_sets:
+            raise InvalidInput(
+                f"product {product_id} is under {definition.key}, which files products by group, "
+                "not by product set; sets are recorded for products under Decision 26/2026",
+                vi=f"Sản phẩm #{product_id} theo quy trình {definition.key}, phân theo nhóm sản phẩm chứ "
+                "không theo bộ sản phẩm; chỉ ghi bộ sản phẩm cho sản phẩm theo Quyết định 26/2026",
+            )
+        if product.product_set == number:
+            return product_view(runtime, session, product, user)  # recorded already: a retry
+        if product.product_set is not None:
+            raise InvalidInput(
+                f"product {product_id} is already in product set {product.product_set}; a set "
+                "once recorded is not changed (its sheets and scores are of that set)",
+                vi=f"Sản phẩm #{product_id} đã thuộc bộ sản phẩm số {product.product_set}; bộ sản phẩm "
+                "đã ghi thì không thay đổi (phiếu và điểm của sản phẩm theo bộ này)",
+            )
+        _check_version(product, expected_version)
+        group_before = product.product_group
+        product.product_set = number
+        product.product_group = find_product_set(number, runtime.settings.workflows_dir).legacy_group.value
+        product.updated_at = now
+        session.flush()  # the version-checked write of the product
+        engine.append_history(
+            session, product, trigger=RECORD_SET, from_state=product.state,
+            actor=user.username, role=role.value, at=now,
+            data={"product_set": number, "product_group": product.product_group,
+                  "product_group_before": group_before},
+        )
+        return product_view(runtime, session, product, user)
+
+
+def sets_to_record(runtime: Runtime, viewer: str, product_id: int) -> list[dict[str, Any]]:
+    """The product sets ``viewer`` may place the product in now, as the product page offers
+    them (``record_product_set``); none when it has a set, needs none, or they may not."""
+    with runtime.reading() as session:
+        user = get_user(session, viewer)
+        product = visible_product(session, user, product_id)
+        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+        if (
+            product.product_set is not None
+            or not definition.product_sets
+            or Role(user.role) not in SET_RECORDERS
+        ):
+            return []
+    return [
+        {"number": found.number, "name": {"vi": found.name.vi, "en": found.name.en}}
+        for found in all_product_sets(runtime.settings.workflows_dir)
+    ]
 
 
 def _carry_forward(

@@ -1,4 +1,4 @@
-"""``/products``: register, list, read, history, triggers and transitions."""
+"""``/products``: register, list, read, history, triggers, transitions and product sets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 
 from ocop_cycle.services import browse
-from ocop_cycle.services.products import register_product
+from ocop_cycle.services.products import record_product_set, register_product
 from ocop_cycle.web.deps import PrincipalDep, ProductId, RuntimeDep
 from ocop_cycle.web.errors import HttpProblem
 from ocop_cycle.web.schemas import products as schemas
@@ -122,6 +122,29 @@ def transition(
         data=body.data,
         expected_version=_version_from(if_match),
         idempotency_key=idempotency_key,
+    )
+    response.headers["ETag"] = _etag(view["version"])
+    return view
+
+
+@router.put("/{product_id}/product-set", response_model=schemas.Product, responses=_PROBLEMS)
+def product_set(
+    product_id: ProductId,
+    body: schemas.ProductSetRecord,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=40)] = None,
+) -> dict[str, Any]:
+    """Record the product set of a product moved from the older rules, which has none
+    (officers of its commune or province). The same set again changes nothing; another
+    set is refused (422): a set once recorded stays."""
+    view = record_product_set(
+        runtime,
+        product_id,
+        body.product_set,
+        actor=principal.username,
+        expected_version=_version_from(if_match),
     )
     response.headers["ETag"] = _etag(view["version"])
     return view

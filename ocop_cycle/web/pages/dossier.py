@@ -63,7 +63,11 @@ def _page(
     viewer = me.principal.username
     try:
         data = dossier_choices(runtime, viewer, product_id)
-        sheet = scoresheet_for(runtime, viewer, product_id) if data["self_assessment"] else None
+        sheet = (
+            scoresheet_for(runtime, viewer, product_id)
+            if data["self_assessment"] and not data["product_set_missing"]
+            else None
+        )
     except OcopError as error:
         return error_page(request, error, me=me)
     language = language_of(request, me.principal.language)

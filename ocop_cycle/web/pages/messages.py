@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 ENGLISH: dict[str, str] = {
+    "Ghi bộ sản phẩm": "Record the product set",
+    "Về trang sản phẩm": "Back to the product page",
+    "Sản phẩm chuyển từ quy trình cũ chưa thuộc bộ sản phẩm nào (Phụ lục II Quyết định 26/2026). Cần ghi bộ sản phẩm trước khi chấm điểm hoặc nộp hồ sơ; bộ đã ghi thì không thay đổi.": "This product, moved from the older rules, is in no product set yet (Decision 26/2026, Appendix II). Record its set before it is scored or files a dossier; a set once recorded stays.",
+    "Bộ sản phẩm": "Product set",
+    "Sản phẩm này chưa thuộc bộ sản phẩm nào (Phụ lục II Quyết định 26/2026), nên chưa có phiếu để tự đánh giá. Cán bộ OCOP xã hoặc tỉnh ghi bộ sản phẩm trên trang sản phẩm; sau đó hãy nộp hồ sơ.": "This product is in no product set yet (Decision 26/2026, Appendix II), so there is no sheet to assess it on. A commune or province OCOP officer records its set on the product page; then file the dossier.",
     # Layout
     "OCOP – Mỗi xã một sản phẩm": "OCOP – One Commune One Product",
     "Bỏ qua, đến nội dung chính": "Skip to the main content",

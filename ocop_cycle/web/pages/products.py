@@ -12,11 +12,11 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ocop_cycle.domain.labels import LABELS
+from ocop_cycle.domain.labels import LABELS, label_of
 from ocop_cycle.errors import OcopError
 from ocop_cycle.identity.sessions import ActiveSession
 from ocop_cycle.runtime import Runtime
-from ocop_cycle.services import browse
+from ocop_cycle.services import browse, products
 from ocop_cycle.services.documents import list_documents, upload
 from ocop_cycle.services.dossiers import available_kinds, kind_filed_by
 from ocop_cycle.web.deps import ProductId, RuntimeDep
@@ -100,6 +100,7 @@ def _product_page(
         actions = browse.triggers_for(runtime, viewer, product_id)
         documents = list_documents(runtime, viewer, product_id)
         dossier_kinds = available_kinds(runtime, viewer, product_id)
+        sets = products.sets_to_record(runtime, viewer, product_id)
     except OcopError as error:
         return error_page(request, error, me=me)
     language = language_of(request, me.principal.language)
@@ -136,6 +137,7 @@ def _product_page(
             "refused": refused,
             "upload_error": upload_error or {},
             "kinds": DOCUMENT_KINDS,
+            "sets": sets,
             "done": done,
         },
         status_code=status_code,
@@ -153,7 +155,9 @@ def _name_history(runtime: Runtime, history: list[dict[str, Any]], language: str
             else engine.registration(definition)
         )
         row["action_label"] = (
-            transition.label.in_language(language) if transition else row["trigger"]
+            transition.label.in_language(language)
+            if transition
+            else label_of("history_action", row["trigger"], language)
         )
         row["from_label"] = definition.state_label(row["from"], language) if row["from"] else None
         row["to_label"] = definition.state_label(row["to"], language)
@@ -209,6 +213,41 @@ def _fire(
         refused = {"trigger": trigger, "message": said(request, error), "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
     return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)
+
+
+@router.post("/san-pham/{product_id}/bo-san-pham", response_class=HTMLResponse)
+async def record_set(request: Request, product_id: ProductId, runtime: RuntimeDep) -> Response:
+    """Record the product set of a product moved from the older rules (its form on the
+    product page); a refusal shows why and changes nothing."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return await run_in_threadpool(_record_set, request, runtime, product_id, values)
+
+
+def _record_set(
+    request: Request, runtime: Runtime, product_id: int, values: dict[str, str]
+) -> Response:
+    me = signed_in(request, runtime)
+    if me is None:
+        return to_sign_in(request)
+    if not csrf_ok(me, values.get("csrf_token")):
+        message = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
+        refused = {"trigger": products.RECORD_SET, "message": message, "typed": values}
+        return _product_page(request, runtime, me, product_id, refused=refused, status_code=403)
+    version = values.get("version", "")
+    try:
+        products.record_product_set(
+            runtime,
+            product_id,
+            values.get("product_set", ""),
+            actor=me.principal.username,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except OcopError as error:
+        status, _title = status_of(error)
+        refused = {"trigger": products.RECORD_SET, "message": said(request, error), "typed": values}
+        return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
+    return RedirectResponse(f"/san-pham/{product_id}?da={products.RECORD_SET}", status_code=303)
 
 
 # The dossier's items, as the commune officer and the producer know them.

@@ -70,6 +70,12 @@ class Registration(BaseModel):
     workflow: str | None = Field(default=None, max_length=60)
 
 
+class ProductSetRecord(BaseModel):
+    """The product set (Decision 26/2026, Appendix II) of a product moved from older rules."""
+
+    product_set: int = Field(ge=1, le=26)
+
+
 class Transition(BaseModel):
     trigger: str = Field(min_length=1, max_length=60)
     comment: str | None = Field(default=None, max_length=4000)
