@@ -25,6 +25,11 @@ class Clock:
         return self.now().astimezone(LOCAL_TZ).date()
 
 
+def local_instant(day: date, hour: int = 0) -> datetime:
+    """``hour`` o'clock in Vietnam on ``day``, as a UTC instant."""
+    return datetime.combine(day, time(hour), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
 def parse_instant(text: str) -> datetime:
     """Parse ``YYYY-MM-DD`` (local midnight) or an ISO datetime (local if naive) into UTC."""
     try:

@@ -8,10 +8,10 @@ a session. Every row is a dict of ``ScheduleItem`` columns, ready for ``insert``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from ocop_cycle.clock import LOCAL_TZ
+from ocop_cycle.clock import LOCAL_TZ, local_instant
 from ocop_cycle.db.tables.schedule import (
     DEADLINE,
     ESCALATION,
@@ -52,7 +52,7 @@ class CertificateFacts:
 
 def local_midnight(day: date) -> datetime:
     """The instant a local (Vietnam) day begins, in UTC: when rows of that day fall due."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
+    return local_instant(day)
 
 
 def officer_role(level: Level) -> Role:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import LOCAL_TZ, Clock, local_instant
 from ocop_cycle.config import Settings
 from ocop_cycle.db.models import Product
 from ocop_cycle.domain.validity import add_months
@@ -320,7 +320,7 @@ def run_demo(directory: Path, console: Console) -> None:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError:
                 continue
-            clock.fixed = datetime.combine(TODAY, time(8), tzinfo=LOCAL_TZ).astimezone(UTC)
+            clock.fixed = local_instant(TODAY, 8)
             getattr(module, function_name)(runtime, console, directory)
         users = accounts.list_users(runtime)
     finally:

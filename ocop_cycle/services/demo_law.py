@@ -12,7 +12,7 @@ a revocation on its ground and a failed inspection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock, local_instant
 from ocop_cycle.db.models import Certificate, Product, User
 from ocop_cycle.errors import GuardFailed
 from ocop_cycle.identity import accounts
@@ -165,7 +165,7 @@ PRODUCTS: list[tuple[str, int, int, list[Step]]] = [
 
 
 def _at(day: date) -> Clock:
-    return Clock(fixed=datetime.combine(day, time(9), tzinfo=LOCAL_TZ).astimezone(UTC))
+    return Clock(fixed=local_instant(day, 9))
 
 
 def _walk(

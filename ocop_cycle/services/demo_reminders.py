@@ -13,7 +13,7 @@ runtime whose settings send mail with the ``file`` backend into ``directory / "m
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -21,16 +21,12 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from ocop_cycle.clock import LOCAL_TZ, Clock
+from ocop_cycle.clock import Clock, local_instant
 from ocop_cycle.db.models import ScheduleItem
 from ocop_cycle.db.tables.schedule import EXPIRY, PENDING, REMINDER, TIMER
 from ocop_cycle.runtime import Runtime
 from ocop_cycle.scheduling.runner import tick
 from ocop_cycle.services.backup import backup
-
-
-def _at(day: date, hour: int = 8) -> Clock:
-    return Clock(fixed=datetime.combine(day, time(hour), tzinfo=LOCAL_TZ))
 
 
 def _next_dates(runtime: Runtime, after: date, count: int) -> list[date]:
@@ -52,7 +48,7 @@ def _next_dates(runtime: Runtime, after: date, count: int) -> list[date]:
 
 def _ticked(runtime: Runtime, day: date) -> tuple[str, str]:
     """One ``scheduler tick`` at 08:00 on ``day``, as a row of the demo's table."""
-    runtime.clock = _at(day)
+    runtime.clock = Clock(fixed=local_instant(day, 8))
     report = tick(runtime, digest=True)
     effects = [e for e in report.sweep.effects if "→" in e or "expired" in e]
     digest = report.digest.written if report.digest else 0

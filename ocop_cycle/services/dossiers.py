@@ -29,7 +29,7 @@ from ocop_cycle.services.option_sheets import record_options
 from ocop_cycle.services.rerating_windows import CLOSED, NOT_YET, rerating_window
 from ocop_cycle.services.visibility import visible_product
 from ocop_cycle.workflow.definition import TransitionDef, WorkflowDef
-from ocop_cycle.workflow.evaluations import no_product_set, option_sheet_for, scores_on_sheets
+from ocop_cycle.workflow.evaluations import option_sheet_for, scores_on_sheets
 from ocop_cycle.workflow.forwards import transitions_now
 from ocop_cycle.workflow.permissions import transition_problem
 from ocop_cycle.workflow.sheets import check_answers
@@ -324,10 +324,11 @@ def _check_self_assessment(
         product = session.get(Product, product_id)
         assert product is not None  # seen by dossier_choices just now
         definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        if product.product_set is None and scores_on_sheets(definition, runtime.workflows.directory):
-            problems["sheet"] = no_product_set(definition, product_id)
+        try:
+            sheet = option_sheet_for(definition, product, runtime.workflows.directory)
+        except InvalidInput as no_set:  # moved from the older rules, its set not recorded yet
+            problems["sheet"] = no_set
             return
-        sheet = option_sheet_for(definition, product, runtime.workflows.directory)
     if sheet is None:
         return
     _chosen, found = check_answers(sheet, answers)

@@ -12,7 +12,7 @@ from ocop_cycle import inputs
 from ocop_cycle.db.models import AdminUnit, Product, User
 from ocop_cycle.domain.labels import label_of
 from ocop_cycle.domain.vocabulary import Level, ProductGroup, Role, parse_choice
-from ocop_cycle.errors import Conflict, InvalidInput, StaleVersion
+from ocop_cycle.errors import Conflict, InvalidInput, OcopError, StaleVersion
 from ocop_cycle.identity.actors import (
     acting_user,
     acting_user_and_product,
@@ -294,16 +294,8 @@ def record_product_set(
     now = runtime.clock.now()
     with runtime.transaction() as session:
         user = acting_user(session, actor)
-        role = require_role(user, SET_RECORDERS, "record a product's set")
         product = visible_product(session, user, product_id)
-        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        if not definition.product_sets:
-            raise InvalidInput(
-                f"product {product_id} is under {definition.key}, which files products by group, "
-                "not by product set; sets are recorded for products under Decision 26/2026",
-                vi=f"Sản phẩm #{product_id} theo quy trình {definition.key}, phân theo nhóm sản phẩm chứ "
-                "không theo bộ sản phẩm; chỉ ghi bộ sản phẩm cho sản phẩm theo Quyết định 26/2026",
-            )
+        role = _check_set_recorder(runtime, user, product)
         if product.product_set == number:
             return product_view(runtime, session, product, user)  # recorded already: a retry
         if product.product_set is not None:
@@ -328,18 +320,32 @@ def record_product_set(
         return product_view(runtime, session, product, user)
 
 
+def _check_set_recorder(runtime: Runtime, user: User, product: Product) -> Role:
+    """``user``'s role if they may record ``product``'s set: an officer who registers and
+    checks products, for a product on rules that file products by set."""
+    role = require_role(user, SET_RECORDERS, "record a product's set")
+    definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
+    if not definition.product_sets:
+        raise InvalidInput(
+            f"product {product.id} is under {definition.key}, which files products by group, "
+            "not by product set; sets are recorded for products under Decision 26/2026",
+            vi=f"Sản phẩm #{product.id} theo quy trình {definition.key}, phân theo nhóm sản phẩm chứ "
+            "không theo bộ sản phẩm; chỉ ghi bộ sản phẩm cho sản phẩm theo Quyết định 26/2026",
+        )
+    return role
+
+
 def sets_to_record(runtime: Runtime, viewer: str, product_id: int) -> list[dict[str, Any]]:
     """The product sets ``viewer`` may place the product in now, as the product page offers
     them (``record_product_set``); none when it has a set, needs none, or they may not."""
     with runtime.reading() as session:
         user = get_user(session, viewer)
         product = visible_product(session, user, product_id)
-        definition = runtime.workflows.get(product.workflow, product.workflow_version).definition
-        if (
-            product.product_set is not None
-            or not definition.product_sets
-            or Role(user.role) not in SET_RECORDERS
-        ):
+        if product.product_set is not None:
+            return []
+        try:
+            _check_set_recorder(runtime, user, product)
+        except OcopError:
             return []
     return [
         {"number": found.number, "name": {"vi": found.name.vi, "en": found.name.en}}

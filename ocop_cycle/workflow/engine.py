@@ -36,14 +36,13 @@ REGISTER = "register"
 # History is append-only and never read back in the unit of work: a Core insert, built
 # once, skips the ORM's identity bookkeeping and the statement's construction.
 _APPEND_HISTORY = insert(history)
-_PRODUCTS = products
-_PRODUCT_COLUMNS = frozenset(_PRODUCTS.c.keys())  # the mapped attributes are named alike
+_PRODUCT_COLUMNS = frozenset(products.c.keys())  # the mapped attributes are named alike
 # The state change is written by hand rather than by the ORM's flush (a third of a fired
 # trigger's time went into that bookkeeping), with the same optimistic lock: the row
 # changes only if it is still at the version loaded. The SET clause is the parameters'.
-_WRITE_PRODUCT = update(_PRODUCTS).where(
-    _PRODUCTS.c.id == bindparam("product_id"),
-    _PRODUCTS.c.version == bindparam("loaded_version"),
+_WRITE_PRODUCT = update(products).where(
+    products.c.id == bindparam("product_id"),
+    products.c.version == bindparam("loaded_version"),
 )
 
 

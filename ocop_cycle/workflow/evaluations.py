@@ -84,22 +84,16 @@ def option_sheet_for(
     None for section-level catalogues. A product without a set cannot be scored there."""
     if not scores_on_sheets(definition, workflows_dir):
         return None
-    if product.product_set is None:
-        raise no_product_set(definition, product.id)
+    if product.product_set is None:  # moved from the older rules, which filed by group
+        raise InvalidInput(
+            f"product {product.id} has no product set, and {definition.key} scores on the "
+            "sheet of the product's set: an officer records its set first (`ocop product "
+            f"record-set {product.id} --product-set N`, N from `ocop criteria sets`)",
+            vi=f"Sản phẩm #{product.id} chưa được xếp vào bộ sản phẩm nào, mà quy trình "
+            f"{definition.key} chấm điểm theo phiếu của bộ sản phẩm: cán bộ OCOP cần ghi bộ sản "
+            "phẩm (từ 1 đến 26) trên trang sản phẩm trước",
+        )
     return sheet_for(product.product_set, workflows_dir)
-
-
-def no_product_set(definition: WorkflowDef, product_id: int) -> InvalidInput:
-    """The refusal to score or file on a set's sheet for a product with no set: one moved
-    from the older rules, which filed products by group."""
-    return InvalidInput(
-        f"product {product_id} has no product set, and {definition.key} scores on the "
-        "sheet of the product's set: an officer records its set first (`ocop product "
-        f"record-set {product_id} --product-set N`, N from `ocop criteria sets`)",
-        vi=f"Sản phẩm #{product_id} chưa được xếp vào bộ sản phẩm nào, mà quy trình {definition.key} "
-        "chấm điểm theo phiếu của bộ sản phẩm: cán bộ OCOP cần ghi bộ sản phẩm (từ 1 đến 26) "
-        "trên trang sản phẩm trước",
-    )
 
 
 def council_rules(definition: WorkflowDef) -> CouncilRules | None:

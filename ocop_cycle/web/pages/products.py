@@ -3,6 +3,7 @@ with the actions they may take now, each a plain form built from the workflow's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -184,35 +185,24 @@ async def product_action(
 def _fire(
     request: Request, runtime: Runtime, product_id: int, trigger: str, values: dict[str, str]
 ) -> Response:
-    me = signed_in(request, runtime)
-    if me is None:
-        return to_sign_in(request)
-    if not csrf_ok(me, values.get("csrf_token")):
-        message = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
-        refused = {"trigger": trigger, "message": message, "typed": values}
-        return _product_page(request, runtime, me, product_id, refused=refused, status_code=403)
     data = {
         key.removeprefix("data."): value.strip()
         for key, value in values.items()
         if key.startswith("data.") and value.strip()
     }
-    comment = values.get("comment", "").strip() or None
-    version = values.get("version", "")
-    try:
+
+    def act(viewer: str, version: int | None) -> None:
         browse.fire_as(
             runtime,
-            me.principal.username,
+            viewer,
             product_id,
             trigger,
-            comment=comment,
+            comment=values.get("comment", "").strip() or None,
             data=data,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=version,
         )
-    except OcopError as error:
-        status, _title = status_of(error)
-        refused = {"trigger": trigger, "message": said(request, error), "typed": values}
-        return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
-    return RedirectResponse(f"/san-pham/{product_id}?da={trigger}", status_code=303)
+
+    return _posted(request, runtime, product_id, trigger, values, act)
 
 
 @router.post("/san-pham/{product_id}/bo-san-pham", response_class=HTMLResponse)
@@ -221,33 +211,44 @@ async def record_set(request: Request, product_id: ProductId, runtime: RuntimeDe
     product page); a refusal shows why and changes nothing."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
-    return await run_in_threadpool(_record_set, request, runtime, product_id, values)
+
+    def act(viewer: str, version: int | None) -> None:
+        products.record_product_set(
+            runtime, product_id, values.get("product_set", ""), actor=viewer,
+            expected_version=version,
+        )
+
+    return await run_in_threadpool(
+        _posted, request, runtime, product_id, products.RECORD_SET, values, act
+    )
 
 
-def _record_set(
-    request: Request, runtime: Runtime, product_id: int, values: dict[str, str]
+def _posted(
+    request: Request,
+    runtime: Runtime,
+    product_id: int,
+    action: str,
+    values: dict[str, str],
+    act: Callable[[str, int | None], None],
 ) -> Response:
+    """A form of the product page posted: ``act`` as the signed-in viewer, at the version
+    the page showed, then back to the page; a refusal (a missing CSRF token included)
+    shows the page again with why, beside the form of ``action``, nothing changed."""
     me = signed_in(request, runtime)
     if me is None:
         return to_sign_in(request)
     if not csrf_ok(me, values.get("csrf_token")):
         message = "Biểu mẫu thiếu mã bảo vệ (CSRF); hãy tải lại trang"
-        refused = {"trigger": products.RECORD_SET, "message": message, "typed": values}
+        refused = {"trigger": action, "message": message, "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=403)
     version = values.get("version", "")
     try:
-        products.record_product_set(
-            runtime,
-            product_id,
-            values.get("product_set", ""),
-            actor=me.principal.username,
-            expected_version=int(version) if version.isdigit() else None,
-        )
+        act(me.principal.username, int(version) if version.isdigit() else None)
     except OcopError as error:
         status, _title = status_of(error)
-        refused = {"trigger": products.RECORD_SET, "message": said(request, error), "typed": values}
+        refused = {"trigger": action, "message": said(request, error), "typed": values}
         return _product_page(request, runtime, me, product_id, refused=refused, status_code=status)
-    return RedirectResponse(f"/san-pham/{product_id}?da={products.RECORD_SET}", status_code=303)
+    return RedirectResponse(f"/san-pham/{product_id}?da={action}", status_code=303)
 
 
 # The dossier's items, as the commune officer and the producer know them.
